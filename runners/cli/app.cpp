@@ -1,0 +1,61 @@
+#include "runners/cli/app.h"
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "runners/cli/subcommands.h"
+
+namespace randsync::cli {
+
+namespace {
+
+// CLI11's default failure output is several lines (message + full help);
+// a buildbot log wants one line that names the cause.
+std::string OneLine(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (c == '\n') ? ' ' : c;
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{"randsync: grammar-driven load, backup-provisioned slaves and "
+               "consistency checks for MariaDB replication",
+               "randsync"};
+  app.require_subcommand(1);
+  app.set_config("--config", "", "Read options from a TOML/INI file", false);
+  app.set_version_flag("--version", "randsync 0.1");
+
+  Runner gen = RegisterGen(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "randsync: %s (see --help)\n", OneLine(e.what()).c_str());
+    return kExitUsage;
+  }
+
+  try {
+    for (CLI::App* sub : app.get_subcommands()) {
+      if (sub->get_name() == "gen") return gen();
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "randsync: %s\n", OneLine(e.what()).c_str());
+    return kExitEnvironment;
+  }
+  return kExitUsage;
+}
+
+}  // namespace randsync::cli

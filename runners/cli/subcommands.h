@@ -1,0 +1,15 @@
+// Each subcommand registers its options on the app and returns the function
+// that runs it once parsing succeeded.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace randsync::cli {
+
+using Runner = std::function<int()>;
+
+Runner RegisterGen(CLI::App& app);
+
+}  // namespace randsync::cli
