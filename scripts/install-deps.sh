@@ -12,6 +12,10 @@ PACKAGES=(
   libperl-dev libfmt-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
   # servers and tools the tests and scenarios start
   mariadb-server mariadb-client mariadb-backup
+  # benchmark helpers (bench/*.sh)
+  bc time
+  # word list: fallback for the _english dictionary (engine/values)
+  wamerican
 )
 
 missing=()

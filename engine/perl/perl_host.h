@@ -7,6 +7,13 @@
 // globals that persist across the thread's queries and are never shared with
 // other threads) and called on every use.
 //
+// Blocks see RQG's objects: $prng, $generator, $executors->[0], $stack,
+// $global, $last_database/$last_table/$last_field, shuffle() and HiRes
+// time(). rand() and shuffle() draw from the thread's Prng. `$$` is
+// 100000 + thread id (never the real pid), so the `abs($$)` idiom still
+// names per-thread objects while the stream stays reproducible; Perl's hash
+// seed is fixed too, so `keys %h` comes out in the same order every run.
+//
 // Thread rules: a PerlHost must be created, used and destroyed on one OS
 // thread. Different PerlHosts may run concurrently on different threads.
 #pragma once
@@ -41,6 +48,11 @@ class PerlHost {
 
   // Compiles a lone variable token such as `$last_table` or `$tables`.
   int CompileVariable(std::string_view name, const SourceLoc& loc);
+
+  // Starts a new query: gives the blocks a fresh, empty $stack (RQG makes
+  // one per generated query; $global and all other variables persist). The
+  // generator calls it before expanding each query's start rule.
+  void BeginQuery();
 
   // Runs a compiled block with env's MetaState mirrored into $last_* before
   // and copied back after. Appends the result's string value to `out`;

@@ -52,7 +52,8 @@ class ValueGenerator {
 
   // Appends a value as the grammar token inserts it: numbers bare, strings
   // and temporals quoted ('...' or "..." when the value holds a '), b'0101'
-  // for bits, LOAD_FILE(...) for blobs.
+  // for bits, LOAD_FILE(...) for blobs, NULL for _null. Thread-safe: all
+  // state is in `prng`.
   void AppendToken(const FieldType& type, Prng& prng, std::string& out) const;
 
   // Appends the raw value, unquoted: what Perl's $prng->fieldType('x') returns.
@@ -60,6 +61,11 @@ class ValueGenerator {
 
  private:
   std::shared_ptr<const Dictionaries> dicts_;
+  // The words of _text and the JSON keys (RQG takes both from english).
+  const std::vector<std::string>* english_ = nullptr;
+  // One ready "LOAD_FILE('<cwd>/data/<file>')" per file of <cwd>/data, listed
+  // once at construction as RQG does; empty -> blob tokens yield NULL.
+  std::vector<std::string> load_files_;
 };
 
 }  // namespace randsync

@@ -1,13 +1,22 @@
 // `randsync gen`: print generated statements, one per line, like RQG's
-// gensql.pl.
+// gensql.pl. Offline unless --dsn is given (then only the schema is read).
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "db/dsn.h"
+#include "engine/generator/generator.h"
+#include "engine/grammar/mask.h"
+#include "engine/grammar/parser.h"
+#include "engine/schema/schema_reader.h"
 #include "runners/cli/subcommands.h"
 
 namespace randsync::cli {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -17,9 +26,86 @@ struct GenOptions {
   uint64_t seed = 1;
   uint64_t queries = 1000;
   uint32_t thread = 1;
+  uint32_t threads = 1;
   std::string schema;
   std::string dsn;
+  uint64_t mask = 0;
+  int mask_level = 1;
+  std::vector<std::string> dict_dirs;
 };
+
+// RQG resolves dict/ against its checkout; grammars live in conf/<area>/, so
+// look for a dict/ folder beside the grammar and up to three levels above.
+std::vector<std::string> DictionaryDirs(const GenOptions& o) {
+  std::vector<std::string> dirs = o.dict_dirs;
+  fs::path p = fs::absolute(o.grammar).parent_path();
+  for (int i = 0; i < 4 && !p.empty(); ++i, p = p.parent_path()) {
+    std::error_code ec;
+    if (fs::is_directory(p / "dict", ec)) dirs.push_back((p / "dict").string());
+    if (p == p.parent_path()) break;
+  }
+  dirs.push_back("dict");
+  return dirs;
+}
+
+std::shared_ptr<const Schema> LoadSchema(const GenOptions& o) {
+  if (!o.schema.empty()) return std::make_shared<Schema>(LoadSchemaFile(o.schema));
+  if (!o.dsn.empty()) return std::make_shared<Schema>(ReadSchemaFromServer(db::ParseDsn(o.dsn)));
+  return std::make_shared<Schema>(DefaultSchema());
+}
+
+// Writes statements through one large buffer; stops quietly when the reader
+// goes away (`randsync gen ... | head`).
+class Output {
+ public:
+  ~Output() { Flush(); }
+  bool Write(std::string_view s) {
+    buf_.append(s);
+    if (buf_.size() >= (1u << 16)) return Flush();
+    return ok_;
+  }
+  bool Flush() {
+    if (ok_ && !buf_.empty()) ok_ = std::fwrite(buf_.data(), 1, buf_.size(), stdout) == buf_.size();
+    buf_.clear();
+    if (ok_) ok_ = std::fflush(stdout) == 0;
+    return ok_;
+  }
+
+ private:
+  std::string buf_;
+  bool ok_ = true;
+};
+
+int RunGen(const GenOptions& o) {
+  grammar::ParseOptions parse_options;
+  grammar::Grammar g = grammar::ParseGrammarFiles(o.grammar, o.redefines, parse_options);
+  for (const std::string& w : g.warnings()) std::fprintf(stderr, "randsync: warning: %s\n", w.c_str());
+  if (o.mask) {
+    std::string start = "thread" + std::to_string(o.thread);
+    if (!g.Find(start)) start = "query";
+    g = grammar::ApplyMask(g, o.mask, o.mask_level, start);
+  }
+  auto values = std::make_shared<ValueGenerator>(Dictionaries::Load(DictionaryDirs(o)));
+  auto program = std::make_shared<Program>(g, *values);
+
+  GeneratorOptions gopts;
+  gopts.seed = o.seed;
+  gopts.thread_id = o.thread;
+  gopts.thread_count = std::max(o.threads, o.thread);
+  gopts.schema = LoadSchema(o);
+  gopts.values = values;
+  Generator gen(program, gopts);
+
+  std::signal(SIGPIPE, SIG_IGN);
+  Output out;
+  for (uint64_t i = 0; i < o.queries; ++i) {
+    for (std::string_view st : gen.Next()) {
+      if (!out.Write(st) || !out.Write(";\n")) return 0;  // reader closed the pipe
+    }
+  }
+  out.Flush();
+  return 0;
+}
 
 }  // namespace
 
@@ -34,26 +120,32 @@ Runner RegisterGen(CLI::App& app) {
                   "Grammar file whose rules replace or extend the main grammar's "
                   "(repeatable; the last definition wins)")
       ->check(CLI::ExistingFile);
-  gen->add_option("-s,--seed", opts->seed, "Seed of the random streams")
-      ->capture_default_str();
+  gen->add_option("-s,--seed", opts->seed, "Seed of the random streams")->capture_default_str();
   gen->add_option("-n,--queries", opts->queries, "Number of queries to generate")
       ->capture_default_str();
   gen->add_option("-t,--thread", opts->thread,
                   "Generator thread number (selects threadN rules and the stream)")
       ->check(CLI::Range(1u, 100000u))
       ->capture_default_str();
+  gen->add_option("--threads", opts->threads, "Thread count reported by _thread_count")
+      ->check(CLI::Range(1u, 100000u))
+      ->capture_default_str();
   auto* schema = gen->add_option(
-      "--schema", opts->schema,
-      "Schema snapshot (.json) or RQG data spec (.zz) for _table, _field, ...")
-      ->check(CLI::ExistingFile);
-  gen->add_option("--dsn", opts->dsn,
-                  "Read the schema from a live server: mysql://user@host:port/db")
+                        "--schema", opts->schema,
+                        "Schema snapshot (.json) or RQG data spec (.zz) for _table, _field, ...")
+                     ->check(CLI::ExistingFile);
+  gen->add_option("--dsn", opts->dsn, "Read the schema from a live server: mysql://user@host:port/db")
       ->excludes(schema);
+  gen->add_option("--mask", opts->mask, "Mask seed: switch off a random subset of alternatives (0: off)")
+      ->capture_default_str();
+  gen->add_option("--mask-level", opts->mask_level, "How many rule levels below the start rule are masked")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  gen->add_option("--dict-dir", opts->dict_dirs,
+                  "Directory of word lists (<name>.txt) for _english, _states, ... (repeatable)")
+      ->check(CLI::ExistingDirectory);
 
-  return [opts]() -> int {
-    std::fprintf(stderr, "randsync: gen: the grammar engine is not built yet\n");
-    return 110;
-  };
+  return [opts]() -> int { return RunGen(*opts); };
 }
 
 }  // namespace randsync::cli

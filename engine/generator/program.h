@@ -1,0 +1,75 @@
+// Program: a grammar resolved for generation, shared read-only by all
+// generator threads.
+//
+// Every word is resolved once here (rule, built-in, field-type value, Perl
+// variable or plain text) and adjacent text is merged, so that generating a
+// statement is a walk over flat arrays with no lookups by name and no
+// allocation besides appending to the output buffer.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/errors.h"
+#include "engine/generator/builtins.h"
+#include "engine/grammar/grammar.h"
+#include "engine/values/values.h"
+
+namespace randsync {
+
+struct Op {
+  enum Kind : uint8_t {
+    kText,      // arg = offset into Program::text, len = length
+    kRule,      // arg = rule index
+    kBuiltin,   // arg = Builtin id
+    kField,     // arg = index into Program::field_types
+    kCode,      // arg = index into Program::code (Perl block)
+    kVariable,  // arg = index into Program::code (lone $variable)
+  };
+  Kind kind;
+  bool invariant = false;  // name[invariant]: one value per generated query
+  uint32_t arg = 0;
+  uint32_t len = 0;
+  uint32_t slot = 0;  // invariant cache slot (when invariant)
+};
+
+struct CompiledRule {
+  std::string name;
+  SourceLoc loc;
+  uint32_t first_alt = 0;  // index into Program::alts
+  uint32_t alt_count = 0;
+  // Cumulative ==FACTOR:N== weights; empty when all alternatives weigh 1,
+  // which is the common case and a plain uniform draw.
+  std::vector<double> cumulative;
+};
+
+struct CompiledAlt {
+  uint32_t first_op = 0;  // index into Program::ops
+  uint32_t op_count = 0;
+};
+
+struct CodeBlock {
+  std::string text;  // "{ ... }" or "$name"
+  SourceLoc loc;
+  bool is_variable = false;
+};
+
+class Program {
+ public:
+  // Resolves `grammar` against the built-ins and field types `values` knows.
+  Program(const grammar::Grammar& grammar, const ValueGenerator& values);
+
+  // Index of a rule, or -1.
+  int FindRule(const std::string& name) const;
+
+  std::vector<CompiledRule> rules;
+  std::vector<CompiledAlt> alts;
+  std::vector<Op> ops;
+  std::string text;  // pool of literal text
+  std::vector<FieldType> field_types;
+  std::vector<CodeBlock> code;
+  uint32_t invariant_slots = 0;
+};
+
+}  // namespace randsync

@@ -1,0 +1,602 @@
+// SchemaFromDataSpec: the tables RQG's GenTest::App::Gendata creates for a
+// .zz spec, derived without a server. Behaviour (not code) follows
+// lib/GenTest/App/Gendata.pm of MariaDB/randgen master; the slot numbers
+// below are Gendata's, because its names join the values in slot order
+// while the cartesian product runs in a different (cycle) order.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/errors.h"
+#include "engine/schema/column_types.h"
+#include "engine/schema/fresh_server.h"
+#include "engine/schema/schema.h"
+
+namespace randsync {
+
+namespace {
+
+using nlohmann::json;
+using Scalar = std::optional<std::string>;  // a Perl scalar; nullopt is undef
+using List = std::vector<Scalar>;
+
+// Gendata's table slots.
+enum TableSlot : size_t {
+  kRow = 0, kEngine = 1, kTableCharset = 2, kTableCollation = 3, kRowFormat = 4,
+  kPartition = 5, kPk = 6, kExtraOpts = 12, kTableSlots = 13
+};
+// Gendata's field slots.
+enum FieldSlot : size_t {
+  kType = 0, kCharset = 1, kCollation = 2, kSign = 3, kNullability = 4, kIndex = 5,
+  kDefault = 10, kFieldSlots = 11
+};
+using TablePerm = std::array<Scalar, kTableSlots>;
+using FieldPerm = std::array<Scalar, kFieldSlots>;
+
+[[noreturn]] void Fail(const std::string& what) { throw InputError("data spec: " + what); }
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool ContainsCI(const Scalar& haystack, std::string_view needle) {
+  return haystack && Lower(*haystack).find(needle) != std::string::npos;
+}
+
+// Perl's m{a|b|c}i on a scalar (undef matches nothing here).
+bool MatchesAny(const Scalar& value, std::initializer_list<std::string_view> words) {
+  return std::any_of(words.begin(), words.end(),
+                     [&](std::string_view w) { return ContainsCI(value, w); });
+}
+
+// How Perl stringifies what the spec evaluated to.
+Scalar PerlScalar(const json& v, const std::string& where) {
+  switch (v.type()) {
+    case json::value_t::null:
+      return std::nullopt;
+    case json::value_t::string:
+      return v.get<std::string>();
+    case json::value_t::boolean:
+      return std::string(v.get<bool>() ? "1" : "");
+    case json::value_t::number_integer:
+      return std::to_string(v.get<int64_t>());
+    case json::value_t::number_unsigned:
+      return std::to_string(v.get<uint64_t>());
+    case json::value_t::number_float: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.15g", v.get<double>());  // Perl's default format
+      return std::string(buf);
+    }
+    default:
+      Fail(where + " must be a plain value, not a list or hash");
+  }
+}
+
+bool PerlTrue(const json& v) {
+  if (v.is_null()) return false;
+  if (v.is_array() || v.is_object()) return true;
+  Scalar s = PerlScalar(v, "");
+  return s && !s->empty() && *s != "0";
+}
+
+// `$hash->{key}` where Gendata writes `$hash->{key} || default`: nullopt
+// when Perl would take the default (missing, undef or a false value).
+std::optional<List> ListMember(const json& hash, const char* hash_name, const char* key) {
+  if (!hash.is_object()) return std::nullopt;
+  auto it = hash.find(key);
+  if (it == hash.end() || !PerlTrue(*it)) return std::nullopt;
+  std::string where = std::string("$") + hash_name + "->{" + key + "}";
+  if (!it->is_array()) Fail(where + " must be a list");
+  List out;
+  for (size_t i = 0; i < it->size(); ++i) {
+    out.push_back(PerlScalar((*it)[i], where + "[" + std::to_string(i) + "]"));
+  }
+  return out;
+}
+
+List Or(std::optional<List> value, List fallback) {
+  return value ? std::move(*value) : std::move(fallback);
+}
+
+// Perl's s{from}{to}gi.
+std::string ReplaceAllCI(const std::string& text, std::string_view from, std::string_view to) {
+  std::string lower = Lower(text), out;
+  size_t pos = 0;
+  for (size_t hit; (hit = lower.find(from, pos)) != std::string::npos; pos = hit + from.size()) {
+    out.append(text, pos, hit - pos).append(to);
+  }
+  return out.append(text, pos, std::string::npos);
+}
+
+// s{[^A-Za-z0-9]}{_}g; s{_+}{_}g
+std::string Underscored(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    char u = std::isalnum(static_cast<unsigned char>(c)) && static_cast<unsigned char>(c) < 0x80
+                 ? c
+                 : '_';
+    if (u == '_' && !out.empty() && out.back() == '_') continue;
+    out += u;
+  }
+  return out;
+}
+
+template <size_t N>
+std::string JoinNonEmpty(const std::array<Scalar, N>& slots) {
+  std::string out;
+  bool first = true;
+  for (const Scalar& s : slots) {
+    if (!s || s->empty()) continue;
+    out += (first ? "" : "_") + *s;
+    first = false;
+  }
+  return out;
+}
+
+std::string GeneratedTableName(const TablePerm& t) {
+  std::string name = Underscored("table" + JoinNonEmpty(t));
+  if (!name.empty() && name.back() == '_') name.pop_back();
+  name = ReplaceAllCI(name, "auto_increment", "autoinc");
+  name = ReplaceAllCI(name, "partition_by", "part_by");
+  name = ReplaceAllCI(name, "partition", "part");
+  name = ReplaceAllCI(name, "values_less_than", "");
+  return ReplaceAllCI(name, "integer", "int");
+}
+
+std::string GeneratedColumnName(const FieldPerm& f) {
+  std::string name = Underscored("col_" + JoinNonEmpty(f));
+  while (!name.empty() && name.back() == '_') name.pop_back();
+  return name;
+}
+
+// One column as the spec defines it, before the server's view of its type.
+struct SpecColumn {
+  std::string name;
+  std::string definition;  // type and attributes, as in CREATE TABLE
+  Scalar type;             // Gendata's FIELD_TYPE, for its regex tests
+  Scalar index;            // Gendata's FIELD_INDEX
+  bool primary = false;
+  bool indexed = false;
+  bool unique = false;     // a single-column UNIQUE or PRIMARY key
+};
+
+// A verbatim $fields->{index_sqls} entry.
+struct IndexSql {
+  std::vector<std::string> columns;
+  bool primary = false;
+  bool unique = false;
+};
+
+// The column name at the start of a verbatim column definition.
+std::pair<std::string, std::string> SplitColumnSql(const std::string& sql) {
+  size_t i = sql.find_first_not_of(" \t\r\n");
+  if (i == std::string::npos) return {"", ""};
+  if (sql[i] == '`') {
+    size_t close = sql.find('`', i + 1);
+    if (close == std::string::npos) return {"", ""};
+    return {sql.substr(i + 1, close - i - 1), sql.substr(close + 1)};
+  }
+  size_t end = i;
+  while (end < sql.size() &&
+         (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_' || sql[end] == '$')) {
+    ++end;
+  }
+  return {sql.substr(i, end - i), sql.substr(end)};
+}
+
+bool HasWord(const std::string& text, std::string_view word) {
+  std::string lower = Lower(text);
+  for (size_t pos = lower.find(word); pos != std::string::npos; pos = lower.find(word, pos + 1)) {
+    auto is_word = [&](size_t k) {
+      return k < lower.size() && (std::isalnum(static_cast<unsigned char>(lower[k])) || lower[k] == '_');
+    };
+    if ((pos == 0 || !is_word(pos - 1)) && !is_word(pos + word.size())) return true;
+  }
+  return false;
+}
+
+bool HasPrimaryKey(const std::string& text) {
+  std::string lower = Lower(text);
+  size_t p = lower.find("primary");
+  while (p != std::string::npos) {
+    size_t k = lower.find_first_not_of(" \t\r\n", p + 7);
+    if (k != std::string::npos && lower.compare(k, 3, "key") == 0) return true;
+    p = lower.find("primary", p + 1);
+  }
+  return false;
+}
+
+// Columns named by a verbatim index definition ("KEY k (a, `b`(10))").
+std::vector<std::string> IndexColumns(const std::string& sql) {
+  std::vector<std::string> out;
+  size_t open = sql.find('(');
+  if (open == std::string::npos) return out;
+  int depth = 0;
+  std::string item;
+  auto flush = [&] {
+    auto [name, rest] = SplitColumnSql(item);
+    if (!name.empty()) out.push_back(name);
+    item.clear();
+  };
+  for (size_t i = open + 1; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (c == '(') ++depth;
+    if (c == ')' && depth-- == 0) break;
+    if (c == ',' && depth == 0) {
+      flush();
+    } else {
+      item += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+// The generated (non-verbatim) columns: Gendata's field cartesian product
+// and naming, minus the combinations it drops.
+std::vector<SpecColumn> FieldColumns(const json& fields, const DataSpecOptions& options) {
+  const bool strict = options.strict_fields;
+  std::array<List, kFieldSlots> perms;
+  perms[kType] = Or(ListMember(fields, "fields", "types"),
+                    {"int", "varchar", "date", "time", "datetime"});
+  std::optional<List> null = ListMember(fields, "fields", "null");
+  if (!null) null = ListMember(fields, "fields", "nullability");
+  perms[kNullability] = Or(null, {strict || !options.notnull ? Scalar() : Scalar("NOT NULL")});
+  perms[kDefault] = Or(ListMember(fields, "fields", "default"), {Scalar()});
+  perms[kSign] = Or(ListMember(fields, "fields", "sign"), {Scalar()});
+  std::optional<List> indexes = ListMember(fields, "fields", "indexes");
+  if (!indexes) indexes = ListMember(fields, "fields", "keys");
+  perms[kIndex] = Or(indexes, strict ? List{Scalar()} : List{Scalar(), Scalar("KEY")});
+  perms[kCharset] = Or(ListMember(fields, "fields", "charsets"), {Scalar()});
+  perms[kCollation] = Or(ListMember(fields, "fields", "collations"), {Scalar()});
+
+  std::vector<FieldPerm> perm_list(1);
+  for (FieldSlot cycle : {kType, kNullability, kDefault, kSign, kIndex, kCharset, kCollation}) {
+    std::vector<FieldPerm> next;
+    for (const FieldPerm& f : perm_list) {
+      // Sign applies to numeric types only, charset to string types only.
+      bool keep = (cycle == kSign &&
+                   !MatchesAny(f[kType], {"int", "float", "double", "dec", "numeric", "fixed"})) ||
+                  (cycle == kCharset &&
+                   MatchesAny(f[kType], {"bit", "int", "bool", "float", "double", "dec", "numeric",
+                                         "fixed", "blob", "date", "time", "year", "binary"}));
+      if (keep) {
+        next.push_back(f);
+        continue;
+      }
+      for (const Scalar& value : perms[cycle]) {
+        FieldPerm g = f;
+        g[cycle] = value ? Scalar(Lower(*value)) : Scalar();
+        next.push_back(g);
+      }
+    }
+    perm_list = std::move(next);
+  }
+  // "If no fields were defined, continue with just the primary key."
+  if (perm_list.size() == 1 && (!perm_list[0][kType] || perm_list[0][kType]->empty())) {
+    perm_list.clear();
+  }
+
+  std::deque<Scalar> names;
+  if (auto n = ListMember(fields, "fields", "names")) names.assign(n->begin(), n->end());
+  std::vector<SpecColumn> out;
+  int field_no = 0;
+  for (const FieldPerm& f : perm_list) {
+    // NOT NULL with DEFAULT NULL is invalid; Gendata drops the combination.
+    if ((ContainsCI(f[kNullability], "not null") || options.notnull) &&
+        ContainsCI(f[kDefault], "default null")) {
+      continue;
+    }
+    SpecColumn c;
+    if (!names.empty()) {
+      c.name = names.front().value_or("");
+      names.pop_front();
+    } else if (options.short_column_names) {
+      c.name = "c" + std::to_string(field_no++);
+    } else {
+      c.name = GeneratedColumnName(f);
+    }
+    std::string type = f[kType].value_or("");
+    // A field without a type makes Gendata's CREATE TABLE invalid; leave it out.
+    if (type.empty() || c.name.empty()) continue;
+    if (MatchesAny(type, {"set", "enum"}) && type.find('(') == std::string::npos) {
+      type += " ('a','b','c','d','e','f','g','h','i','j','k','l','m','n','o','p','q','r','s',"
+              "'t','u','v','w','x','y','z')";
+    }
+    if (ContainsCI(type, "char") && type.find('(') == std::string::npos) type += " (1)";
+    c.type = f[kType];
+    c.definition = type;
+    if (f[kSign]) c.definition += " " + *f[kSign];
+    if (f[kCharset] && !f[kCharset]->empty()) c.definition += " character set " + *f[kCharset];
+    c.index = f[kIndex];
+    c.indexed = f[kIndex] && !f[kIndex]->empty() && *f[kIndex] != "nokey";
+    c.primary = c.indexed && ContainsCI(f[kIndex], "primary");
+    c.unique = c.primary || (c.indexed && ContainsCI(f[kIndex], "unique"));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// $fields->{sqls}: verbatim column definitions.
+std::vector<SpecColumn> SqlColumns(const json& fields) {
+  std::vector<SpecColumn> out;
+  for (const Scalar& sql : Or(ListMember(fields, "fields", "sqls"), {})) {
+    if (!sql) continue;
+    auto [name, definition] = SplitColumnSql(*sql);
+    if (name.empty()) Fail("cannot find the column name in $fields->{sqls} entry '" + *sql + "'");
+    SpecColumn c;
+    c.name = name;
+    c.definition = definition;
+    c.primary = HasPrimaryKey(definition);
+    c.unique = c.primary || HasWord(definition, "unique");
+    c.indexed = c.unique || HasWord(definition, "key");
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+struct SpecTable {
+  std::string name;
+  TablePerm perm;
+};
+
+// Gendata's table cartesian product and names.
+std::vector<SpecTable> Tables(const json& tables, const DataSpecOptions& options,
+                              std::vector<std::string>& myisam_tables) {
+  std::array<std::optional<List>, kTableSlots> perms;
+  if (options.rows) {
+    perms[kRow] = List(options.rows->begin(), options.rows->end());
+  } else {
+    perms[kRow] = Or(ListMember(tables, "tables", "rows"), {"0", "1", "2", "10", "100"});
+  }
+  perms[kEngine] = options.engine ? List{*options.engine} : ListMember(tables, "tables", "engines");
+  perms[kTableCharset] = Or(ListMember(tables, "tables", "charsets"), {Scalar()});
+  perms[kTableCollation] = Or(ListMember(tables, "tables", "collations"), {Scalar()});
+  perms[kPartition] = Or(ListMember(tables, "tables", "partitions"), {Scalar()});
+  std::optional<List> pk = ListMember(tables, "tables", "pk");
+  if (!pk) pk = ListMember(tables, "tables", "primary_key");
+  perms[kPk] = Or(pk, {"integer auto_increment"});
+  perms[kRowFormat] = Or(ListMember(tables, "tables", "row_formats"), {Scalar()});
+  perms[kExtraOpts] = Or(ListMember(tables, "tables", "options"), {Scalar()});
+
+  std::vector<TablePerm> perm_list(1);
+  for (TableSlot cycle : {kRow, kEngine, kTableCharset, kTableCollation, kPartition, kPk,
+                          kRowFormat, kExtraOpts}) {
+    if (!perms[cycle]) continue;  // no engines given: no engine slot at all
+    std::vector<TablePerm> next;
+    for (const TablePerm& t : perm_list) {
+      for (const Scalar& value : *perms[cycle]) {
+        TablePerm u = t;
+        u[cycle] = Lower(value.value_or(""));  // undef becomes '' here
+        next.push_back(u);
+      }
+    }
+    perm_list = std::move(next);
+  }
+
+  std::deque<Scalar> names;
+  if (auto n = ListMember(tables, "tables", "names")) names.assign(n->begin(), n->end());
+  std::map<std::string, int> seen;
+  std::vector<SpecTable> out;
+  for (const TablePerm& t : perm_list) {
+    SpecTable table{"", t};
+    if (!names.empty()) {
+      table.name = names.front().value_or("");  // undef: CREATE TABLE `` fails
+      names.pop_front();
+    } else {
+      table.name = GeneratedTableName(t);
+      int& count = seen[table.name];
+      if (count++ > 0) table.name += "_" + std::to_string(count);
+      // MERGE tables are built over these (an unset engine counts as MyISAM).
+      std::string engine = t[kEngine].value_or("");
+      if (Upper(engine) == "MYISAM" || engine.empty()) myisam_tables.push_back(table.name);
+    }
+    if (!table.name.empty()) out.push_back(std::move(table));
+  }
+  return out;
+}
+
+// Columns named by a partitioning clause ("KEY (pk) PARTITIONS 2",
+// "RANGE COLUMNS(a, b) (...)", "HASH(MOD(pk, 3))"), lower-cased: the
+// identifiers of its first parenthesised group that are not function names.
+std::vector<std::string> PartitionColumns(const std::string& clause) {
+  std::vector<std::string> out;
+  size_t open = clause.find('(');
+  if (open == std::string::npos) return out;
+  int depth = 0;
+  for (size_t i = open + 1; i < clause.size(); ++i) {
+    char c = clause[i];
+    if (c == '(') ++depth;
+    if (c == ')' && depth-- == 0) break;
+    bool quoted = c == '`';
+    if (!quoted && !(std::isalpha(static_cast<unsigned char>(c)) || c == '_')) continue;
+    size_t start = quoted ? i + 1 : i;
+    size_t end = quoted ? clause.find('`', start) : start;
+    if (end == std::string::npos) break;
+    while (!quoted && end < clause.size() &&
+           (std::isalnum(static_cast<unsigned char>(clause[end])) || clause[end] == '_')) {
+      ++end;
+    }
+    size_t next = clause.find_first_not_of(" \t\r\n", quoted ? end + 1 : end);
+    if (next == std::string::npos || clause[next] != '(') {
+      out.push_back(Lower(clause.substr(start, end - start)));
+    }
+    i = quoted ? end : end - 1;
+  }
+  return out;
+}
+
+// One table as the server would hold it; `created` is false when the server
+// refuses Gendata's CREATE TABLE, so the table does not exist. Only refusals
+// that do not depend on server configuration are modelled: names over 64
+// characters, a varchar without length, BLOB/TEXT in a MEMORY table, a
+// partitioning clause naming a missing column or one that a unique key does
+// not include. Engines are assumed to exist.
+struct BuiltTable {
+  std::vector<Column> columns;
+  bool created = true;
+};
+
+BuiltTable BuildTable(const SpecTable& t, const std::vector<SpecColumn>& spec_columns,
+                      const std::vector<IndexSql>& index_sqls) {
+  constexpr size_t kMaxIdentifier = 64;
+  BuiltTable out;
+  out.created = t.name.size() <= kMaxIdentifier;
+  std::set<std::string> seen;
+  for (const SpecColumn& c : spec_columns) {
+    if (!seen.insert(Lower(c.name)).second) continue;
+    ServerType type = ServerTypeOf(c.definition);
+    out.created = out.created && type.valid && c.name.size() <= kMaxIdentifier;
+    out.columns.push_back(
+        Column{c.name, TypeClassOf(type.data_type), type.column_type, c.primary, c.indexed});
+  }
+  // Unique keys (the primary key included), by lower-cased column names.
+  std::vector<std::set<std::string>> unique_keys;
+  for (const SpecColumn& c : spec_columns) {
+    if (c.unique) unique_keys.push_back({Lower(c.name)});
+  }
+  for (const IndexSql& index : index_sqls) {
+    std::set<std::string> key;
+    for (const std::string& name : index.columns) {
+      key.insert(Lower(name));
+      for (Column& column : out.columns) {
+        if (Lower(column.name) != Lower(name)) continue;
+        column.indexed = true;
+        column.primary = column.primary || index.primary;
+      }
+    }
+    if (index.unique) unique_keys.push_back(std::move(key));
+  }
+
+  std::string engine = Lower(t.perm[kEngine].value_or(""));
+  if (engine == "memory" || engine == "heap") {
+    for (const Column& c : out.columns) {
+      if (c.type_class == "blob" || c.type_class == "text") out.created = false;
+    }
+  }
+  if (t.perm[kPartition] && !t.perm[kPartition]->empty()) {
+    for (const std::string& column : PartitionColumns(*t.perm[kPartition])) {
+      if (!seen.count(column)) out.created = false;  // "Field in list of fields ... not found"
+      for (const auto& key : unique_keys) {
+        // "A PRIMARY KEY/UNIQUE INDEX must include all columns in the
+        // table's partitioning function"
+        if (!key.count(column)) out.created = false;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Schema SchemaFromDataSpec(const nlohmann::json& spec) {
+  return SchemaFromDataSpec(spec, DataSpecOptions{});
+}
+
+Schema SchemaFromDataSpec(const nlohmann::json& spec, const DataSpecOptions& options) {
+  if (!spec.is_object()) Fail("expected the evaluated spec as a JSON object");
+  const json null_value;
+  auto part = [&](const char* name) -> const json& {
+    auto it = spec.find(name);
+    if (it == spec.end() || it->is_null()) return null_value;
+    if (!it->is_object()) Fail(std::string("$") + name + " must be a hash");
+    return *it;
+  };
+  const json& tables_spec = part("tables");
+  const json& fields_spec = part("fields");
+
+  std::vector<std::string> schemas;
+  if (auto it = spec.find("schemas"); it != spec.end() && !it->is_null()) {
+    if (!it->is_array()) Fail("$schemas must be a list");
+    for (size_t i = 0; i < it->size(); ++i) {
+      Scalar s = PerlScalar((*it)[i], "$schemas[" + std::to_string(i) + "]");
+      if (s && !s->empty() && std::find(schemas.begin(), schemas.end(), *s) == schemas.end()) {
+        schemas.push_back(*s);
+      }
+    }
+  } else {
+    schemas.push_back("test");  // the executor's default schema
+  }
+
+  std::vector<std::string> myisam_tables;
+  std::vector<SpecTable> tables = Tables(tables_spec, options, myisam_tables);
+  std::vector<SpecColumn> fields = FieldColumns(fields_spec, options);
+  std::vector<SpecColumn> sql_fields = SqlColumns(fields_spec);
+  std::vector<IndexSql> index_sqls;
+  for (const Scalar& sql : Or(ListMember(fields_spec, "fields", "index_sqls"), {})) {
+    if (!sql) continue;
+    bool primary = HasPrimaryKey(*sql);
+    index_sqls.push_back(IndexSql{IndexColumns(*sql), primary, primary || HasWord(*sql, "unique")});
+  }
+  std::optional<List> views = ListMember(tables_spec, "tables", "views");
+  if (!views && options.views) views = List{*options.views};
+  std::optional<List> merges = ListMember(tables_spec, "tables", "merges");
+
+  // Columns are the same in every schema; compute them per table once. A
+  // name created twice keeps its last definition (DROP TABLE + CREATE).
+  std::map<std::string, BuiltTable> built;
+  for (const SpecTable& t : tables) {
+    std::vector<SpecColumn> spec_columns = sql_fields;
+    bool falcon = Upper(t.perm[kEngine].value_or("")) == "FALCON";
+    for (const SpecColumn& f : fields) {
+      // Falcon could not index BLOB/TEXT; Gendata drops such fields there.
+      if (falcon && MatchesAny(f.type, {"blob", "text"}) && f.index && !f.index->empty()) continue;
+      spec_columns.push_back(f);
+    }
+    if (!t.perm[kPk]->empty()) {
+      spec_columns.push_back(
+          SpecColumn{"pk", *t.perm[kPk], t.perm[kPk], "primary key", true, true, true});
+    }
+    built[t.name] = BuildTable(t, spec_columns, index_sqls);
+  }
+
+  Schema schema;
+  for (const std::string& schema_name : schemas) {
+    Database db{schema_name, {}};
+    std::set<std::string> done;
+    for (const SpecTable& t : tables) {
+      const BuiltTable& table = built[t.name];
+      if (!table.created || !done.insert(t.name).second) continue;
+      db.tables.push_back(Table{t.name, false, table.columns});
+      if (!views) continue;
+      // View columns carry no index (information_schema reports none).
+      std::vector<Column> view_columns = table.columns;
+      for (Column& c : view_columns) c.primary = c.indexed = false;
+      for (size_t i = 0; i < views->size(); ++i) {
+        std::string name = "view_" + t.name + (views->size() == 1 ? "" : "_" + std::to_string(i));
+        if (name.size() <= 64) db.tables.push_back(Table{name, true, view_columns});
+      }
+    }
+    schema.databases.push_back(std::move(db));
+  }
+  // MERGE tables go into the schema Gendata used last, cloned (CREATE TABLE
+  // ... LIKE) from the first MyISAM table.
+  if (merges && !myisam_tables.empty() && !schema.databases.empty() &&
+      built[myisam_tables.front()].created) {
+    const std::vector<Column>& like = built[myisam_tables.front()].columns;
+    for (size_t i = 0; i < merges->size(); ++i) {
+      schema.databases.back().tables.push_back(Table{"merge_" + std::to_string(i), false, like});
+    }
+  }
+  // The executor lists a schema only through its tables' columns.
+  std::erase_if(schema.databases, [](const Database& db) { return db.tables.empty(); });
+  schema.default_database = "test";
+  schema.collations = FreshServerCollations();
+  schema.charsets = FreshServerCharsets();
+  schema.Normalize();
+  return schema;
+}
+
+}  // namespace randsync
