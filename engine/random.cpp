@@ -42,4 +42,15 @@ double Prng::Real(double lo, double hi) {
   return boost::random::uniform_real_distribution<double>(lo, hi)(engine_);
 }
 
+void Prng::FillChars(char* out, size_t n, char first, uint32_t base) {
+  while (n > 0) {
+    uint64_t x = engine_();
+    for (int k = 0; k < 6 && n > 0; ++k, --n) {
+      unsigned __int128 m = static_cast<unsigned __int128>(x) * base;
+      *out++ = static_cast<char>(first + static_cast<uint32_t>(m >> 64));
+      x = static_cast<uint64_t>(m);
+    }
+  }
+}
+
 }  // namespace randsync

@@ -33,6 +33,14 @@ class Prng {
   // Raw 64 random bits.
   uint64_t Bits() { return engine_(); }
 
+  // Fills out[0..n) with first + uniform(0 .. base-1), e.g. ('a', 26) for
+  // random letters. Draws one 64-bit word per six characters: each word is
+  // read as a binary fraction and multiplied out digit by digit, which is
+  // exact integer arithmetic (so as reproducible as the engine) and keeps the
+  // bias below 2^-30 per character. Long _char(N) strings made a draw per
+  // letter the generator's top cost.
+  void FillChars(char* out, size_t n, char first, uint32_t base);
+
   // RQG's uint16(a, b): uniform in [a, b]; kept as a name because Perl
   // grammar blocks call $prng->uint16.
   int64_t Uint16(int64_t a, int64_t b) { return Int(a, b); }

@@ -1,26 +1,37 @@
 #include "engine/generator/statements.h"
 
 #include <array>
+#include <cstring>
 
 namespace randsync {
 
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+constexpr std::array<bool, 256> MakeSpaceTable() {
+  std::array<bool, 256> t{};
+  for (char c : {' ', '\t', '\n', '\r', '\f', '\v'}) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kSpaceChars = MakeSpaceTable();
+
+inline bool IsSpace(char c) { return kSpaceChars[static_cast<unsigned char>(c)]; }
 bool IsWord(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-// True if `out` ends with an aggregate function name preceded by a non-word
-// character (RQG: s/(\W)(AVG|...|VARIANCE) /$1$2/).
+// True if out[0..end) ends with an aggregate function name preceded by a
+// non-word character (RQG: s/(\W)(AVG|...|VARIANCE) /$1$2/).
 bool EndsWithAggregate(const std::string& out, size_t end) {
+  size_t start = end;
+  while (start > 0 && IsWord(out[start - 1])) --start;
+  if (start == 0) return false;  // RQG's (\W) needs a character before
+  std::string_view word(out.data() + start, end - start);
+  if (word.size() < 3 || word.size() > 12) return false;
   static constexpr std::array<std::string_view, 16> kNames{
       "AVG", "BIT_AND", "BIT_OR", "BIT_XOR", "COUNT", "GROUP_CONCAT", "MAX", "MIN",
       "STD", "STDDEV_POP", "STDDEV_SAMP", "STDDEV", "SUM", "VAR_POP", "VAR_SAMP", "VARIANCE"};
   for (std::string_view n : kNames) {
-    if (end < n.size() + 1) continue;
-    if (out.compare(end - n.size(), n.size(), n) != 0) continue;
-    if (!IsWord(out[end - n.size() - 1])) return true;
+    if (n == word) return true;
   }
   return false;
 }
@@ -43,12 +54,26 @@ bool LooksCompound(std::string_view s) {
          (Has(s, "WHILE") && Has(s, "DO") && Has(s, "END"));
 }
 
+// Characters the statement splitter must look at; everything else is skipped
+// with one table lookup per byte.
+constexpr std::array<bool, 256> MakeSplitTable() {
+  std::array<bool, 256> t{};
+  t[static_cast<unsigned char>(';')] = true;
+  t[static_cast<unsigned char>('\'')] = true;
+  t[static_cast<unsigned char>('"')] = true;
+  t[static_cast<unsigned char>('\\')] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kSplitChars = MakeSplitTable();
+
 // Calls f(pos) for each `;` outside quoted literals.
 template <typename F>
 void ForEachUnquotedSemicolon(std::string_view s, F f) {
   char quote = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
+  const size_t n = s.size();
+  for (size_t i = 0; i < n; ++i) {
     char c = s[i];
+    if (!kSplitChars[static_cast<unsigned char>(c)]) continue;
     if (quote) {
       if (c == '\\') {
         ++i;
@@ -77,12 +102,16 @@ void CleanUpSentence(std::string& s) {
   size_t w = 0;
   size_t r = 0;
   while (r < n) {
-    char c = s[r];
-    if (!IsSpace(c)) {
-      s[w++] = c;
-      ++r;
-      continue;
+    // Copy the run up to the next whitespace in one go.
+    size_t run = r;
+    while (run < n && !IsSpace(s[run])) ++run;
+    if (run != r) {
+      if (w != r) std::memmove(&s[w], &s[r], run - r);
+      w += run - r;
+      r = run;
+      if (r == n) break;
     }
+    char c = s[r];
     size_t j = r + 1;
     while (j < n && IsSpace(s[j])) ++j;
     bool after_dot = w > 0 && s[w - 1] == '.';
@@ -104,6 +133,7 @@ void CleanUpSentence(std::string& s) {
 void SplitStatements(std::string_view s, std::vector<std::string_view>& out) {
   out.clear();
   // One scan for the `;` outside quotes; most queries have none.
+  if (s.find(';') == std::string_view::npos) return Push(s, out);
   thread_local std::vector<size_t> semis;
   semis.clear();
   bool double_separator = false;

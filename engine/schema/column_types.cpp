@@ -117,18 +117,20 @@ std::string NormalizeArgs(const std::string& args) {
     item.clear();
     quoted_item = false;
   };
+  // Inside the re-quoted value a single quote is doubled, as SHOW does.
+  auto add_quoted = [&item](char c) { item += c == '\'' ? "''" : std::string(1, c); };
   for (size_t i = 0; i < args.size(); ++i) {
     char c = args[i];
     if (quote) {
       if (c == '\\' && i + 1 < args.size()) {
-        item += args[++i];
+        add_quoted(args[++i]);
       } else if (c == quote && i + 1 < args.size() && args[i + 1] == quote) {
-        item += c;
+        add_quoted(c);
         ++i;
       } else if (c == quote) {
         quote = 0;
       } else {
-        item += c == '\'' ? "''" : std::string(1, c);
+        add_quoted(c);
       }
     } else if (c == '\'' || c == '"') {
       quote = c;

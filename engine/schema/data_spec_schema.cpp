@@ -170,11 +170,17 @@ struct SpecColumn {
   bool primary = false;
   bool indexed = false;
   bool unique = false;     // a single-column UNIQUE or PRIMARY key
+  bool key_prefix = false; // the key has a prefix length, as BLOB/TEXT need
+  bool not_null = false;
 };
 
 // A verbatim $fields->{index_sqls} entry.
 struct IndexSql {
-  std::vector<std::string> columns;
+  struct Part {
+    std::string column;
+    bool prefix = false;  // `col`(10)
+  };
+  std::vector<Part> parts;
   bool primary = false;
   bool unique = false;
 };
@@ -218,16 +224,16 @@ bool HasPrimaryKey(const std::string& text) {
   return false;
 }
 
-// Columns named by a verbatim index definition ("KEY k (a, `b`(10))").
-std::vector<std::string> IndexColumns(const std::string& sql) {
-  std::vector<std::string> out;
+// Key parts of a verbatim index definition ("KEY k (a, `b`(10))").
+std::vector<IndexSql::Part> IndexParts(const std::string& sql) {
+  std::vector<IndexSql::Part> out;
   size_t open = sql.find('(');
   if (open == std::string::npos) return out;
   int depth = 0;
   std::string item;
   auto flush = [&] {
     auto [name, rest] = SplitColumnSql(item);
-    if (!name.empty()) out.push_back(name);
+    if (!name.empty()) out.push_back({name, rest.find('(') != std::string::npos});
     item.clear();
   };
   for (size_t i = open + 1; i < sql.size(); ++i) {
@@ -324,6 +330,12 @@ std::vector<SpecColumn> FieldColumns(const json& fields, const DataSpecOptions& 
     c.indexed = f[kIndex] && !f[kIndex]->empty() && *f[kIndex] != "nokey";
     c.primary = c.indexed && ContainsCI(f[kIndex], "primary");
     c.unique = c.primary || (c.indexed && ContainsCI(f[kIndex], "unique"));
+    // Gendata gives BLOB/TEXT keys a (255) prefix unless the type has a length.
+    c.key_prefix = MatchesAny(type, {"blob", "text", "binary"}) && type.find('(') == std::string::npos;
+    // Without --strict_fields a timestamp gets "NULL DEFAULT 0" appended,
+    // which overrides a NOT NULL before it (--notnull appends NOT NULL).
+    bool timestamp = !options.strict_fields && ContainsCI(type, "timestamp");
+    c.not_null = options.notnull || (!timestamp && ContainsCI(f[kNullability], "not null"));
     out.push_back(std::move(c));
   }
   return out;
@@ -341,6 +353,7 @@ std::vector<SpecColumn> SqlColumns(const json& fields) {
     c.definition = definition;
     c.primary = HasPrimaryKey(definition);
     c.unique = c.primary || HasWord(definition, "unique");
+    c.not_null = ContainsCI(definition, "not null");
     c.indexed = c.unique || HasWord(definition, "key");
     out.push_back(std::move(c));
   }
@@ -440,10 +453,12 @@ std::vector<std::string> PartitionColumns(const std::string& clause) {
 
 // One table as the server would hold it; `created` is false when the server
 // refuses Gendata's CREATE TABLE, so the table does not exist. Only refusals
-// that do not depend on server configuration are modelled: names over 64
-// characters, a varchar without length, BLOB/TEXT in a MEMORY table, a
-// partitioning clause naming a missing column or one that a unique key does
-// not include. Engines are assumed to exist.
+// that do not depend on server configuration are modelled (each checked
+// against MariaDB 10.11): names over 64 characters, a varchar without
+// length, more than one primary key, more than 64 keys, a BLOB/TEXT key
+// without prefix length, BLOB/TEXT in a MEMORY table, a partitioning clause
+// naming a missing column or one that a unique key does not include.
+// Engines are assumed to exist (plugins vary between servers).
 struct BuiltTable {
   std::vector<Column> columns;
   bool created = true;
@@ -452,50 +467,79 @@ struct BuiltTable {
 BuiltTable BuildTable(const SpecTable& t, const std::vector<SpecColumn>& spec_columns,
                       const std::vector<IndexSql>& index_sqls) {
   constexpr size_t kMaxIdentifier = 64;
+  constexpr size_t kMaxKeys = 64;
   BuiltTable out;
-  out.created = t.name.size() <= kMaxIdentifier;
-  std::set<std::string> seen;
+  bool ok = t.name.size() <= kMaxIdentifier;
+  std::map<std::string, size_t> position;  // lower-cased name -> column index
+  size_t keys = 0, primary_keys = 0;
+  std::vector<std::set<std::string>> unique_keys;  // lower-cased column names
   for (const SpecColumn& c : spec_columns) {
-    if (!seen.insert(Lower(c.name)).second) continue;
+    if (!position.emplace(Lower(c.name), out.columns.size()).second) continue;
     ServerType type = ServerTypeOf(c.definition);
-    out.created = out.created && type.valid && c.name.size() <= kMaxIdentifier;
-    out.columns.push_back(
-        Column{c.name, TypeClassOf(type.data_type), type.column_type, c.primary, c.indexed});
-  }
-  // Unique keys (the primary key included), by lower-cased column names.
-  std::vector<std::set<std::string>> unique_keys;
-  for (const SpecColumn& c : spec_columns) {
+    Column column{c.name, TypeClassOf(type.data_type), type.column_type, c.primary, c.indexed};
+    ok = ok && type.valid && c.name.size() <= kMaxIdentifier;
+    if (c.indexed) {
+      ++keys;
+      primary_keys += c.primary;
+      bool lob = column.type_class == "blob" || column.type_class == "text";
+      ok = ok && (!lob || c.key_prefix);
+    }
     if (c.unique) unique_keys.push_back({Lower(c.name)});
+    out.columns.push_back(std::move(column));
   }
   for (const IndexSql& index : index_sqls) {
+    ++keys;
+    primary_keys += index.primary;
     std::set<std::string> key;
-    for (const std::string& name : index.columns) {
-      key.insert(Lower(name));
-      for (Column& column : out.columns) {
-        if (Lower(column.name) != Lower(name)) continue;
-        column.indexed = true;
-        column.primary = column.primary || index.primary;
+    for (const IndexSql::Part& part : index.parts) {
+      key.insert(Lower(part.column));
+      auto it = position.find(Lower(part.column));
+      if (it == position.end()) {
+        ok = false;  // "Key column ... doesn't exist in table"
+        continue;
       }
+      Column& column = out.columns[it->second];
+      column.indexed = true;
+      column.primary = column.primary || index.primary;
+      bool lob = column.type_class == "blob" || column.type_class == "text";
+      ok = ok && (!lob || part.prefix);
     }
     if (index.unique) unique_keys.push_back(std::move(key));
+  }
+  ok = ok && keys <= kMaxKeys && primary_keys <= 1;
+
+  // Without a primary key the server reports the first UNIQUE key over NOT
+  // NULL columns without prefix as PRI. Which one is first follows Gendata's
+  // PRNG shuffle of the fields, so only a single candidate is predictable;
+  // with several, all stay "indexed".
+  if (primary_keys == 0) {
+    std::vector<size_t> candidates;
+    for (const SpecColumn& c : spec_columns) {
+      size_t i = position.at(Lower(c.name));
+      const Column& column = out.columns[i];
+      bool lob = column.type_class == "blob" || column.type_class == "text";
+      if (c.unique && c.not_null && !lob && column.name == c.name) candidates.push_back(i);
+    }
+    if (candidates.size() == 1) out.columns[candidates[0]].primary = true;
   }
 
   std::string engine = Lower(t.perm[kEngine].value_or(""));
   if (engine == "memory" || engine == "heap") {
     for (const Column& c : out.columns) {
-      if (c.type_class == "blob" || c.type_class == "text") out.created = false;
+      ok = ok && c.type_class != "blob" && c.type_class != "text";
     }
   }
   if (t.perm[kPartition] && !t.perm[kPartition]->empty()) {
     for (const std::string& column : PartitionColumns(*t.perm[kPartition])) {
-      if (!seen.count(column)) out.created = false;  // "Field in list of fields ... not found"
+      ok = ok && position.count(column);  // "Field in list of fields ... not found"
       for (const auto& key : unique_keys) {
-        // "A PRIMARY KEY/UNIQUE INDEX must include all columns in the
-        // table's partitioning function"
-        if (!key.count(column)) out.created = false;
+        // "A PRIMARY KEY must include all columns in the table's
+        // partitioning function" (likewise UNIQUE INDEX)
+        ok = ok && key.count(column);
       }
     }
   }
+  out.created = ok;
   return out;
 }
 
@@ -538,7 +582,7 @@ Schema SchemaFromDataSpec(const nlohmann::json& spec, const DataSpecOptions& opt
   for (const Scalar& sql : Or(ListMember(fields_spec, "fields", "index_sqls"), {})) {
     if (!sql) continue;
     bool primary = HasPrimaryKey(*sql);
-    index_sqls.push_back(IndexSql{IndexColumns(*sql), primary, primary || HasWord(*sql, "unique")});
+    index_sqls.push_back(IndexSql{IndexParts(*sql), primary, primary || HasWord(*sql, "unique")});
   }
   std::optional<List> views = ListMember(tables_spec, "tables", "views");
   if (!views && options.views) views = List{*options.views};
@@ -557,7 +601,7 @@ Schema SchemaFromDataSpec(const nlohmann::json& spec, const DataSpecOptions& opt
     }
     if (!t.perm[kPk]->empty()) {
       spec_columns.push_back(
-          SpecColumn{"pk", *t.perm[kPk], t.perm[kPk], "primary key", true, true, true});
+          SpecColumn{"pk", *t.perm[kPk], t.perm[kPk], "primary key", true, true, true, false, true});
     }
     built[t.name] = BuildTable(t, spec_columns, index_sqls);
   }

@@ -46,7 +46,7 @@ void AppendLetters(Prng& prng, int64_t n, std::string& out) {
   if (n <= 0) return;
   size_t at = out.size();
   out.resize(at + static_cast<size_t>(n));
-  for (char* p = out.data() + at; n > 0; --n) *p++ = static_cast<char>('a' + prng.Index(26));
+  prng.FillChars(out.data() + at, static_cast<size_t>(n), 'a', 26);
 }
 
 void AppendString(Prng& prng, int64_t len, std::string& out) {
