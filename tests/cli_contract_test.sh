@@ -1,23 +1,56 @@
 #!/usr/bin/env bash
-# The command-line contract: --help per subcommand works, and a bad option or
-# a missing file gives exactly one line on stderr and a non-zero exit.
+# The command-line contract: --help per subcommand works, `gen` prints
+# statements, and every bad input gives exactly one line on stderr that names
+# the cause, and a non-zero exit.
 set -u
 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# check_one_line_error WHAT EXPECTED-SUBSTRING ARGS...
 check_one_line_error() {
-  local what=$1; shift
+  local what=$1 expect=$2; shift 2
   local err rc
   err=$("$RANDSYNC" "$@" 2>&1 >/dev/null); rc=$?
   local lines; lines=$(printf '%s' "$err" | grep -c '')
-  if [[ $rc -eq 0 || $lines -ne 1 ]]; then
-    echo "FAIL: $what: rc=$rc, $lines stderr lines: $err"; fail=1
+  if [[ $rc -eq 0 || $lines -ne 1 || $err != *"$expect"* ]]; then
+    echo "FAIL: $what: rc=$rc, $lines stderr lines, expected '$expect' in: $err"; fail=1
   else
     echo "ok: $what -> $err"
   fi
 }
+
 "$RANDSYNC" --help | grep -q "gen" || { echo "FAIL: --help lists no gen"; fail=1; }
 "$RANDSYNC" gen --help | grep -q -- "--grammar" || { echo "FAIL: gen --help"; fail=1; }
-check_one_line_error "unknown option" gen --grammar /dev/null --no-such-option
-check_one_line_error "missing grammar file" gen --grammar /nonexistent/x.yy
-check_one_line_error "no subcommand"
-check_one_line_error "bad number" gen --grammar /dev/null --queries abc
+
+printf 'query: SELECT _digit ; SELECT 2 ;\n' > "$tmp/ok.yy"
+n=$("$RANDSYNC" gen --grammar "$tmp/ok.yy" --queries 7 | wc -l)
+[[ $n -eq 14 ]] || { echo "FAIL: gen printed $n lines, expected 14"; fail=1; }
+a=$("$RANDSYNC" gen --grammar "$tmp/ok.yy" --queries 50 --seed 3 | md5sum)
+b=$("$RANDSYNC" gen --grammar "$tmp/ok.yy" --queries 50 --seed 3 | md5sum)
+[[ $a == "$b" ]] || { echo "FAIL: same seed, different output"; fail=1; }
+# a closed pipe ends generation quietly
+"$RANDSYNC" gen --grammar "$tmp/ok.yy" --queries 10000000 | head -1 >/dev/null
+printf 'query: SELECT 1 ;\n' > "$tmp/cfg.yy"
+printf '[gen]\ngrammar = "%s"\nqueries = 3\n' "$tmp/cfg.yy" > "$tmp/run.toml"
+n=$("$RANDSYNC" --config "$tmp/run.toml" gen | wc -l)
+[[ $n -eq 3 ]] || { echo "FAIL: config file: $n lines"; fail=1; }
+
+check_one_line_error "unknown option" "no-such-option" gen --grammar "$tmp/ok.yy" --no-such-option
+check_one_line_error "missing grammar file" "/nonexistent/x.yy" gen --grammar /nonexistent/x.yy
+check_one_line_error "no subcommand" "subcommand" 
+check_one_line_error "bad number" "queries" gen --grammar "$tmp/ok.yy" --queries abc
+printf 'query: SELECT 1 ;\nbad: /* never closed ;\n' > "$tmp/bad.yy"
+check_one_line_error "malformed grammar" "bad.yy:2:6: unterminated SQL comment" gen --grammar "$tmp/bad.yy"
+printf 'query: loop ;\nloop: X loop ;\n' > "$tmp/loop.yy"
+check_one_line_error "endless recursion" "rule 'loop'" gen --grammar "$tmp/loop.yy"
+printf 'other: X ;\n' > "$tmp/noquery.yy"
+check_one_line_error "no query rule" "no 'query' rule" gen --grammar "$tmp/noquery.yy"
+printf 'query: { die "boom" } ;\n' > "$tmp/die.yy"
+check_one_line_error "dying Perl block" "boom" gen --grammar "$tmp/die.yy"
+printf '$tables = { rows => [ 1 ] ; \n' > "$tmp/bad.zz"
+check_one_line_error "broken .zz" "bad.zz" gen --grammar "$tmp/ok.yy" --schema "$tmp/bad.zz"
+check_one_line_error "bad DSN" "DSN" gen --grammar "$tmp/ok.yy" --dsn "postgres://x"
+check_one_line_error "dead server" "127.0.0.1" gen --grammar "$tmp/ok.yy" --dsn "mysql://root@127.0.0.1:1/test"
+check_one_line_error "missing redefine" "/nonexistent/r.yy" gen --grammar "$tmp/ok.yy" --redefine /nonexistent/r.yy
 exit $fail

@@ -42,7 +42,10 @@ TEST_P(Corpus, LoadsAndGenerates) {
   grammar::Grammar g = grammar::ParseGrammarFiles(path.string(), {});
   auto program = std::make_shared<Program>(g, *Values());
   if (!g.Find("query")) {
-    GTEST_SKIP() << "no query rule: a redefine module (loaded fine)";
+    // A redefine module (meant for --redefine on a base grammar): loading
+    // it is the whole test.
+    EXPECT_FALSE(program->rules.empty());
+    return;
   }
   GeneratorOptions o;
   o.seed = 1;

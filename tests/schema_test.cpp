@@ -163,21 +163,21 @@ TEST(SchemaJsonTest, FormatIsStable) {
   s.charsets = {"latin1"};
   s.Normalize();
   EXPECT_EQ(s.ToJson().dump(),
-            R"({"charsets":["latin1"],"collations":["latin1_bin"],"databases":[{"name":"test",)"
-            R"("tables":[{"columns":[{"column_type":"date","key":"ordinary","name":"d",)"
-            R"("type_class":"date"},{"column_type":"int(11)","key":"primary","name":"pk",)"
-            R"("type_class":"int"},{"column_type":"varchar(10)","key":"indexed","name":"v",)"
-            R"("type_class":"char"}],"name":"t","type":"table"}]}],"default_database":"test",)"
-            R"("format":"randsync-schema","version":1})");
+            R"J({"charsets":["latin1"],"collations":["latin1_bin"],"databases":[{"name":"test",)J"
+            R"J("tables":[{"columns":[{"column_type":"date","key":"ordinary","name":"d",)J"
+            R"J("type_class":"date"},{"column_type":"int(11)","key":"primary","name":"pk",)J"
+            R"J("type_class":"int"},{"column_type":"varchar(10)","key":"indexed","name":"v",)J"
+            R"J("type_class":"char"}],"name":"t","type":"table"}]}],"default_database":"test",)J"
+            R"J("format":"randsync-schema","version":1})J");
 }
 
 TEST(SchemaJsonTest, OptionalMembersAndAnyOrder) {
-  Schema s = Schema::FromJson(json::parse(R"({
+  Schema s = Schema::FromJson(json::parse(R"J({
     "format": "randsync-schema", "version": 1,
     "databases": [{"name": "test", "tables": [
       {"name": "t2", "columns": [{"name": "b", "type_class": "int"},
                                   {"name": "a", "type_class": "int", "key": "primary"}]},
-      {"name": "t1", "type": "view", "columns": []}]}]})"));
+      {"name": "t1", "type": "view", "columns": []}]}]})J"));
   EXPECT_EQ(s.default_database, "test");
   EXPECT_TRUE(s.collations.empty());
   EXPECT_EQ(TableNames(s, "test"), (std::vector<std::string>{"t1", "t2"}));
@@ -189,45 +189,45 @@ TEST(SchemaJsonTest, OptionalMembersAndAnyOrder) {
 }
 
 TEST(SchemaJsonTest, ErrorsNameTheElement) {
-  const std::string head = R"("format": "randsync-schema", "version": 1, )";
+  const std::string head = R"J("format": "randsync-schema", "version": 1, )J";
   struct Case {
     std::string json;
     std::string expected;
   };
   const std::vector<Case> cases = {
-      {R"([1, 2])", "schema JSON: expected an object"},
-      {R"({"version": 1, "databases": []})", "schema JSON: format: missing"},
-      {R"({"format": "other", "version": 1, "databases": []})", "format: expected \"randsync-schema\""},
-      {R"({"format": "randsync-schema", "databases": []})", "version: missing"},
-      {R"({"format": "randsync-schema", "version": 2, "databases": []})",
+      {R"J([1, 2])J", "schema JSON: expected an object"},
+      {R"J({"version": 1, "databases": []})J", "schema JSON: format: missing"},
+      {R"J({"format": "other", "version": 1, "databases": []})J", "format: expected \"randsync-schema\""},
+      {R"J({"format": "randsync-schema", "databases": []})J", "version: missing"},
+      {R"J({"format": "randsync-schema", "version": 2, "databases": []})J",
        "version: unsupported version 2 (this build reads version 1)"},
-      {R"({"format": "randsync-schema", "version": "1", "databases": []})", "unsupported version \"1\""},
-      {"{" + head + R"("databases": {}})", "databases: expected an array"},
-      {"{" + head + R"("databases": [], "extra": 1})", "extra: unknown member"},
-      {"{" + head + R"("databases": [], "default_database": 3})", "default_database: expected a string"},
-      {"{" + head + R"("databases": [], "collations": "x"})", "collations: expected an array of strings"},
-      {"{" + head + R"("databases": [], "charsets": ["a", 1]})", "charsets[1]: expected a string"},
-      {"{" + head + R"("databases": [{"tables": []}]})", "databases[0].name: missing"},
-      {"{" + head + R"("databases": [{"name": "", "tables": []}]})", "databases[0].name: must not be empty"},
-      {"{" + head + R"("databases": [{"name": "a", "tables": []}, {"name": "a", "tables": []}]})",
+      {R"J({"format": "randsync-schema", "version": "1", "databases": []})J", "unsupported version \"1\""},
+      {"{" + head + R"J("databases": {}})J", "databases: expected an array"},
+      {"{" + head + R"J("databases": [], "extra": 1})J", "extra: unknown member"},
+      {"{" + head + R"J("databases": [], "default_database": 3})J", "default_database: expected a string"},
+      {"{" + head + R"J("databases": [], "collations": "x"})J", "collations: expected an array of strings"},
+      {"{" + head + R"J("databases": [], "charsets": ["a", 1]})J", "charsets[1]: expected a string"},
+      {"{" + head + R"J("databases": [{"tables": []}]})J", "databases[0].name: missing"},
+      {"{" + head + R"J("databases": [{"name": "", "tables": []}]})J", "databases[0].name: must not be empty"},
+      {"{" + head + R"J("databases": [{"name": "a", "tables": []}, {"name": "a", "tables": []}]})J",
        "databases[1]: duplicate database \"a\""},
-      {"{" + head + R"("databases": [{"name": "a", "tables": [{"name": "t"}]}]})",
+      {"{" + head + R"J("databases": [{"name": "a", "tables": [{"name": "t"}]}]})J",
        "databases[0].tables[0].columns: missing"},
-      {"{" + head + R"("databases": [{"name": "a", "tables": [{"name": "t", "type": "seq", "columns": []}]}]})",
+      {"{" + head + R"J("databases": [{"name": "a", "tables": [{"name": "t", "type": "seq", "columns": []}]}]})J",
        "databases[0].tables[0].type: expected \"table\" or \"view\", got \"seq\""},
-      {"{" + head + R"("databases": [{"name": "a", "tables": [{"name": "t", "columns": [{"name": "c"}]}]}]})",
+      {"{" + head + R"J("databases": [{"name": "a", "tables": [{"name": "t", "columns": [{"name": "c"}]}]}]})J",
        "databases[0].tables[0].columns[0].type_class: missing"},
       {"{" + head +
-           R"("databases": [{"name": "a", "tables": [{"name": "t", "columns": [{"name": "c", "type_class": "int", "key": "pri"}]}]}]})",
+           R"J("databases": [{"name": "a", "tables": [{"name": "t", "columns": [{"name": "c", "type_class": "int", "key": "pri"}]}]}]})J",
        "databases[0].tables[0].columns[0].key: expected \"primary\", \"indexed\" or \"ordinary\", got \"pri\""},
       {"{" + head +
-           R"("databases": [{"name": "a", "tables": [{"name": "t", "columns": [{"name": "c", "type_class": "int", "kind": 1}]}]}]})",
+           R"J("databases": [{"name": "a", "tables": [{"name": "t", "columns": [{"name": "c", "type_class": "int", "kind": 1}]}]}]})J",
        "databases[0].tables[0].columns[0].kind: unknown member"},
       {"{" + head +
-           R"("databases": [{"name": "a", "tables": [{"name": "t", "columns": [{"name": "c", "type_class": "int"}, {"name": "c", "type_class": "int"}]}]}]})",
+           R"J("databases": [{"name": "a", "tables": [{"name": "t", "columns": [{"name": "c", "type_class": "int"}, {"name": "c", "type_class": "int"}]}]}]})J",
        "databases[0].tables[0].columns[1]: duplicate column \"c\""},
       {"{" + head +
-           R"("databases": [{"name": "a", "tables": [{"name": "t", "columns": []}, {"name": "t", "columns": []}]}]})",
+           R"J("databases": [{"name": "a", "tables": [{"name": "t", "columns": []}, {"name": "t", "columns": []}]}]})J",
        "databases[0].tables[1]: duplicate table \"t\""},
   };
   for (const Case& c : cases) {
@@ -291,7 +291,7 @@ TEST(SchemaFileTest, LoadsZzSpec) {
 TEST(SchemaFileTest, ErrorsNameFileAndCause) {
   TempDir dir;
   std::string bad_json = dir.Write("bad.json", "{\"format\": ");
-  std::string bad_schema = dir.Write("v2.json", R"({"format": "randsync-schema", "version": 2, "databases": []})");
+  std::string bad_schema = dir.Write("v2.json", R"J({"format": "randsync-schema", "version": 2, "databases": []})J");
   std::string bad_zz = dir.Write("bad.zz", "$tables = { rows => [1] ;\n");
   std::string wrong_shape = dir.Write("shape.zz", "$tables = [ 1, 2 ];\n");
   std::string other = dir.Write("schema.yaml", "x: 1\n");
@@ -318,11 +318,11 @@ TEST(SchemaFileTest, ErrorsNameFileAndCause) {
 // ---------------------------------------------------------------- .zz specs
 
 // conf/transactions/transactions.zz as the Perl evaluation hands it over.
-const char* kTransactionsSpec = R"({
+const char* kTransactionsSpec = R"J({
   "schemas": null,
   "tables": {"rows": [10, 100], "pk": ["integer auto_increment"]},
   "fields": {"types": ["int"], "indexes": ["key", null]},
-  "data": {"numbers": ["100"]}})";
+  "data": {"numbers": ["100"]}})J";
 
 TEST(DataSpecTest, Transactions) {
   Schema s = SchemaFromDataSpec(json::parse(kTransactionsSpec));
@@ -340,13 +340,13 @@ TEST(DataSpecTest, Transactions) {
 
 // conf/replication/rpl_transactions.zz: two schemas, pk variants, charsets
 // on string types only, CHARACTER SET binary turning types binary.
-const char* kRplTransactionsSpec = R"({
+const char* kRplTransactionsSpec = R"J({
   "schemas": ["test", "test1"],
   "tables": {"rows": [10, 100, 1000], "engines": ["InnoDB"], "indexes": [null, "KEY"],
              "pk": ["int auto_increment", "int", null]},
   "fields": {"types": ["bit(64)", "bigint", "set", "varchar(255)", "text"],
              "charsets": ["utf8", "binary"]},
-  "data": {"numbers": ["digit", "null", null]}})";
+  "data": {"numbers": ["digit", "null", null]}})J";
 
 TEST(DataSpecTest, RplTransactions) {
   Schema s = SchemaFromDataSpec(json::parse(kRplTransactionsSpec));
@@ -389,8 +389,8 @@ TEST(DataSpecTest, RplTransactions) {
 TEST(DataSpecTest, DefaultsWithoutAnySpecContent) {
   // Gendata's defaults: rows 0,1,2,10,100; types int, varchar, date, time,
   // datetime, each without and with KEY; pk integer auto_increment.
-  Schema s = SchemaFromDataSpec(json::parse(R"({"schemas": null, "tables": null,
-                                                "fields": null, "data": null})"));
+  Schema s = SchemaFromDataSpec(json::parse(R"J({"schemas": null, "tables": null,
+                                                "fields": null, "data": null})J"));
   EXPECT_EQ(TableNames(s, "test"),
             (std::vector<std::string>{"table0_int_autoinc", "table100_int_autoinc",
                                       "table10_int_autoinc", "table1_int_autoinc",
@@ -407,11 +407,11 @@ TEST(DataSpecTest, DefaultsWithoutAnySpecContent) {
 
 TEST(DataSpecTest, ViewsEnginesNullabilityAndDuplicateNames) {
   // Like conf/mariadb/optimizer.zz: two view algorithms give view_<t>_0/_1.
-  Schema s = SchemaFromDataSpec(json::parse(R"({
+  Schema s = SchemaFromDataSpec(json::parse(R"J({
     "tables": {"rows": [0, 0], "engines": ["MyISAM", "Aria"], "views": ["MERGE", "TEMPTABLE"],
                "pk": ["integer"]},
     "fields": {"types": ["char(2)", "decimal"], "indexes": [null, "key"],
-               "null": ["null", "not null"]}})"));
+               "null": ["null", "not null"]}})J"));
   EXPECT_EQ(TableNames(s, "test"),
             (std::vector<std::string>{
                 "table0_aria_int", "table0_aria_int_2", "table0_myisam_int", "table0_myisam_int_2",
@@ -435,14 +435,14 @@ TEST(DataSpecTest, ViewsEnginesNullabilityAndDuplicateNames) {
 }
 
 TEST(DataSpecTest, ExplicitNamesSqlsIndexSqlsAndMerges) {
-  Schema s = SchemaFromDataSpec(json::parse(R"({
+  Schema s = SchemaFromDataSpec(json::parse(R"J({
     "schemas": ["db1", "db2"],
     "tables": {"rows": [1, 2, 3], "names": ["oltp1", "oltp2"], "merges": ["INSERT_METHOD=LAST"],
                "pk": ["bigint unsigned auto_increment"], "partitions": ["HASH(pk) PARTITIONS 2"]},
     "fields": {"types": ["int", "tinyint"], "sign": [null, "UNSIGNED"], "indexes": [null],
                "names": ["first", "second"],
                "sqls": ["`id` int NOT NULL", "extra varchar(20) character set binary"],
-               "index_sqls": ["KEY k (id, `extra`(5))"]}})"));
+               "index_sqls": ["KEY k (id, `extra`(5))"]}})J"));
   // Explicit names first, then generated ones; MERGE tables over the MyISAM
   // (engine-less) tables go into the last schema only.
   EXPECT_EQ(TableNames(s, "db1"),
@@ -483,12 +483,14 @@ TEST(DataSpecTest, CommandLineOptions) {
   DataSpecOptions strict;
   strict.strict_fields = true;
   strict.notnull = true;
-  Schema t = SchemaFromDataSpec(json::parse(R"({"tables": {"rows": [1]},
-      "fields": {"types": ["int"], "default": [null, "default null"]}})"), strict);
+  Schema t = SchemaFromDataSpec(json::parse(R"J({"tables": {"rows": [1]},
+      "fields": {"types": ["int"], "default": [null, "default null"]}})J"), strict);
   EXPECT_EQ(ColumnSummary(MustFind(t, "test", "table1_int_autoinc")),
             (std::vector<std::string>{"col_int int int(11) ordinary", "pk int int(11) primary"}));
-  Schema u = SchemaFromDataSpec(json::parse(R"({"tables": {"rows": [1]},
-      "fields": {"types": ["int"], "default": [null, "default null"]}})"), DataSpecOptions{.notnull = true});
+  DataSpecOptions notnull;
+  notnull.notnull = true;
+  Schema u = SchemaFromDataSpec(json::parse(R"J({"tables": {"rows": [1]},
+      "fields": {"types": ["int"], "default": [null, "default null"]}})J"), notnull);
   EXPECT_EQ(ColumnSummary(MustFind(u, "test", "table1_int_autoinc")),
             (std::vector<std::string>{"col_int_not_null int int(11) ordinary",
                                       "col_int_not_null_key int int(11) indexed",
@@ -498,24 +500,29 @@ TEST(DataSpecTest, CommandLineOptions) {
 TEST(DataSpecTest, TablesTheServerRefusesAreNotListed) {
   // Partitioned by pk without a pk column, and a pk type without length:
   // both CREATE TABLEs fail (as in conf/replication/replication-5.1.zz).
-  Schema s = SchemaFromDataSpec(json::parse(R"({
+  Schema s = SchemaFromDataSpec(json::parse(R"J({
     "tables": {"rows": [1], "partitions": [null, "KEY (pk) PARTITIONS 2"],
                "pk": [null, "varchar", "int"]},
-    "fields": {"types": ["int"], "indexes": [null]}})"));
+    "fields": {"types": ["int"], "indexes": [null]}})J"));
   EXPECT_EQ(TableNames(s, "test"),
             (std::vector<std::string>{"table1", "table1_int", "table1_key_pk_parts_2_int"}));
 
-  // A unique key not covering the partitioning column; a TEXT key without
-  // prefix length; names longer than 64 characters.
-  Schema t = SchemaFromDataSpec(json::parse(R"({
+  // A unique key not covering the partitioning column; a TEXT primary key
+  // without prefix length (a plain KEY is fine); names over 64 characters.
+  Schema t = SchemaFromDataSpec(json::parse(R"J({
     "tables": {"rows": [1], "partitions": [null, "KEY (pk) PARTITIONS 2"]},
-    "fields": {"types": ["int"], "indexes": ["unique"]}})"));
+    "fields": {"types": ["int"], "indexes": ["unique"]}})J"));
   EXPECT_EQ(TableNames(t, "test"), std::vector<std::string>{"table1_int_autoinc"});
-  Schema u = SchemaFromDataSpec(json::parse(R"({"tables": {"rows": [1]},
-    "fields": {"types": ["text(100)"], "indexes": ["key"]}})"));
-  EXPECT_TRUE(u.databases.empty());  // no table at all: the schema is not listed
-  Schema v = SchemaFromDataSpec(json::parse(R"({"tables": {"rows": [1]},
-    "fields": {"types": ["datetime(6)"], "default": ["default current_timestamp(6) on update current_timestamp(6)"]}})"));
+  Schema u = SchemaFromDataSpec(json::parse(R"J({"tables": {"rows": [1]},
+    "fields": {"types": ["text(100)"], "indexes": ["key"]}})J"));
+  EXPECT_EQ(ColumnSummary(MustFind(u, "test", "table1_int_autoinc")),
+            (std::vector<std::string>{"col_text_100_key text tinytext indexed",
+                                      "pk int int(11) primary"}));
+  Schema w = SchemaFromDataSpec(json::parse(R"J({"tables": {"rows": [1], "pk": [null]},
+    "fields": {"types": ["text(100)"], "indexes": ["primary key"]}})J"));
+  EXPECT_TRUE(w.databases.empty());  // no table at all: the schema is not listed
+  Schema v = SchemaFromDataSpec(json::parse(R"J({"tables": {"rows": [1]},
+    "fields": {"types": ["datetime(6)"], "default": ["default current_timestamp(6) on update current_timestamp(6)"]}})J"));
   EXPECT_TRUE(v.databases.empty());
 }
 
@@ -523,9 +530,9 @@ TEST(DataSpecTest, SingleUniqueNotNullKeyReportsAsPrimary) {
   // Without a primary key the server shows the only UNIQUE key over a NOT
   // NULL column as PRI; BLOB keys (prefix) and timestamps (made nullable by
   // Gendata) do not qualify.
-  Schema s = SchemaFromDataSpec(json::parse(R"({"tables": {"rows": [1], "pk": [null]},
+  Schema s = SchemaFromDataSpec(json::parse(R"J({"tables": {"rows": [1], "pk": [null]},
     "fields": {"types": ["int", "blob", "timestamp"], "indexes": ["unique"],
-               "null": ["not null"]}})"));
+               "null": ["not null"]}})J"));
   EXPECT_EQ(ColumnSummary(MustFind(s, "test", "table1")),
             (std::vector<std::string>{"col_blob_not_null_unique blob blob indexed",
                                       "col_int_not_null_unique int int(11) primary",
@@ -534,12 +541,12 @@ TEST(DataSpecTest, SingleUniqueNotNullKeyReportsAsPrimary) {
 
 TEST(DataSpecTest, WrongShapesAreInputErrors) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {R"([1])", "data spec: expected the evaluated spec as a JSON object"},
-      {R"({"tables": [1]})", "data spec: $tables must be a hash"},
-      {R"({"fields": "x"})", "data spec: $fields must be a hash"},
-      {R"({"schemas": "test"})", "data spec: $schemas must be a list"},
-      {R"({"tables": {"rows": 10}})", "data spec: $tables->{rows} must be a list"},
-      {R"({"fields": {"types": [["int"]]}})", "data spec: $fields->{types}[0] must be a plain value"},
+      {R"J([1])J", "data spec: expected the evaluated spec as a JSON object"},
+      {R"J({"tables": [1]})J", "data spec: $tables must be a hash"},
+      {R"J({"fields": "x"})J", "data spec: $fields must be a hash"},
+      {R"J({"schemas": "test"})J", "data spec: $schemas must be a list"},
+      {R"J({"tables": {"rows": 10}})J", "data spec: $tables->{rows} must be a list"},
+      {R"J({"fields": {"types": [["int"]]}})J", "data spec: $fields->{types}[0] must be a plain value"},
   };
   for (const auto& [spec, expected] : cases) {
     try {
@@ -550,7 +557,7 @@ TEST(DataSpecTest, WrongShapesAreInputErrors) {
     }
   }
   // Perl's `||`: a false value means "use the default".
-  EXPECT_NO_THROW(SchemaFromDataSpec(json::parse(R"({"tables": {"rows": 0}})")));
+  EXPECT_NO_THROW(SchemaFromDataSpec(json::parse(R"J({"tables": {"rows": 0}})J")));
 }
 
 // ---------------------------------------------------------------- types

@@ -318,12 +318,64 @@ std::vector<RuleDef> ParseOne(std::string text, const std::string& name, const P
 
 }  // namespace
 
+namespace {
+
+// A `$name` word the generator runs as a Perl variable: a '$' and at least
+// one lower-case letter (Program emits `$` and `$X` as text).
+bool IsPerlVariable(std::string_view word) {
+  if (word.empty() || word[0] != '$') return false;
+  for (char c : word) {
+    if (c >= 'a' && c <= 'z') return true;
+  }
+  return false;
+}
+
+// Whether a quoted part holds a `$name` that expands, under the same rule as
+// Program's EmitQuoted: a word touching the opening quote (or the closing
+// quote of a string) is literal. (Found by tests/fuzz: `q: /*$i*/ ;` made a
+// Perl variable while HasCode() said the grammar had no code.)
+bool QuotedHasVariable(const Part& part) {
+  const std::string& s = part.text;
+  const bool is_comment = part.kind == PartKind::kComment;
+  const size_t open_end = is_comment ? 2 : 1;
+  if (s.size() < 2 * open_end) return false;
+  const size_t close_begin = s.size() - open_end;
+  for (size_t i = open_end; i < close_begin;) {
+    if (!IsWordChar(s[i])) {
+      ++i;
+      continue;
+    }
+    size_t w = i;
+    while (i < close_begin && IsWordChar(s[i])) ++i;
+    bool touches_open = !is_comment && w == open_end;
+    bool touches_close = part.kind == PartKind::kString && i == close_begin;
+    if (!touches_open && !touches_close && IsPerlVariable(std::string_view(s).substr(w, i - w))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 bool Grammar::HasCode() const {
   for (const auto& [name, rule] : rules_) {
     for (const auto& alt : rule.alternatives) {
       for (const auto& part : alt.parts) {
-        if (part.kind == PartKind::kCode) return true;
-        if (part.kind == PartKind::kWord && !part.text.empty() && part.text[0] == '$') return true;
+        switch (part.kind) {
+          case PartKind::kCode:
+            return true;
+          case PartKind::kWord:
+            if (IsPerlVariable(part.text)) return true;
+            break;
+          case PartKind::kString:
+          case PartKind::kBacktick:
+          case PartKind::kComment:
+            if (QuotedHasVariable(part)) return true;
+            break;
+          default:
+            break;
+        }
       }
     }
   }

@@ -455,8 +455,8 @@ std::vector<std::string> PartitionColumns(const std::string& clause) {
 // refuses Gendata's CREATE TABLE, so the table does not exist. Only refusals
 // that do not depend on server configuration are modelled (each checked
 // against MariaDB 10.11): names over 64 characters, a varchar without
-// length, more than one primary key, more than 64 keys, a BLOB/TEXT key
-// without prefix length, BLOB/TEXT in a MEMORY table, a partitioning clause
+// length, more than one primary key, more than 64 keys, a BLOB/TEXT primary
+// key without prefix length, BLOB/TEXT in a MEMORY table, a partitioning clause
 // naming a missing column or one that a unique key does not include.
 // Engines are assumed to exist (plugins vary between servers).
 struct BuiltTable {
@@ -481,8 +481,10 @@ BuiltTable BuildTable(const SpecTable& t, const std::vector<SpecColumn>& spec_co
     if (c.indexed) {
       ++keys;
       primary_keys += c.primary;
+      // MariaDB indexes a whole BLOB/TEXT in a KEY or UNIQUE (as a prefix or
+      // a hash), but not in a PRIMARY KEY.
       bool lob = column.type_class == "blob" || column.type_class == "text";
-      ok = ok && (!lob || c.key_prefix);
+      ok = ok && (!lob || c.key_prefix || !c.primary);
     }
     if (c.unique) unique_keys.push_back({Lower(c.name)});
     out.columns.push_back(std::move(column));
@@ -502,7 +504,7 @@ BuiltTable BuildTable(const SpecTable& t, const std::vector<SpecColumn>& spec_co
       column.indexed = true;
       column.primary = column.primary || index.primary;
       bool lob = column.type_class == "blob" || column.type_class == "text";
-      ok = ok && (!lob || part.prefix);
+      ok = ok && (!lob || part.prefix || !index.primary);
     }
     if (index.unique) unique_keys.push_back(std::move(key));
   }

@@ -58,8 +58,9 @@ class Schema {
   std::vector<std::string> collations;  // sorted
   std::vector<std::string> charsets;    // sorted
 
-  // Sorts every list as RQG does and rebuilds the name indexes. Call after
-  // filling the public fields by hand.
+  // Sorts every list as RQG does (byte order), marks primary columns
+  // indexed, drops duplicate collations/charsets and rebuilds the name
+  // index. Call after filling the public fields by hand.
   void Normalize();
 
   const Database* FindDatabase(std::string_view name) const;
@@ -110,7 +111,13 @@ struct DataSpecOptions {
 // $fields->{names}), plus $fields->{sqls}, plus `pk` from $tables->{pk};
 // views view_<table>[_<i>]; MERGE tables merge_<i>; in every schema of
 // $schemas, or `test` when absent. default_database is `test`, the database
-// of RQG's default DSN that the test's executors use. Throws InputError
+// of RQG's default DSN that the test's executors use. Tables whose CREATE
+// TABLE the server would refuse (names over 64 characters, a partitioning
+// that a unique key does not cover, ...; data_spec_schema.cpp lists them)
+// are left out. Known gaps, both depending on the server at run time: tables
+// of engines the server lacks are listed, and when a table without primary
+// key has several UNIQUE NOT NULL keys, the one the server reports as PRI is
+// not predicted (Gendata's PRNG field order decides). Throws InputError
 // when the spec has the wrong shape (e.g. a list where a hash is needed).
 Schema SchemaFromDataSpec(const nlohmann::json& spec);
 Schema SchemaFromDataSpec(const nlohmann::json& spec, const DataSpecOptions& options);
