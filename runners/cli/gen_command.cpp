@@ -1,11 +1,16 @@
 // `randsync gen`: print generated statements, one per line, like RQG's
 // gensql.pl. Offline unless --dsn is given (then only the schema is read).
+#include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <fstream>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "db/dsn.h"
 #include "engine/generator/generator.h"
@@ -32,7 +37,17 @@ struct GenOptions {
   uint64_t mask = 0;
   int mask_level = 1;
   std::vector<std::string> dict_dirs;
+  std::string save_schema;
 };
+
+// Writes the snapshot gen used, so that later runs (and other machines) can
+// generate offline against the same schema with --schema FILE.
+void SaveSchema(const Schema& schema, const std::string& path) {
+  std::ofstream out(path, std::ios::trunc);
+  out << schema.ToJson().dump(1) << "\n";
+  out.close();
+  if (!out) throw InputError(path + ": cannot write the schema snapshot: " + std::strerror(errno));
+}
 
 // RQG resolves dict/ against its checkout; grammars live in conf/<area>/, so
 // look for a dict/ folder beside the grammar and up to three levels above.
@@ -93,6 +108,7 @@ int RunGen(const GenOptions& o) {
   gopts.thread_id = o.thread;
   gopts.thread_count = std::max(o.threads, o.thread);
   gopts.schema = LoadSchema(o);
+  if (!o.save_schema.empty()) SaveSchema(*gopts.schema, o.save_schema);
   gopts.values = values;
   Generator gen(program, gopts);
 
@@ -141,6 +157,8 @@ Runner RegisterGen(CLI::App& app) {
   gen->add_option("--mask-level", opts->mask_level, "How many rule levels below the start rule are masked")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
+  gen->add_option("--save-schema", opts->save_schema,
+                  "Write the schema snapshot used (from --dsn, --schema or the default) to a JSON file");
   gen->add_option("--dict-dir", opts->dict_dirs,
                   "Directory of word lists (<name>.txt) for _english, _states, ... (repeatable)")
       ->check(CLI::ExistingDirectory);
