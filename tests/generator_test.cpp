@@ -1,5 +1,7 @@
 // The generator: expansion, built-ins, invariants, weights, start rules,
 // statement splitting, recursion guards and determinism.
+#include <pthread.h>
+
 #include <map>
 #include <regex>
 #include <set>
@@ -159,6 +161,11 @@ TEST(Generator, WordsInsideQuotesExpandLikeRqg) {
       << s;
 }
 
+TEST(Generator, PerlBlocksInsideSqlCommentsRun) {
+  Gen g("query: SELECT 1 /* t { $x = 'a' . 'b' ; $x } */ ;\n");
+  EXPECT_EQ(g.Next(), "SELECT 1 /* t ab */");
+}
+
 TEST(Generator, CleanUpMatchesRqg) {
   Gen g("query: SELECT COUNT ( * ) , t . a FROM t ;\n");
   EXPECT_EQ(g.Next(), "SELECT COUNT( * ), t.a FROM t");
@@ -263,6 +270,132 @@ TEST(Statements, SplitAndCleanUp) {
   SplitStatements(s, out);
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[1], "SELECT 'a;b'");
+}
+
+// Found by tests/fuzz: Grammar::HasCode() must agree with the Perl blocks
+// and variables Program compiles (callers skip the Perl host on it).
+TEST(Program, HasCodeAgreesWithCompiledCode) {
+  for (const char* text : {"b:/*$i*/", "d:/*{}*/", "d:/*{ '}' */", "d:/* } { */", "q: 'a $x b' ;\n", "q: `$x` ;\n", "q: '$x' ;\n",
+                           "q: \"a $x\" ;\n", "q: $X $ ;\n", "q: { 1 } $v ;\n",
+                           "q: /* $x[invariant] */ ;\n"}) {
+    grammar::Grammar g = grammar::ParseGrammarText(text, "t.yy");
+    EXPECT_EQ(g.HasCode(), !Program(g, *Values()).code.empty()) << text;
+  }
+}
+
+// Found while writing tests/fuzz: field-type lengths were capped only at 1 GiB, and
+// _json(N) takes some 20 bytes per member, so `_varchar(999999999)` or
+// `_json(16777215)` timed out under the fuzzer's limits. The RQG corpus's
+// largest, _text(16777215), still works.
+TEST(Program, HugeFieldLengthsAreGrammarErrors) {
+  EXPECT_THROW(Compile("query: _varchar(999999999) ;\n"), GrammarError);
+  EXPECT_THROW(Compile("query: _text(16777216) ;\n"), GrammarError);
+  EXPECT_THROW(Compile("query: _json(16777215) ;\n"), GrammarError);
+  EXPECT_THROW(Compile("query: _jsonarray(1000000) ;\n"), GrammarError);
+  try {
+    Compile("query: A\n | B _bit(99999999999) ;\n");
+    FAIL() << "no error";
+  } catch (const GrammarError& e) {
+    EXPECT_NE(std::string(e.what()).find("t.yy:2:6: '_bit(99999999999)'"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_NO_THROW(Compile("query: _text(16777215) _json(262143) _varchar(16777215) ;\n"));
+  Gen g("query: _varchar(1000) ;\n");
+  EXPECT_LE(g.Next().size(), 1002u);
+}
+
+// Found while writing tests/fuzz: a grammar whose work doubles at every level but that
+// produces no text (or little) reached neither the nesting nor the size
+// limit and ran for hours; the step budget stops it at once.
+TEST(Generator, ExponentialGrammarsStopAtTheStepBudget) {
+  std::string text = "query: r0 ;\n";
+  for (int i = 0; i < 40; ++i) {
+    text += "r" + std::to_string(i) + ": r" + std::to_string(i + 1) + " r" + std::to_string(i + 1) + " ;\n";
+  }
+  text += "r40: _empty | ;\n";
+  Gen g(text);
+  try {
+    g.Next();
+    FAIL() << "no error";
+  } catch (const GrammarError& e) {
+    EXPECT_NE(std::string(e.what()).find("rule and token expansions"), std::string::npos) << e.what();
+  }
+  // A big but bounded query stays fine: 4^10 leaves, about a million steps.
+  std::string big = "query: b0 ;\n";
+  for (int i = 0; i < 10; ++i) {
+    std::string n = "b" + std::to_string(i + 1);
+    big += "b" + std::to_string(i) + ": " + n + " " + n + " " + n + " " + n + " ;\n";
+  }
+  big += "b10: x ;\n";
+  EXPECT_EQ(Gen(big).Next().size(), (1u << 20) * 2 - 1);
+}
+
+// Found by tests/fuzz: 4 * 3500 levels of nesting through several rules (and
+// [invariant], which adds a frame per level) overflowed an 8 MB stack under
+// AddressSanitizer. The nesting now also stops where the thread's stack
+// would run out: here a thread with a 1 MB stack.
+TEST(Generator, DeepNestingIsAnErrorNotAStackOverflow) {
+  const char* cycle = "query: a ;\na: b[invariant] ;\nb: c[invariant] ;\nc: d[invariant] ;\nd: a[invariant] ;\n";
+  EXPECT_THROW(Gen(cycle).Next(), GrammarError);
+
+  struct Run {
+    Gen gen{"query: a ;\na: b X ;\nb: c ;\nc: d ;\nd: e[invariant] ;\ne: a ;\n"};
+    std::string error;
+    bool other = false;
+  } run;
+  pthread_attr_t attr;
+  ASSERT_EQ(pthread_attr_init(&attr), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, 1u << 20), 0);
+  pthread_t thread;
+  auto body = [](void* arg) -> void* {
+    auto* r = static_cast<Run*>(arg);
+    try {
+      r->gen.Next();
+    } catch (const GrammarError& e) {
+      r->error = e.what();
+    } catch (...) {
+      r->other = true;
+    }
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&thread, &attr, body, &run), 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+  EXPECT_FALSE(run.other);
+  EXPECT_NE(run.error.find("stack runs out"), std::string::npos) << run.error;
+}
+
+// Found while writing tests/fuzz: masking walked the rules below the start rule once
+// per path, (references per rule)^level steps; it now walks each rule once
+// and masks the same rules.
+TEST(Mask, DeepMaskLevelsAreFast) {
+  std::string text = "query: m0 | X ;\n";
+  for (int i = 0; i < 12; ++i) {
+    std::string next = "m" + std::to_string(i + 1);
+    text += "m" + std::to_string(i) + ":";
+    for (int k = 0; k < 30; ++k) text += " " + next;
+    text += " | A | B | C ;\n";
+  }
+  text += "m12: Y | Z ;\nunreached: P | Q | R | S ;\n";
+  grammar::Grammar g = grammar::ParseGrammarText(text, "t.yy");
+  grammar::Grammar m = grammar::ApplyMask(g, 12345, 64, "query");
+  EXPECT_EQ(m.Find("unreached")->alternatives.size(), 4u);
+  // Level 3: query, m0 and m1 are masked, m2 is not.
+  grammar::Grammar m3 = grammar::ApplyMask(g, 7, 3, "query");
+  EXPECT_EQ(m3.Find("m2")->alternatives.size(), 4u);
+  size_t masked = m3.Find("query")->alternatives.size() + m3.Find("m0")->alternatives.size() +
+                  m3.Find("m1")->alternatives.size();
+  EXPECT_LT(masked, 2u + 4u + 4u);
+}
+
+// Found by tests/fuzz (UBSan): a grammar whose only alternative is empty
+// has no ops at all, and expanding it indexed ops[0] of an empty vector.
+TEST(Generator, EmptyGrammarYieldsNoStatements) {
+  Gen g("query:");
+  EXPECT_TRUE(g.gen.Next().empty());
+  Gen init("query_init: ;\nquery: | ;\n");
+  EXPECT_TRUE(init.gen.Next().empty());
+  EXPECT_TRUE(init.gen.Next().empty());
 }
 
 }  // namespace

@@ -197,5 +197,27 @@ TEST(Parser, MissingFileIsAnInputError) {
   EXPECT_THROW(ParseGrammarFiles("/nonexistent/x.yy", {}), InputError);
 }
 
+// Found by tests/fuzz: `b: /*$i*/ ;` compiles a Perl variable, and
+// `d:/*{}*/` a Perl block, but HasCode() only looked at bare words and blocks. A `$word` inside quotes or comments
+// counts when it expands: not when it touches the opening quote (or the
+// closing quote of a string), and not without a lower-case letter.
+TEST(Parser, HasCodeSeesVariablesInsideQuotesAndComments) {
+  auto has_code = [](std::string_view text) { return ParseGrammarText(text, "t.yy").HasCode(); };
+  EXPECT_TRUE(has_code("b:/*$i*/"));
+  EXPECT_TRUE(has_code("d:/*{}*/"));
+  EXPECT_FALSE(has_code("d:/*{*/"));
+  EXPECT_TRUE(has_code("q: 'a $x b' ;\n"));
+  EXPECT_TRUE(has_code("q: `t $x` ;\n"));
+  EXPECT_TRUE(has_code("q: \"a $x \" ;\n"));
+  EXPECT_TRUE(has_code("q: $x ;\n"));
+  EXPECT_TRUE(has_code("q: { 1 } ;\n"));
+  EXPECT_FALSE(has_code("q: '$x' ;\n"));
+  EXPECT_FALSE(has_code("q: 'a $x' ;\n"));
+  EXPECT_FALSE(has_code("q: `$x` ;\n"));
+  EXPECT_FALSE(has_code("q: \"$x \" ;\n"));
+  EXPECT_FALSE(has_code("q: $X '$' ;\n"));
+  EXPECT_FALSE(has_code("q: A /* $ */ ;\n"));
+}
+
 }  // namespace
 }  // namespace randsync::grammar

@@ -1,5 +1,6 @@
 #include "engine/generator/generator.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,24 @@
 namespace randsync {
 
 namespace {
+
+// Lowest address of the calling thread's stack plus a reserve for what the
+// deepest rule still calls (values, Perl, the exception machinery): a
+// quarter of the stack, at most 512 KiB. Once per thread; 0 when the stack
+// is unknown (then only the nesting limits apply).
+uintptr_t StackFloor() {
+  thread_local uintptr_t floor = [] {
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return uintptr_t{0};
+    void* addr = nullptr;
+    size_t size = 0;
+    int rc = pthread_attr_getstack(&attr, &addr, &size);
+    pthread_attr_destroy(&attr);
+    if (rc != 0 || addr == nullptr) return uintptr_t{0};
+    return reinterpret_cast<uintptr_t>(addr) + std::min<size_t>(size / 4, 512u << 10);
+  }();
+  return floor;
+}
 
 std::string TmpDir() {
   const char* t = std::getenv("TMPDIR");
@@ -67,6 +86,8 @@ const std::vector<std::string_view>& Generator::Next() {
   buffer_.clear();
   statements_.clear();
   ++query_stamp_;
+  work_ = 0;
+  stack_floor_ = StackFloor();
   if (perl_) perl_->BeginQuery();
   if (start >= 0) ExpandRule(static_cast<uint32_t>(start), buffer_, 0);
   ++seq_id_;
@@ -88,18 +109,26 @@ uint32_t Generator::ChooseAlt(const CompiledRule& r) {
 // often it occurs: RQG aborts any query that uses a rule more than 3500
 // times, which also kills terminating grammars that simply use a rule a lot
 // (partitions-99-range.yy's 100-element partition lists). A rule nested
-// 3500 deep is a loop; a query grown past kMaxQueryBytes is a blow-up.
+// 3500 deep is a loop; a query grown past kMaxQueryBytes is a blow-up, and
+// so is one that takes more than kMaxQueryWork steps (see generator.h).
+//
+// Found by tests/fuzz: 4 * kMaxRuleNesting nesting levels overflowed an 8 MB
+// stack under AddressSanitizer (`a: b ; b: c ; c: d ; d: a ;`, worse with
+// [invariant]). So the error paths live in separate cold functions, which
+// keeps the frames of each level (ExpandRule, ExpandAlt, ExpandOp) small,
+// and the nesting also stops where the thread's stack would run out:
+// whatever the build or the thread's stack size, deep recursion is a
+// GrammarError, never a crash. (Release builds reach the nesting limits
+// first on an 8 MB stack, so their output does not depend on the stack.)
 void Generator::ExpandRule(uint32_t rule, std::string& out, uint32_t depth) {
   const CompiledRule& r = program_->rules[rule];
   if (rule_stamp_[rule] != query_stamp_) {
     rule_stamp_[rule] = query_stamp_;
     rule_count_[rule] = 0;
   }
-  if (++rule_count_[rule] > kMaxRuleNesting || depth > 4 * kMaxRuleNesting) {
-    throw GrammarError(r.loc, "rule '" + r.name + "' recursed more than " +
-                                  std::to_string(kMaxRuleNesting) +
-                                  " levels deep in one query: endless recursion (every recursive "
-                                  "rule needs an alternative that ends it)");
+  if (++rule_count_[rule] > kMaxRuleNesting || depth > 4 * kMaxRuleNesting ||
+      reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < stack_floor_) {
+    ThrowEndless(rule, depth);
   }
   if (r.alt_count > 0) ExpandAlt(ChooseAlt(r), out, depth + 1);
   --rule_count_[rule];
@@ -107,7 +136,16 @@ void Generator::ExpandRule(uint32_t rule, std::string& out, uint32_t depth) {
 
 void Generator::ExpandAlt(uint32_t alt, std::string& out, uint32_t depth) {
   const CompiledAlt& a = program_->alts[alt];
-  const Op* op = &program_->ops[a.first_op];
+  // One step for the alternative and one for each of its parts: a grammar
+  // that doubles its work at every level without producing text (`a: b b ;
+  // b: c c ; ... z: ;`, or parts like _empty) never reaches kMaxQueryBytes
+  // and the nesting stays shallow, so only this bounds it.
+  work_ += 1 + a.op_count;
+  if (work_ > kMaxQueryWork) ThrowTooMuchWork();
+  // data() + offset, not &ops[first_op]: an empty alternative may sit at
+  // ops.size(), and the vector may be empty (found by tests/fuzz: `query:`
+  // bound a reference to ops[0] of an empty vector, undefined behaviour).
+  const Op* op = program_->ops.data() + a.first_op;
   const Op* end = op + a.op_count;
   for (; op != end; ++op) {
     if (op->kind == Op::kText) {
@@ -116,23 +154,51 @@ void Generator::ExpandAlt(uint32_t alt, std::string& out, uint32_t depth) {
       ExpandOp(*op, out, depth);
     }
   }
-  if (out.size() > kMaxQueryBytes) {
-    throw GrammarError(SourceLoc{program_->rules[start_query_ >= 0 ? start_query_ : start_init_].loc},
-                       "a generated query exceeds " + std::to_string(kMaxQueryBytes >> 20) +
-                           " MB: endless recursion in the grammar?");
-  }
+  if (out.size() > kMaxQueryBytes) ThrowTooLong();
 }
 
 void Generator::ExpandOp(const Op& op, std::string& out, uint32_t depth) {
   if (!op.invariant) return ExpandOpOnce(op, out, depth);
   // name[invariant]: the first expansion in this query is reused.
-  if (invariant_stamp_[op.slot] != query_stamp_) {
-    std::string value;
-    ExpandOpOnce(op, value, depth);
-    invariant_stamp_[op.slot] = query_stamp_;
-    invariant_value_[op.slot] = std::move(value);
-  }
+  if (invariant_stamp_[op.slot] != query_stamp_) ExpandInvariant(op, depth);
   out.append(invariant_value_[op.slot]);
+}
+
+// Out of line: its local string would enlarge ExpandOp's frame.
+void Generator::ExpandInvariant(const Op& op, uint32_t depth) {
+  std::string value;
+  ExpandOpOnce(op, value, depth);
+  invariant_stamp_[op.slot] = query_stamp_;
+  invariant_value_[op.slot] = std::move(value);
+}
+
+const SourceLoc& Generator::StartLoc() const {
+  return program_->rules[start_query_ >= 0 ? start_query_ : start_init_].loc;
+}
+
+void Generator::ThrowEndless(uint32_t rule, uint32_t depth) const {
+  const CompiledRule& r = program_->rules[rule];
+  const std::string how =
+      rule_count_[rule] > kMaxRuleNesting
+          ? "recursed more than " + std::to_string(kMaxRuleNesting) + " levels deep"
+      : depth > 4 * kMaxRuleNesting
+          ? "is nested in more than " + std::to_string(4 * kMaxRuleNesting) + " rules"
+          : "is nested so deep that the stack runs out";
+  throw GrammarError(r.loc, "rule '" + r.name + "' " + how +
+                                " in one query: endless recursion (every recursive "
+                                "rule needs an alternative that ends it)");
+}
+
+void Generator::ThrowTooLong() const {
+  throw GrammarError(StartLoc(), "a generated query exceeds " + std::to_string(kMaxQueryBytes >> 20) +
+                                     " MB: endless recursion in the grammar?");
+}
+
+void Generator::ThrowTooMuchWork() const {
+  throw GrammarError(StartLoc(), "a generated query takes more than " +
+                                     std::to_string(kMaxQueryWork) +
+                                     " rule and token expansions: the grammar grows "
+                                     "exponentially?");
 }
 
 void Generator::ExpandOpOnce(const Op& op, std::string& out, uint32_t depth) {

@@ -37,6 +37,13 @@ struct GeneratorOptions {
 // means the grammar does not terminate.
 inline constexpr uint32_t kMaxRuleNesting = 3500;
 inline constexpr size_t kMaxQueryBytes = 64u << 20;
+// ... and so does a query that takes this many steps (an alternative chosen,
+// or one of its rule, built-in, field or Perl parts expanded): the
+// exponential grammars that produce little or no text would otherwise run
+// for hours without reaching either limit above (found while writing
+// tests/fuzz: a timeout under its limits). No query of the RQG corpus takes
+// more than about 34,000 steps.
+inline constexpr uint64_t kMaxQueryWork = uint64_t{1} << 24;
 
 class Generator final : public PerlEnvironment {
  public:
@@ -76,6 +83,11 @@ class Generator final : public PerlEnvironment {
   void ExpandAlt(uint32_t alt, std::string& out, uint32_t depth);
   void ExpandOp(const Op& op, std::string& out, uint32_t depth);
   void ExpandOpOnce(const Op& op, std::string& out, uint32_t depth);
+  [[gnu::noinline]] void ExpandInvariant(const Op& op, uint32_t depth);
+  const SourceLoc& StartLoc() const;
+  [[noreturn, gnu::cold, gnu::noinline]] void ThrowEndless(uint32_t rule, uint32_t depth) const;
+  [[noreturn, gnu::cold, gnu::noinline]] void ThrowTooLong() const;
+  [[noreturn, gnu::cold, gnu::noinline]] void ThrowTooMuchWork() const;
   uint32_t ChooseAlt(const CompiledRule& r);
   void AppendBuiltin(Builtin b, std::string& out);
 
@@ -91,6 +103,8 @@ class Generator final : public PerlEnvironment {
   MetaState meta_;
   uint64_t seq_id_ = 0;
   uint64_t query_stamp_ = 0;
+  uint64_t work_ = 0;  // steps of the current query, against kMaxQueryWork
+  uintptr_t stack_floor_ = 0;  // ExpandRule's frames must stay above this
   int start_init_ = -1;
   int start_query_ = -1;
 

@@ -18,6 +18,14 @@
 
 namespace randsync {
 
+// The largest N of a field-type token that a grammar may use: MEDIUMTEXT's
+// length for _varchar(N), _text(N), _bit(N), ..., and for the JSON tokens,
+// whose N counts members of some 20 bytes each, a number that keeps the
+// value to a few MB. A larger N is a GrammarError when the grammar is
+// compiled.
+inline constexpr int64_t kMaxFieldLength = 16777215;
+inline constexpr int64_t kMaxJsonMembers = (kMaxFieldLength + 1) / 64 - 1;
+
 struct Op {
   enum Kind : uint8_t {
     kText,      // arg = offset into Program::text, len = length

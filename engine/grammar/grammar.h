@@ -62,9 +62,9 @@ class Grammar {
   const std::vector<std::string>& warnings() const { return warnings_; }
   std::vector<std::string>& mutable_warnings() { return warnings_; }
 
-  // Whether generating from this grammar runs Perl: a { block } or a
-  // `$variable`, also one inside quotes or comments that expands (exactly
-  // when Program compiles a CodeBlock for it).
+  // Whether generating from this grammar runs Perl: a { block } (also one
+  // inside a /* comment */) or a `$variable` (also one inside quotes or
+  // comments that expands); exactly when Program compiles a CodeBlock.
   bool HasCode() const;
 
  private:

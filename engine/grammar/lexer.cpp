@@ -127,37 +127,44 @@ Token Lexer::LexSqlComment() {
   return {TokenKind::kSqlComment, text_.substr(start, pos_ - start), line, col};
 }
 
-// A Perl block: braces balance, ignoring braces inside Perl strings and
-// comments. `$#array` and `$#{...}` are not comments.
+size_t MatchPerlBlock(std::string_view text, size_t open) {
+  int depth = 0;
+  size_t i = open;
+  const size_t n = text.size();
+  while (i < n) {
+    char c = text[i];
+    if (c == '{') {
+      ++depth;
+      ++i;
+    } else if (c == '}') {
+      ++i;
+      if (--depth == 0) return i;
+    } else if (c == '\\') {
+      i += 2;
+    } else if (c == '\'' || c == '"') {
+      // A Perl string; stop at the matching quote.
+      ++i;
+      while (i < n && text[i] != c) i += text[i] == '\\' ? 2 : 1;
+      if (i >= n) return std::string_view::npos;
+      ++i;
+    } else if (c == '#' && i > 0 && text[i - 1] != '$') {  // $#array is no comment
+      while (i < n && text[i] != '\n') ++i;
+    } else {
+      ++i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 Token Lexer::LexCode() {
   uint32_t line = line_, col = col_;
   size_t start = pos_;
-  int depth = 0;
-  while (!AtEnd()) {
-    char c = Peek();
-    if (c == '{') {
-      ++depth;
-      Advance();
-    } else if (c == '}') {
-      --depth;
-      Advance();
-      if (depth == 0) return {TokenKind::kCode, text_.substr(start, pos_ - start), line, col};
-    } else if (c == '\\') {
-      Advance(2);
-    } else if (c == '\'' || c == '"') {
-      // A Perl string; stop at the matching quote.
-      char q = c;
-      Advance();
-      while (!AtEnd() && Peek() != q) Advance(Peek() == '\\' ? 2 : 1);
-      if (AtEnd()) break;
-      Advance();
-    } else if (c == '#' && pos_ > 0 && text_[pos_ - 1] != '$') {
-      while (!AtEnd() && Peek() != '\n') Advance();
-    } else {
-      Advance();
-    }
+  size_t end = MatchPerlBlock(text_, pos_);
+  if (end == std::string_view::npos || end > text_.size()) {
+    return Literal(start, line, col, "unbalanced '{' taken as text (the Perl block never closes)");
   }
-  return Literal(start, line, col, "unbalanced '{' taken as text (the Perl block never closes)");
+  Advance(end - pos_);
+  return {TokenKind::kCode, text_.substr(start, pos_ - start), line, col};
 }
 
 Token Lexer::LexWord() {

@@ -95,6 +95,11 @@ class Lexer {
   uint32_t col_ = 1;
 };
 
+// Index one past the `}` closing the Perl block that opens at text[open]
+// (braces inside Perl strings and # comments do not count), or npos when
+// it never closes.
+size_t MatchPerlBlock(std::string_view text, size_t open);
+
 // Word characters of RQG's tokeniser (minus the quote and brace characters,
 // which are tokens of their own here).
 inline bool IsWordChar(char c) {

@@ -330,17 +330,22 @@ bool IsPerlVariable(std::string_view word) {
   return false;
 }
 
-// Whether a quoted part holds a `$name` that expands, under the same rule as
-// Program's EmitQuoted: a word touching the opening quote (or the closing
-// quote of a string) is literal. (Found by tests/fuzz: `q: /*$i*/ ;` made a
-// Perl variable while HasCode() said the grammar had no code.)
-bool QuotedHasVariable(const Part& part) {
+// Whether a quoted part holds Perl, under the same rules as Program's
+// EmitQuoted: a `$name` that expands (a word touching the opening quote, or
+// the closing quote of a string, is literal), or in a comment a balanced
+// `{ ... }` block. (Found by tests/fuzz: `q: /*$i*/ ;` and `d:/*{}*/` made
+// Perl while HasCode() said the grammar had none.)
+bool QuotedHasCode(const Part& part) {
   const std::string& s = part.text;
   const bool is_comment = part.kind == PartKind::kComment;
   const size_t open_end = is_comment ? 2 : 1;
   if (s.size() < 2 * open_end) return false;
   const size_t close_begin = s.size() - open_end;
   for (size_t i = open_end; i < close_begin;) {
+    if (is_comment && s[i] == '{' &&
+        MatchPerlBlock(std::string_view(s).substr(0, close_begin), i) != std::string_view::npos) {
+      return true;
+    }
     if (!IsWordChar(s[i])) {
       ++i;
       continue;
@@ -371,7 +376,7 @@ bool Grammar::HasCode() const {
           case PartKind::kString:
           case PartKind::kBacktick:
           case PartKind::kComment:
-            if (QuotedHasVariable(part)) return true;
+            if (QuotedHasCode(part)) return true;
             break;
           default:
             break;

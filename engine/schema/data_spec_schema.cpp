@@ -1,8 +1,9 @@
-// SchemaFromDataSpec: the tables RQG's GenTest::App::Gendata creates for a
-// .zz spec, derived without a server. Behaviour (not code) follows
-// lib/GenTest/App/Gendata.pm of MariaDB/randgen master; the slot numbers
-// below are Gendata's, because its names join the values in slot order
-// while the cartesian product runs in a different (cycle) order.
+// PlanDataSpec and SchemaFromDataSpec: the tables RQG's
+// GenTest::App::Gendata creates for a .zz spec, derived without a server.
+// Behaviour (not code) follows lib/GenTest/App/Gendata.pm of MariaDB/randgen
+// master; the slot numbers below are Gendata's, because its names join the
+// values in slot order while the cartesian product runs in a different
+// (cycle) order.
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -15,6 +16,7 @@
 
 #include "engine/errors.h"
 #include "engine/schema/column_types.h"
+#include "engine/schema/data_spec_plan.h"
 #include "engine/schema/fresh_server.h"
 #include "engine/schema/schema.h"
 
@@ -172,6 +174,13 @@ struct SpecColumn {
   bool unique = false;     // a single-column UNIQUE or PRIMARY key
   bool key_prefix = false; // the key has a prefix length, as BLOB/TEXT need
   bool not_null = false;
+  std::string sql;         // Gendata's FIELD_SQL: the whole column definition
+  std::string index_sql;   // Gendata's FIELD_INDEX_SQL
+  bool not_null_data = false;  // Gendata generates no NULLs for it
+
+  DataSpecField Field() const {
+    return DataSpecField{name, sql, index_sql, type, index, not_null_data};
+  }
 };
 
 // A verbatim $fields->{index_sqls} entry.
@@ -336,12 +345,64 @@ std::vector<SpecColumn> FieldColumns(const json& fields, const DataSpecOptions& 
     // which overrides a NOT NULL before it (--notnull appends NOT NULL).
     bool timestamp = !options.strict_fields && ContainsCI(type, "timestamp");
     c.not_null = options.notnull || (!timestamp && ContainsCI(f[kNullability], "not null"));
+    c.not_null_data = options.notnull || f[kNullability] == Scalar("not null");
+    // The column definition joins type, charset, collation, sign,
+    // nullability and default in slot order. The charset is written
+    // "/*+mysql: CHARACTER SET x*/", which RQG's executor unwraps for MySQL;
+    // the collation is a plain comment the server ignores, so Gendata never
+    // applies it (and neither does this).
+    std::string sql = "`" + c.name + "` " + type;
+    auto append = [&sql](const Scalar& part, const std::string& before, const std::string& after) {
+      if (part && !part->empty()) sql += " " + before + *part + after;
+    };
+    append(f[kCharset], "CHARACTER SET ", "");
+    append(f[kCollation], "/*mysql: COLLATE ", "*/");
+    append(f[kSign], "", "");
+    append(f[kNullability], "", "");
+    append(f[kDefault], "", "");
+    if (timestamp) sql += options.notnull ? " NOT NULL" : " NULL DEFAULT 0";
+    c.sql = std::move(sql);
+    if (c.indexed) {
+      c.index_sql = *f[kIndex] + " (`" + c.name + "` " + (c.key_prefix ? " (255)" : "") + ")";
+    }
     out.push_back(std::move(c));
   }
   return out;
 }
 
-// $fields->{sqls}: verbatim column definitions.
+// Gendata's FIELD_TYPE of a verbatim column: m{^\s*`?\w+`?\s+(\w+)},
+// lower-cased, plus " auto_increment" when the definition says so.
+Scalar SqlColumnType(const std::string& sql) {
+  auto word = [&](size_t& i) {
+    size_t start = i;
+    while (i < sql.size() &&
+           (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_')) {
+      ++i;
+    }
+    return i > start;
+  };
+  auto space = [&](size_t& i) {
+    size_t start = i;
+    while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+    return i > start;
+  };
+  Scalar type;
+  size_t i = 0;
+  space(i);
+  if (i < sql.size() && sql[i] == '`') ++i;
+  if (word(i)) {
+    if (i < sql.size() && sql[i] == '`') ++i;
+    if (space(i)) {
+      const size_t start = i;
+      if (word(i)) type = Lower(sql.substr(start, i - start));
+    }
+  }
+  if (ContainsCI(sql, "auto_increment")) type = type.value_or("") + " auto_increment";
+  return type;
+}
+
+// $fields->{sqls}: verbatim column definitions, in the order Gendata puts
+// them before the generated columns (it prepends each one: reversed).
 std::vector<SpecColumn> SqlColumns(const json& fields) {
   std::vector<SpecColumn> out;
   for (const Scalar& sql : Or(ListMember(fields, "fields", "sqls"), {})) {
@@ -355,7 +416,9 @@ std::vector<SpecColumn> SqlColumns(const json& fields) {
     c.unique = c.primary || HasWord(definition, "unique");
     c.not_null = ContainsCI(definition, "not null");
     c.indexed = c.unique || HasWord(definition, "key");
-    out.push_back(std::move(c));
+    c.sql = *sql;
+    c.type = SqlColumnType(*sql);
+    out.insert(out.begin(), std::move(c));
   }
   return out;
 }
@@ -364,6 +427,38 @@ struct SpecTable {
   std::string name;
   TablePerm perm;
 };
+
+// Gendata's TABLE_SQL: the table options in slot order, after the columns.
+std::string TableOptionsSql(const TablePerm& t) {
+  std::string out;
+  auto append = [&out](const Scalar& part, const std::string& before, const std::string& after) {
+    if (!part || part->empty()) return;
+    if (!out.empty()) out += " ";
+    out += before + *part + after;
+  };
+  append(t[kEngine], "ENGINE=", "");
+  append(t[kTableCharset], "CHARACTER SET ", "");
+  append(t[kTableCollation], "COLLATE ", "");
+  append(t[kRowFormat], "ROW_FORMAT=", "");
+  append(t[kPartition], "/*!50100 PARTITION BY ", " */");
+  append(t[kExtraOpts], "", "");
+  return out;
+}
+
+// Perl's numification of a row count ("10", " 5", "7abc" -> 7); exponents
+// ("1e3"), which no spec uses for rows, are not read.
+uint64_t RowCount(const Scalar& rows) {
+  if (!rows) return 0;
+  const std::string& s = *rows;
+  size_t i = s.find_first_not_of(" \t\r\n");
+  if (i == std::string::npos || s[i] == '-') return 0;
+  if (s[i] == '+') ++i;
+  uint64_t n = 0;
+  for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) {
+    n = std::min<uint64_t>(n * 10 + static_cast<uint64_t>(s[i] - '0'), uint64_t{1} << 40);
+  }
+  return n;
+}
 
 // Gendata's table cartesian product and names.
 std::vector<SpecTable> Tables(const json& tables, const DataSpecOptions& options,
@@ -547,11 +642,7 @@ BuiltTable BuildTable(const SpecTable& t, const std::vector<SpecColumn>& spec_co
 
 }  // namespace
 
-Schema SchemaFromDataSpec(const nlohmann::json& spec) {
-  return SchemaFromDataSpec(spec, DataSpecOptions{});
-}
-
-Schema SchemaFromDataSpec(const nlohmann::json& spec, const DataSpecOptions& options) {
+DataSpecPlan PlanDataSpec(const nlohmann::json& spec, const DataSpecOptions& options) {
   if (!spec.is_object()) Fail("expected the evaluated spec as a JSON object");
   const json null_value;
   auto part = [&](const char* name) -> const json& {
@@ -562,22 +653,21 @@ Schema SchemaFromDataSpec(const nlohmann::json& spec, const DataSpecOptions& opt
   };
   const json& tables_spec = part("tables");
   const json& fields_spec = part("fields");
+  const json& data_spec = part("data");
 
-  std::vector<std::string> schemas;
+  DataSpecPlan plan;
   if (auto it = spec.find("schemas"); it != spec.end() && !it->is_null()) {
     if (!it->is_array()) Fail("$schemas must be a list");
     for (size_t i = 0; i < it->size(); ++i) {
       Scalar s = PerlScalar((*it)[i], "$schemas[" + std::to_string(i) + "]");
-      if (s && !s->empty() && std::find(schemas.begin(), schemas.end(), *s) == schemas.end()) {
-        schemas.push_back(*s);
+      if (s && !s->empty() &&
+          std::find(plan.schemas.begin(), plan.schemas.end(), *s) == plan.schemas.end()) {
+        plan.schemas.push_back(*s);
       }
     }
-  } else {
-    schemas.push_back("test");  // the executor's default schema
   }
 
-  std::vector<std::string> myisam_tables;
-  std::vector<SpecTable> tables = Tables(tables_spec, options, myisam_tables);
+  std::vector<SpecTable> tables = Tables(tables_spec, options, plan.myisam_tables);
   std::vector<SpecColumn> fields = FieldColumns(fields_spec, options);
   std::vector<SpecColumn> sql_fields = SqlColumns(fields_spec);
   std::vector<IndexSql> index_sqls;
@@ -585,14 +675,18 @@ Schema SchemaFromDataSpec(const nlohmann::json& spec, const DataSpecOptions& opt
     if (!sql) continue;
     bool primary = HasPrimaryKey(*sql);
     index_sqls.push_back(IndexSql{IndexParts(*sql), primary, primary || HasWord(*sql, "unique")});
+    plan.index_sqls.insert(plan.index_sqls.begin(), *sql);  // Gendata prepends each
   }
-  std::optional<List> views = ListMember(tables_spec, "tables", "views");
-  if (!views && options.views) views = List{*options.views};
-  std::optional<List> merges = ListMember(tables_spec, "tables", "merges");
+  auto strings = [](std::optional<List> list) -> std::optional<std::vector<std::string>> {
+    if (!list) return std::nullopt;
+    std::vector<std::string> out;
+    for (const Scalar& s : *list) out.push_back(s.value_or(""));
+    return out;
+  };
+  plan.views = strings(ListMember(tables_spec, "tables", "views"));
+  if (!plan.views && options.views) plan.views = std::vector<std::string>{*options.views};
+  plan.merges = strings(ListMember(tables_spec, "tables", "merges"));
 
-  // Columns are the same in every schema; compute them per table once. A
-  // name created twice keeps its last definition (DROP TABLE + CREATE).
-  std::map<std::string, BuiltTable> built;
   for (const SpecTable& t : tables) {
     std::vector<SpecColumn> spec_columns = sql_fields;
     bool falcon = Upper(t.perm[kEngine].value_or("")) == "FALCON";
@@ -602,26 +696,70 @@ Schema SchemaFromDataSpec(const nlohmann::json& spec, const DataSpecOptions& opt
       spec_columns.push_back(f);
     }
     if (!t.perm[kPk]->empty()) {
-      spec_columns.push_back(
-          SpecColumn{"pk", *t.perm[kPk], t.perm[kPk], "primary key", true, true, true, false, true});
+      SpecColumn pk;
+      pk.name = "pk";
+      pk.definition = *t.perm[kPk];
+      pk.type = t.perm[kPk];
+      pk.index = "primary key";
+      pk.primary = pk.indexed = pk.unique = pk.not_null = true;
+      pk.sql = "pk " + *t.perm[kPk];
+      pk.index_sql = "primary key (pk)";
+      spec_columns.push_back(std::move(pk));
     }
-    built[t.name] = BuildTable(t, spec_columns, index_sqls);
+    BuiltTable built = BuildTable(t, spec_columns, index_sqls);
+    DataSpecTable table;
+    table.name = t.name;
+    table.rows = RowCount(t.perm[kRow]);
+    table.engine = t.perm[kEngine].value_or("");
+    table.options_sql = TableOptionsSql(t.perm);
+    for (const SpecColumn& c : spec_columns) table.fields.push_back(c.Field());
+    table.created = built.created;
+    table.columns = std::move(built.columns);
+    plan.tables.push_back(std::move(table));
   }
 
+  // 20% NULL by default; --notnull swaps the 'null' for a value.
+  const bool nn = options.notnull;
+  plan.data[kDataNumber] = Or(ListMember(data_spec, "data", "numbers"),
+                              {"digit", "digit", "digit", "digit", nn ? "digit" : "null"});
+  plan.data[kDataString] = Or(ListMember(data_spec, "data", "strings"),
+                              {"letter", "letter", "letter", "letter", nn ? "letter" : "null"});
+  plan.data[kDataBlob] = Or(ListMember(data_spec, "data", "blobs"),
+                            {"data", "data", "data", "data", nn ? "data" : "null"});
+  plan.data[kDataTemporal] = Or(ListMember(data_spec, "data", "temporals"),
+                                {"date", "time", "datetime", "year", "timestamp", nn ? "date" : "null"});
+  plan.data[kDataEnum] = Or(ListMember(data_spec, "data", "enum"),
+                            {"letter", "letter", "letter", "letter", nn ? "letter" : "null"});
+  return plan;
+}
+
+Schema SchemaFromDataSpec(const nlohmann::json& spec) {
+  return SchemaFromDataSpec(spec, DataSpecOptions{});
+}
+
+Schema SchemaFromDataSpec(const nlohmann::json& spec, const DataSpecOptions& options) {
+  DataSpecPlan plan = PlanDataSpec(spec, options);
+  // Without $schemas the tables go to the executor's default schema.
+  if (plan.schemas.empty()) plan.schemas.push_back("test");
+  // A name created twice keeps its last definition (DROP TABLE + CREATE).
+  std::map<std::string, const DataSpecTable*> last;
+  for (const DataSpecTable& t : plan.tables) last[t.name] = &t;
+
   Schema schema;
-  for (const std::string& schema_name : schemas) {
+  for (const std::string& schema_name : plan.schemas) {
     Database db{schema_name, {}};
     std::set<std::string> done;
-    for (const SpecTable& t : tables) {
-      const BuiltTable& table = built[t.name];
-      if (!table.created || !done.insert(t.name).second) continue;
-      db.tables.push_back(Table{t.name, false, table.columns});
-      if (!views) continue;
+    for (const DataSpecTable& first : plan.tables) {
+      const DataSpecTable& table = *last[first.name];
+      if (!table.created || !done.insert(table.name).second) continue;
+      db.tables.push_back(Table{table.name, false, table.columns});
+      if (!plan.views) continue;
       // View columns carry no index (information_schema reports none).
       std::vector<Column> view_columns = table.columns;
       for (Column& c : view_columns) c.primary = c.indexed = false;
-      for (size_t i = 0; i < views->size(); ++i) {
-        std::string name = "view_" + t.name + (views->size() == 1 ? "" : "_" + std::to_string(i));
+      const size_t views = plan.views->size();
+      for (size_t i = 0; i < views; ++i) {
+        std::string name = "view_" + table.name + (views == 1 ? "" : "_" + std::to_string(i));
         if (name.size() <= 64) db.tables.push_back(Table{name, true, view_columns});
       }
     }
@@ -629,11 +767,13 @@ Schema SchemaFromDataSpec(const nlohmann::json& spec, const DataSpecOptions& opt
   }
   // MERGE tables go into the schema Gendata used last, cloned (CREATE TABLE
   // ... LIKE) from the first MyISAM table.
-  if (merges && !myisam_tables.empty() && !schema.databases.empty() &&
-      built[myisam_tables.front()].created) {
-    const std::vector<Column>& like = built[myisam_tables.front()].columns;
-    for (size_t i = 0; i < merges->size(); ++i) {
-      schema.databases.back().tables.push_back(Table{"merge_" + std::to_string(i), false, like});
+  if (plan.merges && !plan.myisam_tables.empty() && !schema.databases.empty()) {
+    const DataSpecTable* like = last[plan.myisam_tables.front()];
+    if (like != nullptr && like->created) {
+      for (size_t i = 0; i < plan.merges->size(); ++i) {
+        schema.databases.back().tables.push_back(
+            Table{"merge_" + std::to_string(i), false, like->columns});
+      }
     }
   }
   // The executor lists a schema only through its tables' columns.

@@ -275,12 +275,27 @@ void ThrowawayServer::Bootstrap() {
   argv.insert(argv.end(), options_.bootstrap_options.begin(), options_.bootstrap_options.end());
 
   std::error_code ec;
-  fs::remove(bootstrap_log_, ec);
-  // The script picks its own mariadbd; MYSQLD_BOOTSTRAP makes it use ours.
-  pid_t pid = SpawnChild({argv, {"MYSQLD_BOOTSTRAP=" + layout_.mariadbd.string()}, bootstrap_log_});
-  auto exit = WaitChild(pid, options_.bootstrap_timeout);
+  // mariadb-install-db occasionally fails when several bootstraps run at
+  // once on a loaded machine (seen: "ERROR: 1051 Unknown table
+  // 'mysql.tmp_user_sys'" from parallel ctest jobs); a fresh attempt on an
+  // empty datadir succeeds, so a failed bootstrap is retried twice.
+  std::optional<ChildExit> exit;
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    fs::remove(bootstrap_log_, ec);
+    if (attempt > 1) {
+      fs::remove_all(datadir_, ec);
+      fs::create_directories(datadir_, ec);
+    }
+    // The script picks its own mariadbd; MYSQLD_BOOTSTRAP makes it use ours.
+    pid_t pid = SpawnChild({argv, {"MYSQLD_BOOTSTRAP=" + layout_.mariadbd.string()}, bootstrap_log_});
+    exit = WaitChild(pid, options_.bootstrap_timeout);
+    if (!exit) {
+      KillChild(pid);
+      break;
+    }
+    if (exit->Clean() && fs::is_directory(datadir_ / "mysql", ec)) break;
+  }
   if (!exit) {
-    KillChild(pid);
     auto tail = ReadLogTail(bootstrap_log_);
     throw ServerError(ServerErrorKind::kBootstrap,
                       fmt::format("{}: bootstrap ({}) did not finish within {}: {}", Who(),
@@ -312,6 +327,10 @@ std::vector<std::string> ThrowawayServer::ServerArgv(const std::vector<std::stri
   argv.push_back("--socket=" + socket_);
   argv.push_back("--log-error=" + error_log_.string());
   argv.push_back("--pid-file=" + pid_file_.string());
+  // A private tmpdir: servers sharing /tmp have been seen to lose each
+  // other's internal temporary tables ("Error on delete of
+  // '/tmp/#sql-temptable-...MAI'") when parallel tests clean up.
+  argv.push_back("--tmpdir=" + (dir_ / "tmp").string());
   for (const char* o : kInnodbFootprint) argv.emplace_back(o);
   for (const char* o : kServerFootprint) argv.emplace_back(o);
   argv.insert(argv.end(), extras.begin(), extras.end());
@@ -398,6 +417,10 @@ void ThrowawayServer::Start() {
   layout_ = ResolveLayout(options_);
   std::vector<std::string> extras = CheckExtraOptions();
   PrepareDirs();
+  {
+    std::error_code ec;
+    fs::create_directories(dir_ / "tmp", ec);  // the server's private --tmpdir
+  }
   if (!bootstrapped_) Bootstrap();
 
   bool port_forced = options_.port != 0;

@@ -8,12 +8,13 @@
 // embedded interpreter is slow and has its own state): the target checks
 // Grammar::HasCode() and, as a cross-check, Program::code.
 //
-// #include is sandboxed: the grammar is named as if it lived in a private
-// directory that LLVMFuzzerInitialize fills with a few small include files
+// #include is sandboxed: the grammar is named as if it lived in a directory
+// ($TMPDIR/randsync-fuzz-<uid>) that LLVMFuzzerInitialize fills with a few
+// small include files
 // (x, self.yy, q.yy), and inputs whose #include names a path with a '/' or
 // '\' are skipped, so the fuzzer never reads /proc/self/pagemap or a
 // blocking device.
-#include <stdlib.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -69,29 +70,37 @@ std::string& SandboxDir() {
   return dir;
 }
 
+// Atomically, so that parallel fuzzers (-jobs) sharing the directory never
+// read a half-written file.
 void Write(const std::filesystem::path& p, std::string_view text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
+  std::filesystem::path tmp = p;
+  tmp += ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+  }
+  std::filesystem::rename(tmp, p);
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  // A private directory with the files `#include "x"` and friends can find.
-  char tmpl[] = "/tmp/randsync-fuzz-XXXXXX";
-  if (!::mkdtemp(tmpl)) {
-    std::perror("mkdtemp");
+  // A directory with the files `#include "x"` and friends can find. One fixed
+  // directory, rewritten at each start: libFuzzer leaves with _Exit after a
+  // finding, so a fresh directory per run would be left behind every time.
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::filesystem::path dir = std::filesystem::path(tmpdir && *tmpdir ? tmpdir : "/tmp") /
+                              ("randsync-fuzz-" + std::to_string(::getuid()));
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
     std::abort();
   }
-  std::filesystem::path dir(tmpl);
   Write(dir / "x", "x_rule: X | Y ;\nquery_add: x_rule ;\n");
   Write(dir / "self.yy", "#include \"self.yy\"\nquery: A ;\n");
   Write(dir / "q.yy", "query: SELECT _field FROM _table ;\nquery_init: CREATE TABLE t (a _int) ;\n");
-  SandboxDir() = tmpl;
-  std::atexit([] {
-    std::error_code ec;
-    std::filesystem::remove_all(SandboxDir(), ec);
-  });
+  SandboxDir() = dir.string();
   Values();
   DefaultSchemaOnce();
   return 0;
