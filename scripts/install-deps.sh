@@ -14,6 +14,8 @@ PACKAGES=(
   mariadb-server mariadb-client mariadb-backup
   # benchmark helpers (bench/*.sh)
   bc time
+  # benchmark anchors (bench/load_vs_sysbench.cpp; design card)
+  sysbench percona-toolkit mydumper
   # word list: fallback for the _english dictionary (engine/values)
   wamerican
 )

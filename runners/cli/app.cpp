@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -32,7 +34,10 @@ int Main(int argc, char** argv) {
   app.set_config("--config", "", "Read options from a TOML/INI file", false);
   app.set_version_flag("--version", "randsync 0.1");
 
-  Runner gen = RegisterGen(app);
+  std::vector<std::pair<std::string, Runner>> runners = {
+      {"gen", RegisterGen(app)},
+      {"load", RegisterLoad(app)},
+  };
 
   try {
     app.parse(argc, argv);
@@ -49,7 +54,9 @@ int Main(int argc, char** argv) {
 
   try {
     for (CLI::App* sub : app.get_subcommands()) {
-      if (sub->get_name() == "gen") return gen();
+      for (auto& [name, run] : runners) {
+        if (sub->get_name() == name) return run();
+      }
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "randsync: %s\n", OneLine(e.what()).c_str());

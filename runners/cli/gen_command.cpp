@@ -14,10 +14,9 @@
 
 #include "db/dsn.h"
 #include "engine/generator/generator.h"
-#include "engine/grammar/mask.h"
-#include "engine/grammar/parser.h"
 #include "engine/schema/schema_reader.h"
 #include "runners/cli/subcommands.h"
+#include "runners/cli/workload.h"
 
 namespace randsync::cli {
 
@@ -26,17 +25,13 @@ namespace fs = std::filesystem;
 namespace {
 
 struct GenOptions {
-  std::string grammar;
-  std::vector<std::string> redefines;
+  WorkloadOptions workload;
   uint64_t seed = 1;
   uint64_t queries = 1000;
   uint32_t thread = 1;
   uint32_t threads = 1;
   std::string schema;
   std::string dsn;
-  uint64_t mask = 0;
-  int mask_level = 1;
-  std::vector<std::string> dict_dirs;
   std::string save_schema;
 };
 
@@ -47,20 +42,6 @@ void SaveSchema(const Schema& schema, const std::string& path) {
   out << schema.ToJson().dump(1) << "\n";
   out.close();
   if (!out) throw InputError(path + ": cannot write the schema snapshot: " + std::strerror(errno));
-}
-
-// RQG resolves dict/ against its checkout; grammars live in conf/<area>/, so
-// look for a dict/ folder beside the grammar and up to three levels above.
-std::vector<std::string> DictionaryDirs(const GenOptions& o) {
-  std::vector<std::string> dirs = o.dict_dirs;
-  fs::path p = fs::absolute(o.grammar).parent_path();
-  for (int i = 0; i < 4 && !p.empty(); ++i, p = p.parent_path()) {
-    std::error_code ec;
-    if (fs::is_directory(p / "dict", ec)) dirs.push_back((p / "dict").string());
-    if (p == p.parent_path()) break;
-  }
-  dirs.push_back("dict");
-  return dirs;
 }
 
 std::shared_ptr<const Schema> LoadSchema(const GenOptions& o) {
@@ -92,16 +73,7 @@ class Output {
 };
 
 int RunGen(const GenOptions& o) {
-  grammar::ParseOptions parse_options;
-  grammar::Grammar g = grammar::ParseGrammarFiles(o.grammar, o.redefines, parse_options);
-  for (const std::string& w : g.warnings()) std::fprintf(stderr, "randsync: warning: %s\n", w.c_str());
-  if (o.mask) {
-    std::string start = "thread" + std::to_string(o.thread);
-    if (!g.Find(start)) start = "query";
-    g = grammar::ApplyMask(g, o.mask, o.mask_level, start);
-  }
-  auto values = std::make_shared<ValueGenerator>(Dictionaries::Load(DictionaryDirs(o)));
-  auto program = std::make_shared<Program>(g, *values);
+  Workload w = LoadWorkload(o.workload, o.thread);
 
   GeneratorOptions gopts;
   gopts.seed = o.seed;
@@ -109,8 +81,8 @@ int RunGen(const GenOptions& o) {
   gopts.thread_count = std::max(o.threads, o.thread);
   gopts.schema = LoadSchema(o);
   if (!o.save_schema.empty()) SaveSchema(*gopts.schema, o.save_schema);
-  gopts.values = values;
-  Generator gen(program, gopts);
+  gopts.values = w.values;
+  Generator gen(w.program, gopts);
 
   std::signal(SIGPIPE, SIG_IGN);
   Output out;
@@ -129,13 +101,7 @@ Runner RegisterGen(CLI::App& app) {
   auto opts = std::make_shared<GenOptions>();
   CLI::App* gen = app.add_subcommand(
       "gen", "Generate statements from an RQG grammar and print one per line");
-  gen->add_option("-g,--grammar", opts->grammar, "Grammar file (.yy)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  gen->add_option("--redefine", opts->redefines,
-                  "Grammar file whose rules replace or extend the main grammar's "
-                  "(repeatable; the last definition wins)")
-      ->check(CLI::ExistingFile);
+  AddWorkloadOptions(*gen, opts->workload, true);
   gen->add_option("-s,--seed", opts->seed, "Seed of the random streams")->capture_default_str();
   gen->add_option("-n,--queries", opts->queries, "Number of queries to generate")
       ->capture_default_str();
@@ -152,16 +118,8 @@ Runner RegisterGen(CLI::App& app) {
                      ->check(CLI::ExistingFile);
   gen->add_option("--dsn", opts->dsn, "Read the schema from a live server: mysql://user@host:port/db")
       ->excludes(schema);
-  gen->add_option("--mask", opts->mask, "Mask seed: switch off a random subset of alternatives (0: off)")
-      ->capture_default_str();
-  gen->add_option("--mask-level", opts->mask_level, "How many rule levels below the start rule are masked")
-      ->check(CLI::Range(1, 100))
-      ->capture_default_str();
   gen->add_option("--save-schema", opts->save_schema,
                   "Write the schema snapshot used (from --dsn, --schema or the default) to a JSON file");
-  gen->add_option("--dict-dir", opts->dict_dirs,
-                  "Directory of word lists (<name>.txt) for _english, _states, ... (repeatable)")
-      ->check(CLI::ExistingDirectory);
 
   return [opts]() -> int { return RunGen(*opts); };
 }

@@ -11,5 +11,6 @@ namespace randsync::cli {
 using Runner = std::function<int()>;
 
 Runner RegisterGen(CLI::App& app);
+Runner RegisterLoad(CLI::App& app);
 
 }  // namespace randsync::cli
