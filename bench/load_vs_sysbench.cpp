@@ -31,7 +31,9 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <iterator>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -158,6 +160,21 @@ double CpuSeconds(const struct rusage& r) {
          static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
 }
 
+// utime + stime of a process (the server), from /proc/<pid>/stat.
+double ProcessCpuSeconds(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 std::string LoadAvg() {
   std::ifstream f("/proc/loadavg");
   std::string a, b, c;
@@ -243,6 +260,7 @@ struct Measure {
   double rate = 0;
   double cpu_s = 0;        // client CPU of the load phase
   double cpu_total_s = 0;  // the whole client process
+  double server_cpu_s = 0;  // mariadbd's CPU during the whole client process
   std::string load;
 };
 
@@ -266,7 +284,9 @@ std::vector<std::string> SysbenchArgv(const Args& a, uint16_t port, const std::s
 }
 
 Measure RunSysbench(const Args& a, uint16_t port, unsigned round) {
-  Measure m{"sysbench", round};
+  Measure m;
+  m.who = "sysbench";
+  m.round = round;
   m.load = LoadAvg();
   ChildRun r = Spawn(SysbenchArgv(a, port, "run"));
   std::smatch q;
@@ -287,7 +307,9 @@ Measure RunSysbench(const Args& a, uint16_t port, unsigned round) {
 
 Measure RunRandsync(const Args& a, const std::string& self, const std::string& dsn,
                     unsigned round) {
-  Measure m{"randsync", round};
+  Measure m;
+  m.who = "randsync";
+  m.round = round;
   m.load = LoadAvg();
   ChildRun r = Spawn({self, "--child-randsync", dsn, "--threads", std::to_string(a.threads),
                       "--time", std::to_string(a.time_s), "--table-size",
@@ -306,10 +328,6 @@ Measure RunRandsync(const Args& a, const std::string& self, const std::string& d
   m.cpu_s = cpu;
   m.cpu_total_s = CpuSeconds(r.usage);
   return m;
-}
-
-double Per100k(const Measure& m) {
-  return m.statements == 0 ? 0 : m.cpu_s * 100000.0 / static_cast<double>(m.statements);
 }
 
 }  // namespace
@@ -354,12 +372,14 @@ int main(int argc, char** argv) {
     for (unsigned round = 1; round <= args.rounds; ++round) {
       const bool sysbench_first = round % 2 == 1;
       for (int k = 0; k < 2; ++k) {
+        const double server_cpu0 = ProcessCpuSeconds(server.pid());
         Measure m = (k == 0) == sysbench_first ? RunSysbench(args, server.port(), round)
                                                : RunRandsync(args, self, dsn, round);
+        m.server_cpu_s = ProcessCpuSeconds(server.pid()) - server_cpu0;
         std::printf("  round %u %-8s %10llu statements %10.0f/s  client CPU %6.2f s "
-                    "(process %6.2f s)  load avg before %s\n",
+                    "(process %6.2f s)  server CPU %6.2f s  load avg before %s\n",
                     round, m.who.c_str(), static_cast<unsigned long long>(m.statements), m.rate,
-                    m.cpu_s, m.cpu_total_s, m.load.c_str());
+                    m.cpu_s, m.cpu_total_s, m.server_cpu_s, m.load.c_str());
         std::fflush(stdout);
         all.push_back(m);
       }
@@ -367,10 +387,30 @@ int main(int argc, char** argv) {
     }
     server.Stop();
 
-    std::printf("\n%-6s %-9s %12s %16s %22s\n", "round", "client", "statements/s",
-                "randsync/sysbench", "client CPU s/100k stmts");
-    double sum_rs = 0, sum_sb = 0, cpu_rs = 0, cpu_sb = 0;
-    uint64_t n_rs = 0, n_sb = 0;
+    // Per round, then the mean over rounds (rates) and the pooled CPU per
+    // statement (CPU seconds summed over rounds / statements summed).
+    std::printf("\n%-6s %-9s %12s %18s %15s %15s\n", "round", "client", "statements/s",
+                "randsync/sysbench", "client CPU s", "server CPU s");
+    std::printf("%-6s %-9s %12s %18s %15s %15s\n", "", "", "", "", "per 100k stmts",
+                "per 100k stmts");
+    struct Pool {
+      double rate = 0, cpu = 0, server_cpu = 0;
+      uint64_t statements = 0;
+      void Add(const Measure& m) {
+        rate += m.rate;
+        cpu += m.cpu_s;
+        server_cpu += m.server_cpu_s;
+        statements += m.statements;
+      }
+    } sb_pool, rs_pool;
+    auto row = [](const std::string& round, const char* who, double rate, double ratio,
+                  double cpu, double server_cpu, uint64_t statements) {
+      const double per = statements == 0 ? 0 : 100000.0 / static_cast<double>(statements);
+      char ratio_text[32] = "";
+      if (ratio > 0) std::snprintf(ratio_text, sizeof ratio_text, "%.3f", ratio);
+      std::printf("%-6s %-9s %12.0f %18s %15.3f %15.3f\n", round.c_str(), who, rate, ratio_text,
+                  cpu * per, server_cpu * per);
+    };
     for (unsigned round = 1; round <= args.rounds; ++round) {
       const Measure* sb = nullptr;
       const Measure* rs = nullptr;
@@ -378,21 +418,17 @@ int main(int argc, char** argv) {
         if (m.round != round) continue;
         (m.who == "sysbench" ? sb : rs) = &m;
       }
-      std::printf("%-6u %-9s %12.0f %16s %22.3f\n", round, "sysbench", sb->rate, "",
-                  Per100k(*sb));
-      std::printf("%-6u %-9s %12.0f %16.3f %22.3f\n", round, "randsync", rs->rate,
-                  rs->rate / sb->rate, Per100k(*rs));
-      sum_sb += sb->rate;
-      sum_rs += rs->rate;
-      cpu_sb += sb->cpu_s;
-      cpu_rs += rs->cpu_s;
-      n_sb += sb->statements;
-      n_rs += rs->statements;
+      row(std::to_string(round), "sysbench", sb->rate, 0, sb->cpu_s, sb->server_cpu_s,
+          sb->statements);
+      row(std::to_string(round), "randsync", rs->rate, rs->rate / sb->rate, rs->cpu_s,
+          rs->server_cpu_s, rs->statements);
+      sb_pool.Add(*sb);
+      rs_pool.Add(*rs);
     }
-    std::printf("%-6s %-9s %12.0f %16s %22.3f\n", "mean", "sysbench", sum_sb / args.rounds, "",
-                cpu_sb * 100000.0 / static_cast<double>(n_sb));
-    std::printf("%-6s %-9s %12.0f %16.3f %22.3f\n", "mean", "randsync", sum_rs / args.rounds,
-                sum_rs / sum_sb, cpu_rs * 100000.0 / static_cast<double>(n_rs));
+    row("mean", "sysbench", sb_pool.rate / args.rounds, 0, sb_pool.cpu, sb_pool.server_cpu,
+        sb_pool.statements);
+    row("mean", "randsync", rs_pool.rate / args.rounds, rs_pool.rate / sb_pool.rate, rs_pool.cpu,
+        rs_pool.server_cpu, rs_pool.statements);
     std::printf("load average at the end: %s\n", LoadAvg().c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "load_vs_sysbench: %s\n", e.what());

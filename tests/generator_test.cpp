@@ -400,3 +400,40 @@ TEST(Generator, EmptyGrammarYieldsNoStatements) {
 
 }  // namespace
 }  // namespace randsync
+
+namespace randsync {
+namespace {
+
+// RQG's clean-up, literally: each substitution repeated until nothing
+// changes, in RQG's order (FromGrammar.pm).
+std::string RqgCleanUp(std::string s) {
+  auto fix = [&](const std::regex& re, const std::string& with) {
+    for (std::string prev; prev != s;) {
+      prev = s;
+      s = std::regex_replace(s, re, with, std::regex_constants::format_first_only);
+    }
+  };
+  fix(std::regex(R"(\.\s)"), ".");
+  fix(std::regex(R"(\s([\.,]))"), "$1");
+  fix(std::regex(R"(\s\s)"), " ");
+  fix(std::regex(R"((\W)(AVG|BIT_AND|BIT_OR|BIT_XOR|COUNT|GROUP_CONCAT|MAX|MIN|STD|STDDEV_POP|STDDEV_SAMP|STDDEV|SUM|VAR_POP|VAR_SAMP|VARIANCE) )"),
+      "$1$2");
+  return s;
+}
+
+TEST(Statements, CleanUpAgreesWithRqgOnRandomText) {
+  const std::vector<std::string> pieces = {" ", "  ", "\t", "\n", ".", ",", "a", "bcdefghijklmnop",
+                                           "COUNT", "SUM", "MAX", "(", "'x'", "\x01", "\xc3\xa9",
+                                           "STDDEV_POP", "_", "1"};
+  Prng prng(99, 1);
+  for (int i = 0; i < 3000; ++i) {
+    std::string s;
+    for (int k = prng.Int(0, 14); k > 0; --k) s += pieces[prng.Index(pieces.size())];
+    std::string ours = s;
+    CleanUpSentence(ours);
+    ASSERT_EQ(ours, RqgCleanUp(s)) << "input: [" << s << "]";
+  }
+}
+
+}  // namespace
+}  // namespace randsync

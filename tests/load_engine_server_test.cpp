@@ -354,5 +354,29 @@ TEST(LoadEngineCrash, ExpectedShutdownEndsTheRunQuietly) {
   EXPECT_FALSE(r.fatal) << r.fatal->Describe();
 }
 
+// RQG's executor conventions are resolved before sending (and logging), and
+// a compound-statement query string runs as one multi-statement.
+TEST_F(LoadEngineServerTest, ExecutorCommentsAndMultiStatements) {
+  LoadOptions o = Options(R"(
+query: plain | proc ;
+plain: SELECT 1 /*!!999999 + 1 */ /*!!100000 ! */ /*executor1 + 2 */ /*executor2 !! */ /*+postgres: !! */ ;
+proc: DROP PROCEDURE IF EXISTS p ; CREATE PROCEDURE p() BEGIN SELECT 1 ; END ;
+)", 1);
+  o.queries_per_thread = 20;
+  o.query_log_dir = LogDir("conventions");
+  LoadResult r = LoadEngine(o).Run();
+  std::cerr << r.summary.ToText();
+  EXPECT_EQ(r.status, RunStatus::kOk);
+  EXPECT_EQ(r.summary.statements, 20u);
+  EXPECT_EQ(r.summary.outcome(Outcome::kOk), 20u);
+  std::ifstream in(QueryLogPath(o.query_log_dir, 1));
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("SELECT 1  + 1   + 2"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("CREATE PROCEDURE p"), std::string::npos) << text.str();
+  EXPECT_EQ(text.str().find("!"), std::string::npos) << text.str();
+  EXPECT_EQ(sql().Query("SHOW PROCEDURE STATUS WHERE Db = '" + db_ + "' AND Name = 'p'").size(), 1u);
+}
+
 }  // namespace
 }  // namespace randsync::load

@@ -1,6 +1,7 @@
 #include "engine/generator/statements.h"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 namespace randsync {
@@ -93,6 +94,23 @@ void Push(std::string_view piece, std::vector<std::string_view>& out) {
   if (!piece.empty()) out.push_back(piece);
 }
 
+// Skips 8 bytes at a time while none of them can be whitespace (all
+// whitespace is below 0x21): generated values such as _char(255) are long
+// runs of letters. Returns the first position that needs a closer look.
+inline size_t SkipToSpaceCandidate(const char* p, size_t i, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  while (i + 8 <= n) {
+    uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    // Sets a byte's high bit iff that byte is below 0x21 (bytes >= 0x80 are
+    // never flagged, and they are not whitespace either).
+    if (((x - kOnes * 0x21) & ~x & kHigh) != 0) break;
+    i += 8;
+  }
+  return i;
+}
+
 }  // namespace
 
 void CleanUpSentence(std::string& s) {
@@ -103,7 +121,7 @@ void CleanUpSentence(std::string& s) {
   size_t r = 0;
   while (r < n) {
     // Copy the run up to the next whitespace in one go.
-    size_t run = r;
+    size_t run = SkipToSpaceCandidate(s.data(), r, n);
     while (run < n && !IsSpace(s[run])) ++run;
     if (run != r) {
       if (w != r) std::memmove(&s[w], &s[r], run - r);

@@ -108,7 +108,11 @@ void Worker::Loop() {
   }
 }
 
-bool Worker::Execute(std::string_view sql) {
+bool Worker::Execute(std::string_view generated) {
+  // RQG resolves /*executorN */, /*+mysql: */ and /*!!NNNNNN */ right before
+  // sending; the log and any fatal report show what was actually sent.
+  const std::string_view sql =
+      RewriteExecutorComments(generated, comment_context_, rewritten_);
   log_.Statement(sql);
   const Clock::time_point t0 = Clock::now();
   seq_.fetch_add(1, std::memory_order_relaxed);
@@ -190,7 +194,15 @@ bool Worker::Recover(std::string_view sql, const db::DbError& error) {
 db::Connection Worker::OpenSession(unsigned connect_timeout_s) {
   db::ConnectOptions co;
   co.connect_timeout_s = connect_timeout_s;
+  // As RQG (mysql_multi_statements=1): its compound-statement heuristic keeps
+  // e.g. "DROP PROCEDURE p ; CREATE PROCEDURE p () BEGIN ... ; END" as one
+  // query string, which only runs as a multi-statement. Execute() drains
+  // every result and throws on the first failing statement, so an error in
+  // a later statement is classified like any other.
+  co.multi_statements = true;
   db::Connection conn(control_.options().dsn, co);
+  // A client-side field of the handshake: no round trip per reconnect.
+  comment_context_.server_version = ServerVersionNumber(conn.server_version());
   const auto timeout = control_.options().statement_timeout;
   if (timeout.count() > 0) {
     std::string set = fmt::format("SET SESSION max_statement_time = {:.3f}",

@@ -16,6 +16,7 @@
 #include "db/connection.h"
 #include "db/db_error.h"
 #include "engine/generator/generator.h"
+#include "engine/load/executor_comments.h"
 #include "engine/load/query_log.h"
 #include "engine/load/run_control.h"
 #include "engine/load/stats.h"
@@ -69,6 +70,9 @@ class Worker {
   WorkerStats stats_;
   std::unique_ptr<Generator> generator_;
   QueryLog log_;
+  // The load engine is RQG's executor 1; server_version is set per session.
+  ExecutorCommentContext comment_context_;
+  std::string rewritten_;  // RewriteExecutorComments' scratch, reused
 
   std::mutex conn_mu_;  // guards conn_ and socket_ against InterruptIo()
   std::optional<db::Connection> conn_;
