@@ -189,6 +189,29 @@ TEST_F(ServerLifecycle, SigkillOfMariadbdIsACrashWithLogTail) {
   EXPECT_FALSE(fs::exists(dir));
 }
 
+// A server that dies of SIGSEGV dumps a core (--core-file, unlimited core
+// size) and, with gdb installed, its backtrace is written and named.
+TEST_F(ServerLifecycle, SegfaultLeavesACoreAndABacktrace) {
+  if (!fs::exists("/usr/bin/gdb")) GTEST_SKIP() << "gdb is not installed";
+  ThrowawayServer s(TestServerOptions("segv"));
+  s.set_keep_datadir(false);
+  s.Start();
+  ASSERT_EQ(::kill(s.pid(), SIGSEGV), 0);
+  std::optional<server::ServerExit> crash;
+  for (int i = 0; i < 3000 && !crash; ++i) {
+    crash = s.Poll();
+    if (!crash) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(crash) << "SIGSEGV not detected";
+  if (!crash->status.core_dumped) GTEST_SKIP() << "no core dumped here (core_pattern or limits)";
+  ASSERT_TRUE(crash->backtrace) << crash->Describe();
+  std::ifstream bt(*crash->backtrace);
+  std::string text((std::istreambuf_iterator<char>(bt)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("#0"), std::string::npos) << text.substr(0, 500);
+  EXPECT_NE(crash->Describe().find("backtrace in"), std::string::npos);
+  s.Stop();
+}
+
 TEST_F(ServerLifecycle, MissingBinaryIsAOneLineError) {
   auto o = TestServerOptions("nobin");
   o.mariadbd = "/nonexistent/sbin/mariadbd";

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -140,6 +141,11 @@ void CloseFrom(int lowest, int keep) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   // The parent may have died before prctl took effect.
   if (::getppid() != parent) ::_exit(127);
+
+  // Let a crashing server dump a core (it is started with --core-file) so
+  // that a backtrace can be taken; harmless for every other child.
+  struct rlimit core_limit = {RLIM_INFINITY, RLIM_INFINITY};
+  ::setrlimit(RLIMIT_CORE, &core_limit);
 
   sigset_t none;
   sigemptyset(&none);

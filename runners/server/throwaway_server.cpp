@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "runners/server/backtrace.h"
 #include "runners/server/child_registry.h"
 #include "runners/server/free_port.h"
 #include "runners/server/log_tail.h"
@@ -99,8 +100,9 @@ std::string Seconds(milliseconds ms) {
 
 std::string ServerExit::Describe() const {
   std::string line = TellingLine(log_tail);
-  return fmt::format("mariadbd ({}) exited unexpectedly: {}; error log {}{}{}", role,
-                     status.Describe(), error_log.string(), line.empty() ? "" : ": ", line);
+  return fmt::format("mariadbd ({}) exited unexpectedly: {}; error log {}{}{}{}", role,
+                     status.Describe(), error_log.string(), line.empty() ? "" : ": ", line,
+                     backtrace ? "; backtrace in " + backtrace->string() : "");
 }
 
 const char* ToString(StopOutcome outcome) {
@@ -331,6 +333,7 @@ std::vector<std::string> ThrowawayServer::ServerArgv(const std::vector<std::stri
   // other's internal temporary tables ("Error on delete of
   // '/tmp/#sql-temptable-...MAI'") when parallel tests clean up.
   argv.push_back("--tmpdir=" + (dir_ / "tmp").string());
+  argv.push_back("--core-file");  // see backtrace.h
   for (const char* o : kInnodbFootprint) argv.emplace_back(o);
   for (const char* o : kServerFootprint) argv.emplace_back(o);
   argv.insert(argv.end(), extras.begin(), extras.end());
@@ -444,8 +447,12 @@ std::optional<ServerExit> ThrowawayServer::Poll() {
   std::lock_guard lock(mu_);
   if (pid_ <= 0 || !Owned()) return crash_;
   if (auto exit = PollChild(pid_)) {
+    pid_t dead = pid_;
     pid_ = 0;
-    crash_ = ServerExit{options_.role, error_log_, *exit, ReadLogTail(error_log_)};
+    crash_ = ServerExit{options_.role, error_log_, *exit, ReadLogTail(error_log_), std::nullopt};
+    if (exit->signal != 0 && exit->signal != SIGKILL) {
+      crash_->backtrace = WriteBacktrace(layout_.mariadbd, datadir_, dir_, dead);
+    }
   }
   return crash_;
 }
@@ -460,7 +467,7 @@ StopOutcome ThrowawayServer::Shutdown() {
   if (pid_ <= 0) return crash_ ? StopOutcome::kCrashed : StopOutcome::kNotRunning;
   if (auto exit = PollChild(pid_)) {
     pid_ = 0;
-    crash_ = ServerExit{options_.role, error_log_, *exit, ReadLogTail(error_log_)};
+    crash_ = ServerExit{options_.role, error_log_, *exit, ReadLogTail(error_log_), std::nullopt};
     last_exit_ = crash_;
     return StopOutcome::kCrashed;
   }
@@ -476,7 +483,7 @@ StopOutcome ThrowawayServer::Shutdown() {
     outcome = StopOutcome::kKilled;
   }
   pid_ = 0;
-  last_exit_ = ServerExit{options_.role, error_log_, *exit, ReadLogTail(error_log_)};
+  last_exit_ = ServerExit{options_.role, error_log_, *exit, ReadLogTail(error_log_), std::nullopt};
   return outcome;
 }
 
@@ -492,7 +499,7 @@ void ThrowawayServer::Kill() {
   if (pid_ <= 0 || !Owned()) return;
   ChildExit exit = KillChild(pid_);
   pid_ = 0;
-  last_exit_ = ServerExit{options_.role, error_log_, exit, ReadLogTail(error_log_)};
+  last_exit_ = ServerExit{options_.role, error_log_, exit, ReadLogTail(error_log_), std::nullopt};
 }
 
 // What the atexit handler removes if the process ends with this server still

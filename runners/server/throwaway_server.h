@@ -38,6 +38,8 @@ struct ServerExit {
   std::filesystem::path error_log;
   ChildExit status;
   std::vector<std::string> log_tail;  // last ~50 lines
+  // gdb's `thread apply all bt` of the core, when a core and gdb were there.
+  std::optional<std::filesystem::path> backtrace;
 
   // One line: "mariadbd (master) exited unexpectedly: signal 9 (Killed);
   // error log /tmp/.../master.err: <the telling line>".
