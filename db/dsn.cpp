@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <fstream>
 #include <set>
 
 // DSN mistakes are user input errors like a bad schema file: the CLI reports
@@ -157,8 +158,20 @@ std::string CanonicalOption(std::string_view name) {
   std::string n = Lower(name);
   std::replace(n.begin(), n.end(), '_', '-');
   static const std::set<std::string> kKnown = {
-      "socket", "ssl", "ssl-ca", "ssl-capath", "ssl-cert", "ssl-key", "ssl-verify-server-cert"};
+      "socket", "ssl", "ssl-ca", "ssl-capath", "ssl-cert", "ssl-key", "ssl-verify-server-cert",
+      "password-file"};
   return kKnown.count(n) ? n : std::string();
+}
+
+// password-file=PATH: the password is the file's first line (without its
+// newline), so that it stays out of command lines, logs and shell history.
+void ReadPasswordFile(const std::string& path, Dsn& dsn) {
+  std::ifstream in(path);
+  if (!in) Fail("password-file " + path + " cannot be read");
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  dsn.password = line;
 }
 
 void ParseOptions(std::string_view query, Dsn& dsn) {
@@ -175,8 +188,8 @@ void ParseOptions(std::string_view query, Dsn& dsn) {
     std::string name = CanonicalOption(raw_name);
     if (name.empty()) {
       Fail("unknown option '" + std::string(raw_name) +
-           "' (known: socket, ssl, ssl-ca, ssl-capath, ssl-cert, ssl-key, "
-           "ssl-verify-server-cert)");
+           "' (known: socket, password-file, ssl, ssl-ca, ssl-capath, ssl-cert, "
+           "ssl-key, ssl-verify-server-cert)");
     }
     if (!seen.insert(name).second) Fail("option " + name + " given twice");
     if (eq == std::string_view::npos) {
@@ -194,6 +207,10 @@ void ParseOptions(std::string_view query, Dsn& dsn) {
     } else {
       if (value.empty()) Fail("option " + name + " needs a value (" + name + "=...)");
       if (name == "socket") dsn.socket = value;
+      if (name == "password-file") {
+        ReadPasswordFile(value, dsn);
+        continue;
+      }
       if (name == "ssl-ca") dsn.tls.ca = value;
       if (name == "ssl-capath") dsn.tls.capath = value;
       if (name == "ssl-cert") dsn.tls.cert = value;

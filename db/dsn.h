@@ -16,7 +16,8 @@
 // ssl-verify-server-cert=0|1 (underscores may replace the dashes). Any ssl-*
 // path option turns TLS on.
 //
-// The password may instead come from the environment variable
+// The password may also come from a file: `?password-file=PATH` (its first
+// line), or from the environment variable
 // RANDSYNC_PASSWORD, used only when the DSN has no `:password` part, so that
 // it stays out of process listings and shell history. Neither the password
 // nor anything derived from it ever appears in Redacted() or in an error.

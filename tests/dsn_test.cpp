@@ -1,5 +1,8 @@
 // DSN parsing: the accepted forms, every rejected form with its message, and
 // that the password never shows up in Redacted() or in an error.
+#include <cstdio>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -188,6 +191,30 @@ TEST(DsnTest, RedactedHidesPasswordAndRoundTrips) {
   EXPECT_EQ(again.tls.ca, "/ca.pem");
 
   EXPECT_EQ(Parse("mysql://u@[::1]:3310/t").Redacted(), "mysql://u@[::1]:3310/t");
+}
+
+}  // namespace
+}  // namespace randsync::db
+
+namespace randsync::db {
+namespace {
+
+TEST(DsnPasswordFile, FirstLineIsThePasswordAndNeverShown) {
+  std::string path = ::testing::TempDir() + "/randsync-pw-test";
+  {
+    std::ofstream(path) << "s3cr@t:pw\nsecond line\n";
+  }
+  Dsn d = ParseDsn("mysql://root@127.0.0.1:3306/test?password-file=" + path, nullptr);
+  ASSERT_TRUE(d.password.has_value());
+  EXPECT_EQ(*d.password, "s3cr@t:pw");
+  EXPECT_EQ(d.Redacted().find("s3cr"), std::string::npos) << d.Redacted();
+  std::remove(path.c_str());
+  try {
+    ParseDsn("mysql://root@127.0.0.1/test?password-file=/nonexistent/pw", nullptr);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/pw"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
