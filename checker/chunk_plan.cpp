@@ -1,0 +1,208 @@
+#include "checker/chunk_plan.h"
+
+#include <map>
+#include <optional>
+
+#include "db/connection.h"
+
+namespace randsync::checker {
+namespace {
+
+bool IsNumericType(std::string_view t) {
+  for (std::string_view n : {"tinyint", "smallint", "mediumint", "int", "integer", "bigint",
+                             "decimal", "numeric", "float", "double", "real"}) {
+    if (t == n) return true;
+  }
+  return false;
+}
+
+bool IsBinaryType(std::string_view t) {
+  for (std::string_view n :
+       {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "bit"}) {
+    if (t == n) return true;
+  }
+  return false;
+}
+
+// A boundary value as a literal that compares the way the column orders:
+//  * numbers unquoted: a quoted '1.5' against a DECIMAL key is compared as
+//    DOUBLE and a long DECIMAL would lose digits;
+//  * binary strings as X'..': raw bytes in a utf8mb4 string literal may be
+//    invalid utf8mb4 and get mangled by the parser;
+//  * everything else quoted: compared in the column's collation (the literal
+//    is coercible), like ORDER BY on the column.
+std::string Literal(db::Connection& conn, std::string_view type, std::string_view value) {
+  if (IsNumericType(type) && !value.empty() &&
+      value.find_first_not_of("0123456789+-.eE") == std::string_view::npos) {
+    return std::string(value);
+  }
+  if (IsBinaryType(type)) {
+    static const char kDigits[] = "0123456789ABCDEF";
+    std::string out = "X'";
+    for (unsigned char c : value) {
+      out += kDigits[c >> 4];
+      out += kDigits[c & 0xf];
+    }
+    return out + "'";
+  }
+  return conn.Quote(value);
+}
+
+std::string KeyCompare(const std::vector<std::string>& key, const std::vector<std::string>& values,
+                       const char* strict, const char* last) {
+  // Innermost first: c >= z; then b > y OR (b = y AND (...)); ...
+  const size_t n = key.size();
+  std::string expr = QuoteIdentifier(key[n - 1]) + " " + last + " " + values[n - 1];
+  for (size_t i = n - 1; i-- > 0;) {
+    const std::string col = QuoteIdentifier(key[i]);
+    expr = "(" + col + " " + strict + " " + values[i] + " OR (" + col + " = " + values[i] +
+           " AND " + expr + "))";
+  }
+  if (n > 1) {
+    // Leading single-column bound: a plain range for the optimizer.
+    const std::string first_op = std::string(strict) == ">" ? ">=" : "<=";
+    expr = QuoteIdentifier(key[0]) + " " + first_op + " " + values[0] + " AND " + expr;
+  }
+  return expr;
+}
+
+std::string KeyList(const std::vector<std::string>& key) {
+  std::string out;
+  for (const auto& k : key) out += (out.empty() ? "" : ", ") + QuoteIdentifier(k);
+  return out;
+}
+
+std::string BuildWhere(const TablePlan& plan, const ChunkRange& r) {
+  std::string where;
+  if (!r.lower.empty()) where = "(" + KeyAtLeast(plan.key, r.lower) + ")";
+  if (!r.upper.empty()) {
+    where += (where.empty() ? "" : " AND ") + std::string("(") + KeyBelow(plan.key, r.upper) + ")";
+  }
+  return where.empty() ? where : "WHERE " + where;
+}
+
+}  // namespace
+
+std::string QuoteIdentifier(std::string_view name) {
+  std::string out = "`";
+  for (char c : name) {
+    if (c == '`') out += '`';
+    out += c;
+  }
+  return out + "`";
+}
+
+std::string KeyAtLeast(const std::vector<std::string>& key, const std::vector<std::string>& values) {
+  return KeyCompare(key, values, ">", ">=");
+}
+
+std::string KeyBelow(const std::vector<std::string>& key, const std::vector<std::string>& values) {
+  return KeyCompare(key, values, "<", "<");
+}
+
+std::string TablePlan::SelectSql(size_t i, std::string_view db) const {
+  std::string cols;
+  for (const auto& c : columns) cols += (cols.empty() ? "" : ", ") + QuoteIdentifier(c.name);
+  std::string sql = "SELECT " + cols + " FROM " +
+                    QuoteIdentifier(db.empty() ? std::string_view(database) : db) + "." +
+                    QuoteIdentifier(table);
+  const std::string& where = chunks.at(i).where;
+  if (!where.empty()) sql += " " + where;
+  return sql;
+}
+
+TablePlan DescribeTable(db::Connection& conn, std::string_view database, std::string_view table) {
+  TablePlan plan;
+  plan.database = std::string(database);
+  plan.table = std::string(table);
+  const std::string where = "TABLE_SCHEMA = " + conn.Quote(database) +
+                            " AND TABLE_NAME = " + conn.Quote(table);
+
+  std::map<std::string, bool> nullable;
+  db::RowSet cols = conn.QueryRows(
+      "SELECT COLUMN_NAME, DATA_TYPE, IS_NULLABLE FROM information_schema.COLUMNS WHERE " + where +
+      " ORDER BY ORDINAL_POSITION");
+  for (const db::Row& r : cols.rows) {
+    plan.columns.push_back({r[0].value_or(""), r[1].value_or("")});
+    nullable[r[0].value_or("")] = r[2].value_or("YES") == "YES";
+  }
+
+  // Unique keys, PRIMARY first, then by name (deterministic on both sides).
+  db::RowSet keys = conn.QueryRows(
+      "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE " + where +
+      " AND NON_UNIQUE = 0 ORDER BY INDEX_NAME <> 'PRIMARY', INDEX_NAME, SEQ_IN_INDEX");
+  std::vector<std::pair<std::string, std::vector<std::string>>> indexes;
+  for (const db::Row& r : keys.rows) {
+    const std::string name = r[0].value_or("");
+    if (indexes.empty() || indexes.back().first != name) indexes.push_back({name, {}});
+    // COLUMN_NAME is NULL for an expression key part: not usable as a range.
+    indexes.back().second.push_back(r[1].value_or(""));
+  }
+  for (const auto& [name, parts] : indexes) {
+    bool usable = true;
+    for (const auto& c : parts) {
+      auto it = nullable.find(c);
+      if (c.empty() || it == nullable.end() || it->second) usable = false;
+    }
+    if (usable) {
+      plan.key_name = name;
+      plan.key = parts;
+      break;
+    }
+  }
+  return plan;
+}
+
+void PlanChunks(db::Connection& conn, TablePlan& plan, uint64_t chunk_size) {
+  plan.chunks.clear();
+  if (chunk_size == 0) chunk_size = 1;
+  if (plan.key.empty()) {
+    plan.chunks.push_back({});
+    return;
+  }
+  std::vector<std::string> key_types;
+  for (const auto& k : plan.key) {
+    std::string type;
+    for (const auto& c : plan.columns) {
+      if (c.name == k) type = c.data_type;
+    }
+    key_types.push_back(type);
+  }
+  const std::string from = " FROM " + QuoteIdentifier(plan.database) + "." +
+                           QuoteIdentifier(plan.table) +
+                           (plan.key_name.empty() ? "" : " FORCE INDEX (" + QuoteIdentifier(plan.key_name) + ")");
+  const std::string order = " ORDER BY " + KeyList(plan.key) + " LIMIT " +
+                            std::to_string(chunk_size) + ", 1";
+
+  std::vector<std::string> previous;  // empty: from the start of the key
+  for (;;) {
+    std::string sql = "SELECT " + KeyList(plan.key) + from;
+    if (!previous.empty()) sql += " WHERE " + KeyAtLeast(plan.key, previous);
+    sql += order;
+    db::RowSet rs = conn.QueryRows(sql);
+    ChunkRange range;
+    range.lower = previous;
+    if (rs.rows.empty()) {  // the rest of the key: the last, open-ended chunk
+      range.where = BuildWhere(plan, range);
+      plan.chunks.push_back(std::move(range));
+      return;
+    }
+    std::vector<std::string> next;
+    for (size_t i = 0; i < plan.key.size(); ++i) {
+      next.push_back(Literal(conn, key_types[i], rs.rows[0][i].value_or("")));
+    }
+    range.upper = next;
+    range.where = BuildWhere(plan, range);
+    plan.chunks.push_back(std::move(range));
+    previous = std::move(next);
+  }
+}
+
+TablePlan PlanTable(db::Connection& conn, std::string_view database, std::string_view table,
+                    uint64_t chunk_size) {
+  TablePlan plan = DescribeTable(conn, database, table);
+  PlanChunks(conn, plan, chunk_size);
+  return plan;
+}
+
+}  // namespace randsync::checker

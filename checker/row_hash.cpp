@@ -1,0 +1,73 @@
+#include "checker/row_hash.h"
+
+#include <cstring>
+#include <new>
+
+#include <xxhash.h>
+
+#include "checker/row_encoding.h"
+#include "db/result.h"
+
+namespace randsync::checker {
+
+std::string ToHex(Hash128 h) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (int i = 31; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = kDigits[static_cast<unsigned>(h & 0xf)];
+    h >>= 4;
+  }
+  return out;
+}
+
+std::string ChunkDigest::ToString() const { return std::to_string(rows) + ":" + ToHex(sum); }
+
+RowHasher::RowHasher() : state_(XXH3_createState()) {
+  if (state_ == nullptr) throw std::bad_alloc();
+}
+
+RowHasher::~RowHasher() { XXH3_freeState(state_); }
+
+void RowHasher::Flush() {
+  if (used_ > 0) XXH3_128bits_update(state_, buffer_, used_);
+  used_ = 0;
+}
+
+void RowHasher::Put(const void* data, size_t size) {
+  if (size > kBufferSize - used_) {
+    Flush();
+    if (size > kBufferSize / 2) {  // big value: straight from the row buffer
+      XXH3_128bits_update(state_, data, size);
+      return;
+    }
+  }
+  std::memcpy(buffer_ + used_, data, size);
+  used_ += size;
+}
+
+void RowHasher::Begin(size_t column_count) {
+  XXH3_128bits_reset(state_);
+  used_ = 0;
+  EncodeRowStart(*this, column_count);
+}
+
+Hash128 RowHasher::Finish() {
+  Flush();
+  XXH128_hash_t h = XXH3_128bits_digest(state_);
+  return (static_cast<Hash128>(h.high64) << 64) | h.low64;
+}
+
+Hash128 RowHasher::Hash(const db::Result& row) {
+  const size_t n = row.field_count();
+  Begin(n);
+  for (size_t i = 0; i < n; ++i) EncodeField(*this, row.Get(i));
+  return Finish();
+}
+
+Hash128 RowHasher::Hash(const std::optional<std::string_view>* fields, size_t count) {
+  Begin(count);
+  for (size_t i = 0; i < count; ++i) EncodeField(*this, fields[i]);
+  return Finish();
+}
+
+}  // namespace randsync::checker
