@@ -21,20 +21,26 @@ bool IsWord(char c) {
 }
 
 // True if out[0..end) ends with an aggregate function name preceded by a
-// non-word character (RQG: s/(\W)(AVG|...|VARIANCE) /$1$2/).
+// non-word character (RQG: s/(\W)(AVG|...|VARIANCE) /$1$2/). Called for
+// every space after an upper-case letter, i.e. after most SQL keywords, so it
+// dispatches on the word's first letter instead of comparing all 16 names.
 bool EndsWithAggregate(const std::string& out, size_t end) {
   size_t start = end;
   while (start > 0 && IsWord(out[start - 1])) --start;
   if (start == 0) return false;  // RQG's (\W) needs a character before
-  std::string_view word(out.data() + start, end - start);
-  if (word.size() < 3 || word.size() > 12) return false;
-  static constexpr std::array<std::string_view, 16> kNames{
-      "AVG", "BIT_AND", "BIT_OR", "BIT_XOR", "COUNT", "GROUP_CONCAT", "MAX", "MIN",
-      "STD", "STDDEV_POP", "STDDEV_SAMP", "STDDEV", "SUM", "VAR_POP", "VAR_SAMP", "VARIANCE"};
-  for (std::string_view n : kNames) {
-    if (n == word) return true;
+  std::string_view w(out.data() + start, end - start);
+  if (w.size() < 3 || w.size() > 12) return false;
+  switch (w[0]) {
+    case 'A': return w == "AVG";
+    case 'B': return w == "BIT_AND" || w == "BIT_OR" || w == "BIT_XOR";
+    case 'C': return w == "COUNT";
+    case 'G': return w == "GROUP_CONCAT";
+    case 'M': return w == "MAX" || w == "MIN";
+    case 'S':
+      return w == "STD" || w == "STDDEV_POP" || w == "STDDEV_SAMP" || w == "STDDEV" || w == "SUM";
+    case 'V': return w == "VAR_POP" || w == "VAR_SAMP" || w == "VARIANCE";
+    default: return false;
   }
-  return false;
 }
 
 std::string_view Trim(std::string_view s) {
@@ -103,9 +109,12 @@ inline size_t SkipToSpaceCandidate(const char* p, size_t i, size_t n) {
   while (i + 8 <= n) {
     uint64_t x;
     std::memcpy(&x, p + i, 8);
-    // Sets a byte's high bit iff that byte is below 0x21 (bytes >= 0x80 are
-    // never flagged, and they are not whitespace either).
-    if (((x - kOnes * 0x21) & ~x & kHigh) != 0) break;
+    // Sets a byte's high bit if that byte is below 0x21 (bytes >= 0x80 are
+    // never flagged, and they are not whitespace either). Only bytes above a
+    // true hit can be flagged falsely, so the lowest flag is exact
+    // (little-endian: the lowest byte is the first character).
+    uint64_t hit = (x - kOnes * 0x21) & ~x & kHigh;
+    if (hit != 0) return i + (static_cast<size_t>(__builtin_ctzll(hit)) >> 3);
     i += 8;
   }
   return i;

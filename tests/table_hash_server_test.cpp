@@ -1,0 +1,271 @@
+// Against the shared server: chunks planned once (on database rs_hash_a) and
+// hashed on two databases holding the same table; planted differences must
+// show up in exactly the chunk that holds the row, and the same rows stored
+// in another order must not show up at all.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "checker/chunk_plan.h"
+#include "checker/row_hash.h"
+#include "checker/table_hasher.h"
+#include "db/connection.h"
+#include "db/dsn.h"
+#include "tests/support/shared_server.h"
+
+namespace randsync::checker {
+namespace {
+
+constexpr int kRows = 100;
+constexpr uint64_t kChunkSize = 10;
+
+// pk 1..100 with chunk size 10: boundaries 11, 21, ..., 91.
+size_t ChunkOfPk(int pk) { return pk <= 0 ? 0 : static_cast<size_t>((pk - 1) / 10); }
+
+class TableHashServerTest : public testsupport::SharedServerTest {
+ protected:
+  void SetUp() override {
+    SharedServerTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    for (const char* db : {"rs_hash_a", "rs_hash_b"}) {
+      Exec(std::string("DROP DATABASE IF EXISTS ") + db);
+      Exec(std::string("CREATE DATABASE ") + db);
+    }
+    ready_ = true;
+    conn_.emplace(db::ParseDsn(server().Dsn("test"), nullptr));
+  }
+  void TearDown() override {
+    conn_.reset();
+    if (!ready_) return;
+    for (const char* db : {"rs_hash_a", "rs_hash_b"}) Exec(std::string("DROP DATABASE IF EXISTS ") + db);
+  }
+
+  // The main table in both databases: rows 1..100 inserted ascending in a,
+  // descending in b.
+  void CreateMainTable() {
+    const std::string ddl =
+        " (pk INT NOT NULL PRIMARY KEY, s1 VARCHAR(20) NULL, s2 VARCHAR(20) NULL,"
+        " v VARCHAR(20) NULL, d DOUBLE NULL, m DECIMAL(20,10) NULL,"
+        " ci VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL,"
+        " b LONGBLOB NULL) ENGINE=InnoDB";
+    Exec("CREATE TABLE rs_hash_a.t" + ddl);
+    Exec("CREATE TABLE rs_hash_b.t" + ddl);
+    std::vector<std::string> rows;
+    for (int pk = 1; pk <= kRows; ++pk) {
+      const std::string p = std::to_string(pk);
+      rows.push_back("(" + p + ", 's" + p + "', 't', 'v', " + p + "/3e0, " + p +
+                     "/7, 'abc', REPEAT('b', " + p + "))");
+    }
+    InsertRows("rs_hash_a.t", rows, false);
+    InsertRows("rs_hash_b.t", rows, true);
+  }
+
+  void InsertRows(const std::string& table, const std::vector<std::string>& rows, bool reverse) {
+    std::string sql = "INSERT INTO " + table + " VALUES ";
+    for (size_t i = 0; i < rows.size(); ++i) {
+      sql += (i ? ", " : "") + rows[reverse ? rows.size() - 1 - i : i];
+    }
+    Exec(sql);
+  }
+
+  TablePlan Plan(const std::string& table, uint64_t chunk_size = kChunkSize) {
+    return PlanTable(*conn_, "rs_hash_a", table, chunk_size);
+  }
+
+  std::vector<size_t> DifferingChunks(const TablePlan& plan) {
+    std::vector<size_t> out;
+    for (size_t i = 0; i < plan.chunks.size(); ++i) {
+      const ChunkDigest a = HashChunk(*conn_, plan, i, "rs_hash_a");
+      const ChunkDigest b = HashChunk(*conn_, plan, i, "rs_hash_b");
+      if (a != b) out.push_back(i);
+    }
+    return out;
+  }
+
+  // Applies `on_a` to a and `on_b` to b (either may be empty), then expects
+  // exactly chunk ChunkOfPk(pk) of the main table to differ.
+  void ExpectOnlyChunkOfPk(int pk, const std::string& on_a, const std::string& on_b) {
+    CreateMainTable();
+    const TablePlan plan = Plan("t");
+    ASSERT_EQ(plan.chunks.size(), 10u);
+    ASSERT_TRUE(DifferingChunks(plan).empty());
+    if (!on_a.empty()) Exec(on_a);
+    if (!on_b.empty()) Exec(on_b);
+    EXPECT_EQ(DifferingChunks(plan), std::vector<size_t>{ChunkOfPk(pk)});
+  }
+
+  std::optional<db::Connection> conn_;
+  bool ready_ = false;
+};
+
+TEST_F(TableHashServerTest, PlanCoversEveryRowOnceInKeyRanges) {
+  CreateMainTable();
+  const TablePlan plan = Plan("t");
+  EXPECT_EQ(plan.key_name, "PRIMARY");
+  EXPECT_EQ(plan.key, std::vector<std::string>{"pk"});
+  ASSERT_EQ(plan.columns.size(), 8u);
+  EXPECT_EQ(plan.columns[4].data_type, "double");
+  ASSERT_EQ(plan.chunks.size(), 10u);
+  EXPECT_TRUE(plan.chunks.front().lower.empty());
+  EXPECT_TRUE(plan.chunks.back().upper.empty());
+  EXPECT_EQ(plan.chunks[1].lower, std::vector<std::string>{"11"});
+  uint64_t total = 0;
+  for (size_t i = 0; i < plan.chunks.size(); ++i) {
+    const ChunkDigest d = HashChunk(*conn_, plan, i);
+    EXPECT_EQ(d.rows, kChunkSize) << "chunk " << i << ": " << plan.SelectSql(i);
+    total += d.rows;
+  }
+  EXPECT_EQ(total, static_cast<uint64_t>(kRows));
+}
+
+TEST_F(TableHashServerTest, SameRowsInAnotherOrderHashEqual) {
+  CreateMainTable();
+  // Rebuild b as well: another physical history, same rows.
+  Exec("ALTER TABLE rs_hash_b.t FORCE");
+  EXPECT_TRUE(DifferingChunks(Plan("t")).empty());
+  EXPECT_TRUE(DifferingChunks(Plan("t", 1)).empty());
+  EXPECT_TRUE(DifferingChunks(Plan("t", 1000)).empty());
+}
+
+TEST_F(TableHashServerTest, MissingRow) {
+  ExpectOnlyChunkOfPk(37, "", "DELETE FROM rs_hash_b.t WHERE pk = 37");
+}
+
+TEST_F(TableHashServerTest, ExtraRowAboveAndBelowEveryKey) {
+  ExpectOnlyChunkOfPk(1000, "", "INSERT INTO rs_hash_b.t (pk) VALUES (1000)");
+  Exec("DELETE FROM rs_hash_b.t WHERE pk = 1000");
+  const TablePlan plan = Plan("t");
+  Exec("INSERT INTO rs_hash_b.t (pk) VALUES (-5)");
+  EXPECT_EQ(DifferingChunks(plan), std::vector<size_t>{0});
+}
+
+TEST_F(TableHashServerTest, ExtraRowInsideARange) {
+  ExpectOnlyChunkOfPk(50, "DELETE FROM rs_hash_a.t WHERE pk = 50", "");
+}
+
+TEST_F(TableHashServerTest, ChangedColumn) {
+  ExpectOnlyChunkOfPk(55, "", "UPDATE rs_hash_b.t SET s1 = 'changed' WHERE pk = 55");
+}
+
+TEST_F(TableHashServerTest, NullVersusEmptyString) {
+  ExpectOnlyChunkOfPk(12, "UPDATE rs_hash_a.t SET s1 = NULL WHERE pk = 12",
+                      "UPDATE rs_hash_b.t SET s1 = '' WHERE pk = 12");
+}
+
+TEST_F(TableHashServerTest, NullVersusTheWordNull) {
+  ExpectOnlyChunkOfPk(23, "UPDATE rs_hash_a.t SET s1 = NULL WHERE pk = 23",
+                      "UPDATE rs_hash_b.t SET s1 = 'NULL' WHERE pk = 23");
+}
+
+TEST_F(TableHashServerTest, BytesShiftedAcrossAColumnBoundary) {
+  ExpectOnlyChunkOfPk(34, "UPDATE rs_hash_a.t SET s1 = 'ab', s2 = 'c' WHERE pk = 34",
+                      "UPDATE rs_hash_b.t SET s1 = 'a', s2 = 'bc' WHERE pk = 34");
+}
+
+TEST_F(TableHashServerTest, TrailingSpaceInVarchar) {
+  ExpectOnlyChunkOfPk(45, "UPDATE rs_hash_a.t SET v = 'x' WHERE pk = 45",
+                      "UPDATE rs_hash_b.t SET v = 'x ' WHERE pk = 45");
+  // The server's own comparison (PAD SPACE) calls them equal.
+  EXPECT_EQ(QueryValue("SELECT COUNT(*) FROM rs_hash_a.t a JOIN rs_hash_b.t b USING (pk)"
+                       " WHERE pk = 45 AND a.v = b.v"),
+            "1");
+}
+
+TEST_F(TableHashServerTest, LastBitOfADouble) {
+  // 1.0 and the next double up (1 + 2^-52). The text protocol prints the
+  // shortest round-trip form, so the two texts differ: that is what makes
+  // plain-column hashing exact for DOUBLE (row_encoding.h).
+  ExpectOnlyChunkOfPk(66, "UPDATE rs_hash_a.t SET d = 1.0e0 WHERE pk = 66",
+                      "UPDATE rs_hash_b.t SET d = 1.0000000000000002e0 WHERE pk = 66");
+  EXPECT_EQ(QueryValue("SELECT d FROM rs_hash_a.t WHERE pk = 66"), "1");
+  EXPECT_EQ(QueryValue("SELECT d FROM rs_hash_b.t WHERE pk = 66"), "1.0000000000000002");
+  EXPECT_EQ(QueryValue("SELECT d = 1e0 + POW(2, -52) FROM rs_hash_b.t WHERE pk = 66"), "1");
+  // And a value with all 17 significant digits survives the round trip.
+  EXPECT_EQ(QueryValue("SELECT 0.1e0 + 0.2e0"), "0.30000000000000004");
+}
+
+TEST_F(TableHashServerTest, LastDigitOfADecimal) {
+  ExpectOnlyChunkOfPk(77, "UPDATE rs_hash_a.t SET m = 1.0000000001 WHERE pk = 77",
+                      "UPDATE rs_hash_b.t SET m = 1.0000000002 WHERE pk = 77");
+}
+
+TEST_F(TableHashServerTest, CaseOnlyChangeInACaseInsensitiveColumn) {
+  ExpectOnlyChunkOfPk(88, "", "UPDATE rs_hash_b.t SET ci = 'ABC' WHERE pk = 88");
+  EXPECT_EQ(QueryValue("SELECT COUNT(*) FROM rs_hash_a.t a JOIN rs_hash_b.t b USING (pk)"
+                       " WHERE pk = 88 AND a.ci = b.ci"),
+            "1");
+}
+
+TEST_F(TableHashServerTest, BlobDifferingAtByteOneMillion) {
+  ExpectOnlyChunkOfPk(
+      5, "UPDATE rs_hash_a.t SET b = REPEAT('x', 4000000) WHERE pk = 5",
+      "UPDATE rs_hash_b.t SET b = INSERT(REPEAT('x', 4000000), 1000000, 1, 'y') WHERE pk = 5");
+}
+
+TEST_F(TableHashServerTest, TableWithoutKeyIsOneMultisetChunk) {
+  const std::string ddl = " (x INT, y VARCHAR(10)) ENGINE=InnoDB";
+  Exec("CREATE TABLE rs_hash_a.nk" + ddl);
+  Exec("CREATE TABLE rs_hash_b.nk" + ddl);
+  std::vector<std::string> rows;
+  for (int i = 0; i < 20; ++i) rows.push_back("(" + std::to_string(i % 7) + ", 'r" + std::to_string(i) + "')");
+  InsertRows("rs_hash_a.nk", rows, false);
+  InsertRows("rs_hash_b.nk", rows, true);
+  const TablePlan plan = Plan("nk", 5);
+  EXPECT_TRUE(plan.key.empty());
+  ASSERT_EQ(plan.chunks.size(), 1u);
+  EXPECT_EQ(plan.SelectSql(0, "rs_hash_b"), "SELECT `x`, `y` FROM `rs_hash_b`.`nk`");
+  EXPECT_TRUE(DifferingChunks(plan).empty());
+
+  // A duplicated row: invisible to an XOR checksum, seen by the sum.
+  Exec("INSERT INTO rs_hash_b.nk VALUES (3, 'r3')");
+  EXPECT_EQ(DifferingChunks(plan), std::vector<size_t>{0});
+  EXPECT_EQ(HashChunk(*conn_, plan, 0, "rs_hash_b").rows, 21u);
+
+  // Two more copies of one row on both sides, a third on b only vs a
+  // different row on a: same count, still different.
+  Exec("DELETE FROM rs_hash_b.nk WHERE x = 3 AND y = 'r3' LIMIT 1");
+  ASSERT_TRUE(DifferingChunks(plan).empty());
+  Exec("INSERT INTO rs_hash_a.nk VALUES (1, 'r1'), (1, 'r1')");
+  Exec("INSERT INTO rs_hash_b.nk VALUES (2, 'r2'), (2, 'r2')");
+  EXPECT_EQ(HashChunk(*conn_, plan, 0, "rs_hash_a").rows,
+            HashChunk(*conn_, plan, 0, "rs_hash_b").rows);
+  EXPECT_EQ(DifferingChunks(plan), std::vector<size_t>{0});
+}
+
+TEST_F(TableHashServerTest, CompositeKeyChunks) {
+  const std::string ddl =
+      " (a INT NOT NULL, b VARCHAR(10) NOT NULL, v INT, PRIMARY KEY (a, b)) ENGINE=InnoDB";
+  Exec("CREATE TABLE rs_hash_a.ck" + ddl);
+  Exec("CREATE TABLE rs_hash_b.ck" + ddl);
+  std::vector<std::string> rows;
+  for (int i = 0; i < 50; ++i) {
+    rows.push_back("(" + std::to_string(i / 5) + ", 'k" + std::to_string(i % 5) + "', " +
+                   std::to_string(i) + ")");
+  }
+  InsertRows("rs_hash_a.ck", rows, false);
+  InsertRows("rs_hash_b.ck", rows, true);
+  const TablePlan plan = Plan("ck", 7);
+  EXPECT_EQ(plan.key, (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(plan.chunks.size(), 8u);  // ceil(50 / 7)
+  uint64_t total = 0;
+  for (size_t i = 0; i < plan.chunks.size(); ++i) total += HashChunk(*conn_, plan, i).rows;
+  EXPECT_EQ(total, 50u);
+  EXPECT_TRUE(DifferingChunks(plan).empty());
+  // Row 23 = (4, 'k3') is the 24th in key order: chunk 3 (rows 21..27).
+  Exec("UPDATE rs_hash_b.ck SET v = -1 WHERE a = 4 AND b = 'k3'");
+  EXPECT_EQ(DifferingChunks(plan), std::vector<size_t>{3});
+}
+
+TEST_F(TableHashServerTest, UniqueNotNullKeyIsUsedWhenThereIsNoPrimaryKey) {
+  Exec("CREATE TABLE rs_hash_a.uk (id INT NOT NULL, n INT NULL, v INT,"
+       " UNIQUE KEY a_nullable (n), UNIQUE KEY u_id (id))");
+  Exec("CREATE TABLE rs_hash_a.un (n INT NULL, v INT, UNIQUE KEY a_nullable (n))");
+  EXPECT_EQ(DescribeTable(*conn_, "rs_hash_a", "uk").key_name, "u_id");
+  EXPECT_TRUE(DescribeTable(*conn_, "rs_hash_a", "un").key.empty());
+  EXPECT_TRUE(DescribeTable(*conn_, "rs_hash_a", "no_such_table").columns.empty());
+}
+
+}  // namespace
+}  // namespace randsync::checker
