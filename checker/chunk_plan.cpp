@@ -16,6 +16,12 @@ bool IsNumericType(std::string_view t) {
   return false;
 }
 
+// ENUM/SET sort (ORDER BY, the index) by their internal number but compare
+// with a string literal as strings; the boundaries are therefore read and
+// written as numbers (`col+0`, an unquoted integer), which compare the way
+// the index orders.
+bool IsEnumType(std::string_view t) { return t == "enum" || t == "set"; }
+
 bool IsBinaryType(std::string_view t) {
   for (std::string_view n :
        {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "bit"}) {
@@ -32,7 +38,7 @@ bool IsBinaryType(std::string_view t) {
 //  * everything else quoted: compared in the column's collation (the literal
 //    is coercible), like ORDER BY on the column.
 std::string Literal(db::Connection& conn, std::string_view type, std::string_view value) {
-  if (IsNumericType(type) && !value.empty() &&
+  if ((IsNumericType(type) || IsEnumType(type)) && !value.empty() &&
       value.find_first_not_of("0123456789+-.eE") == std::string_view::npos) {
     return std::string(value);
   }
@@ -174,9 +180,16 @@ void PlanChunks(db::Connection& conn, TablePlan& plan, uint64_t chunk_size) {
   const std::string order = " ORDER BY " + KeyList(plan.key) + " LIMIT " +
                             std::to_string(chunk_size) + ", 1";
 
+  std::string boundary_list;
+  for (size_t i = 0; i < plan.key.size(); ++i) {
+    if (i) boundary_list += ", ";
+    boundary_list += IsEnumType(key_types[i]) ? QuoteIdentifier(plan.key[i]) + " + 0"
+                                               : QuoteIdentifier(plan.key[i]);
+  }
+
   std::vector<std::string> previous;  // empty: from the start of the key
   for (;;) {
-    std::string sql = "SELECT " + KeyList(plan.key) + from;
+    std::string sql = "SELECT " + boundary_list + from;
     if (!previous.empty()) sql += " WHERE " + KeyAtLeast(plan.key, previous);
     sql += order;
     db::RowSet rs = conn.QueryRows(sql);

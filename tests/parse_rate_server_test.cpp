@@ -20,6 +20,7 @@
 #include "engine/gendata/gendata.h"
 #include "engine/generator/generator.h"
 #include "engine/grammar/parser.h"
+#include "engine/load/executor_comments.h"
 #include "tests/support/shared_server.h"
 
 namespace randsync {
@@ -119,6 +120,9 @@ TEST_F(ParseRate, CorpusGrammarsOnARealServer) {
     copts.multi_statements = true;
     db::Connection conn(dsn, copts);
     conn.Execute("SET SESSION max_statement_time = 0.5, lock_wait_timeout = 1, innodb_lock_wait_timeout = 1");
+    // What the load engine sends: RQG's executor conventions resolved.
+    load::ExecutorCommentContext ctx{1, load::ServerVersionNumber(conn.server_version())};
+    std::string scratch;
     Clock::time_point deadline = Clock::now() + kTimePerGrammar;
     for (int q = 0; q < kQueriesPerGrammar && Clock::now() < deadline; ++q) {
       std::vector<std::string> statements;
@@ -132,7 +136,7 @@ TEST_F(ParseRate, CorpusGrammarsOnARealServer) {
         if (Dangerous(st)) continue;
         ++rate.statements;
         try {
-          conn.Execute(st);
+          conn.Execute(load::RewriteExecutorComments(st, ctx, scratch));
         } catch (const db::DbError& e) {
           if (e.error_number() == 1064) {
             if (rate.parse_errors++ == 0) rate.first_parse_error = st.substr(0, 160);

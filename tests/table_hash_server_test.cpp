@@ -2,6 +2,9 @@
 // hashed on two databases holding the same table; planted differences must
 // show up in exactly the chunk that holds the row, and the same rows stored
 // in another order must not show up at all.
+#include <sys/resource.h>
+
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,8 +24,13 @@ namespace {
 constexpr int kRows = 100;
 constexpr uint64_t kChunkSize = 10;
 
-// pk 1..100 with chunk size 10: boundaries 11, 21, ..., 91.
-size_t ChunkOfPk(int pk) { return pk <= 0 ? 0 : static_cast<size_t>((pk - 1) / 10); }
+// pk 1..100 with chunk size 10: boundaries 11, 21, ..., 91; the first and
+// last chunks are open-ended.
+size_t ChunkOfPk(int pk) {
+  if (pk <= 0) return 0;
+  if (pk > kRows) return kRows / kChunkSize - 1;
+  return static_cast<size_t>((pk - 1) / 10);
+}
 
 class TableHashServerTest : public testsupport::SharedServerTest {
  protected:
@@ -265,6 +273,95 @@ TEST_F(TableHashServerTest, UniqueNotNullKeyIsUsedWhenThereIsNoPrimaryKey) {
   EXPECT_EQ(DescribeTable(*conn_, "rs_hash_a", "uk").key_name, "u_id");
   EXPECT_TRUE(DescribeTable(*conn_, "rs_hash_a", "un").key.empty());
   EXPECT_TRUE(DescribeTable(*conn_, "rs_hash_a", "no_such_table").columns.empty());
+}
+
+// Keys of types whose ORDER BY and WHERE comparisons could disagree if the
+// boundaries were written carelessly: every row must land in exactly one
+// chunk, chunks must be full, and a change must be found in one chunk.
+TEST_F(TableHashServerTest, KeysOfManyTypesPartitionTheRows) {
+  struct Case {
+    const char* type;
+    std::string (*value)(int);
+  };
+  const Case cases[] = {
+      {nullptr,  // ENUM('v14',...,'v00'): index order is the reverse of string order
+       [](int i) { return std::string("'v") + char('0' + i / 2 / 10) + char('0' + i / 2 % 10) + "'"; }},
+      {"VARBINARY(8)", [](int i) { return "X'" + std::string(i % 2 ? "FF" : "00") + std::to_string(10 + i) + "'"; }},
+      // Differ only in the last two of 30 digits: equal if compared as DOUBLE.
+      {"DECIMAL(30,20)", [](int i) {
+         return "1234567890.000000000000000000" + std::string(1, char('0' + i / 10)) + char('0' + i % 10);
+       }},
+      {"DATETIME(6)", [](int i) { return "'2024-01-01 00:00:00.0000" + std::to_string(10 + i) + "'"; }},
+      {"VARCHAR(10) COLLATE utf8mb4_general_ci",
+       [](int i) { return "'" + std::string(i % 2 ? "A" : "b") + std::to_string(i) + "'"; }},
+      {"DOUBLE", [](int i) { return std::to_string(i) + "e-1 + 1e-17 * " + std::to_string(i % 3); }},
+  };
+  std::string enum_type = "ENUM(";
+  for (int v = 14; v >= 0; --v) {
+    enum_type += std::string(v == 14 ? "" : ",") + "'v" + char('0' + v / 10) + char('0' + v % 10) + "'";
+  }
+  enum_type += ")";
+  int n = 0;
+  for (const Case& c : cases) {
+    const std::string table = "kt" + std::to_string(n++);
+    const std::string type = c.type ? c.type : enum_type;
+    SCOPED_TRACE(type);
+    const std::string ddl = " (k1 INT NOT NULL, k2 " + type +
+                            " NOT NULL, v INT, PRIMARY KEY (k1, k2))";
+    Exec("CREATE TABLE rs_hash_a." + table + ddl);
+    Exec("CREATE TABLE rs_hash_b." + table + ddl);
+    std::vector<std::string> rows;
+    // k1 in {0,1}: ranges on the second key part inside one value of the first.
+    for (int i = 0; i < 30; ++i) {
+      rows.push_back("(" + std::to_string(i % 2) + ", " + c.value(i) + ", " + std::to_string(i) + ")");
+    }
+    InsertRows("rs_hash_a." + table, rows, false);
+    InsertRows("rs_hash_b." + table, rows, true);
+    const TablePlan plan = Plan(table, 4);
+    ASSERT_EQ(plan.chunks.size(), 8u);  // ceil(30 / 4)
+    for (size_t i = 0; i < plan.chunks.size(); ++i) {
+      EXPECT_EQ(HashChunk(*conn_, plan, i).rows, i + 1 < plan.chunks.size() ? 4u : 2u)
+          << plan.SelectSql(i);
+    }
+    EXPECT_TRUE(DifferingChunks(plan).empty());
+    Exec("UPDATE rs_hash_b." + table + " SET v = -1 WHERE v = 17");
+    EXPECT_EQ(DifferingChunks(plan).size(), 1u);
+  }
+}
+
+// A 64 MB BLOB row is hashed holding it once: the client's row buffer
+// (mysql_use_result) and nothing else. Peak RSS must not grow by two copies.
+TEST_F(TableHashServerTest, SixtyFourMegabyteBlobIsHeldOnce) {
+  constexpr long kBlob = 64L * 1024 * 1024;
+  const std::string old_packet = QueryValue("SELECT @@GLOBAL.max_allowed_packet").value_or("16777216");
+  Exec("SET GLOBAL max_allowed_packet = 268435456");
+  // Session max_allowed_packet is taken at connect: reconnect both clients.
+  auto admin = testsupport::Connect(server(), "test");
+  struct Restore {
+    server::AdminConnection& c;
+    std::string v;
+    ~Restore() { c.Exec("SET GLOBAL max_allowed_packet = " + v); }
+  } restore{admin, old_packet};
+  conn_.emplace(db::ParseDsn(server().Dsn("test"), nullptr));
+  const std::string ddl = " (pk INT PRIMARY KEY, b LONGBLOB)";
+  admin.Exec("CREATE TABLE rs_hash_a.big" + ddl);
+  admin.Exec("CREATE TABLE rs_hash_b.big" + ddl);
+  admin.Exec("INSERT INTO rs_hash_a.big VALUES (1, 'x'), (2, REPEAT('x', " + std::to_string(kBlob) + "))");
+  admin.Exec("INSERT INTO rs_hash_b.big VALUES (1, 'x'), (2, CONCAT(REPEAT('x', " +
+             std::to_string(kBlob - 1) + "), 'y'))");
+  ASSERT_EQ(admin.QueryValue("SELECT LENGTH(b) FROM rs_hash_b.big WHERE pk = 2"), std::to_string(kBlob));
+
+  const TablePlan plan = Plan("big", 1);
+  ASSERT_EQ(plan.chunks.size(), 2u);
+  rusage before{};
+  getrusage(RUSAGE_SELF, &before);
+  EXPECT_EQ(DifferingChunks(plan), std::vector<size_t>{1});
+  rusage after{};
+  getrusage(RUSAGE_SELF, &after);
+  const long grown_mb = (after.ru_maxrss - before.ru_maxrss) / 1024;  // ru_maxrss is KiB
+  RecordProperty("peak_rss_growth_mb", std::to_string(grown_mb));
+  std::cout << "peak RSS growth while hashing a 64 MB row on both sides: " << grown_mb << " MB\n";
+  EXPECT_LT(grown_mb, 64 + 64 / 2) << "the 64 MB value seems to be held more than once";
 }
 
 }  // namespace
