@@ -33,6 +33,8 @@
 #include "engine/gendata/gendata_sources.h"
 #include "engine/gendata/gendata_sql.h"
 
+#include "engine/text_util.h"
+
 namespace randsync::gendata_internal {
 
 namespace {
@@ -41,19 +43,6 @@ constexpr uint64_t kBlockRows = 1000;
 // Statements per transaction: one commit (and one binlog group) per ~10k
 // rows, without binlog transactions so big they spill to disk.
 constexpr uint64_t kStatementsPerCommit = 10;
-
-void AppendInt(int64_t v, std::string& out) {
-  char buf[24];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, res.ptr);
-}
-
-void AppendPadded(int64_t v, int width, std::string& out) {
-  char buf[24];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);
-  for (int pad = width - static_cast<int>(res.ptr - buf); pad > 0; --pad) out.push_back('0');
-  out.append(buf, res.ptr);
-}
 
 // Appends the tuples of rows [first, last] of block `block` (1-based pks).
 void AppendBlock(uint64_t seed, uint64_t block, uint64_t total_rows, std::string& out) {

@@ -10,16 +10,11 @@
 #include <filesystem>
 
 #include "engine/generator/generator.h"
+#include "engine/text_util.h"
 
 namespace randsync {
 
 namespace {
-
-void AppendInt(std::string& out, int64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
 
 void AppendQuotedName(std::string& out, std::string_view name) {
   out.push_back('`');
@@ -145,30 +140,30 @@ void Generator::AppendBuiltin(Builtin b, std::string& out) {
       used_tmpnam_ = true;
       out.push_back('\'');
       out.append(TmpDirSlash()).append("gentest");
-      AppendInt(out, pseudo_pid());
+      AppendInt(pseudo_pid(), out);
       out.append(".tmp'");
       return;
     case Builtin::kTmptable:
       out.append("tmptable");
-      AppendInt(out, pseudo_pid());
+      AppendInt(pseudo_pid(), out);
       return;
     case Builtin::kUnixTimestamp:
-      AppendInt(out, static_cast<int64_t>(std::time(nullptr)));  // the grammar asked for the clock
+      AppendInt(static_cast<int64_t>(std::time(nullptr)), out);  // the grammar asked for the clock
       return;
     case Builtin::kPid:
-      AppendInt(out, pseudo_pid());
+      AppendInt(pseudo_pid(), out);
       return;
     case Builtin::kThreadId:
-      AppendInt(out, options_.thread_id);
+      AppendInt(options_.thread_id, out);
       return;
     case Builtin::kConnectionId:
-      AppendInt(out, options_.connection_id ? options_.connection_id : options_.thread_id);
+      AppendInt(options_.connection_id ? options_.connection_id : options_.thread_id, out);
       return;
     case Builtin::kCurrentUser:
       out.append(options_.current_user);
       return;
     case Builtin::kThreadCount:
-      AppendInt(out, options_.thread_count);
+      AppendInt(options_.thread_count, out);
       return;
     case Builtin::kDatabase: {
       std::string_view name = s.databases.empty()
@@ -197,7 +192,7 @@ void Generator::AppendBuiltin(Builtin b, std::string& out) {
     }
     case Builtin::kFieldCount: {
       size_t n = Columns(CurrentTable()).all.size();
-      AppendInt(out, static_cast<int64_t>(n ? n : 1));
+      AppendInt(static_cast<int64_t>(n ? n : 1), out);
       return;
     }
     case Builtin::kFieldNext: {

@@ -11,6 +11,8 @@
 
 #include "engine/perl/perl_api.h"  // last: perl.h defines lower-case macros
 
+#include "engine/text_util.h"
+
 namespace randsync::perl {
 
 namespace {
@@ -390,17 +392,6 @@ std::string_view RealType(const Column& column) {
   const std::string_view type(column.column_type);
   if (type.empty()) return column.type_class;
   return type.substr(0, type.find_first_of("( "));
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // information_schema's CHARACTER_MAXIMUM_LENGTH; undef for other types.

@@ -10,6 +10,8 @@
 #include "db/connection.h"
 #include "engine/schema/column_types.h"
 
+#include "engine/text_util.h"
+
 namespace randsync {
 
 namespace {
@@ -37,17 +39,6 @@ constexpr std::string_view kStatisticsQuery =
 
 constexpr std::string_view kCollationsQuery =
     "SELECT COLLATION_NAME, CHARACTER_SET_NAME FROM information_schema.COLLATIONS";
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 struct TableAccumulator {
   bool is_view = false;

@@ -23,25 +23,6 @@ void AppendPerlFloat(double v, std::string& out) {
   fmt::format_to(std::back_inserter(out), "{:.15g}", v);
 }
 
-void AppendInt(int64_t v, std::string& out) {
-  char buf[24];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, res.ptr);
-}
-
-void AppendUInt(uint64_t v, std::string& out) {
-  char buf[24];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, res.ptr);
-}
-
-void AppendPadded(int64_t v, int width, std::string& out) {
-  char buf[24];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);
-  for (int pad = width - static_cast<int>(res.ptr - buf); pad > 0; --pad) out.push_back('0');
-  out.append(buf, res.ptr);
-}
-
 void AppendLetters(Prng& prng, int64_t n, std::string& out) {
   if (n <= 0) return;
   size_t at = out.size();

@@ -8,6 +8,8 @@
 
 #include "engine/random.h"
 
+#include "engine/text_util.h"
+
 namespace randsync::values {
 
 // One id per distinct value recipe. Integer kinds carry their range in the
@@ -47,10 +49,7 @@ extern const IntRange kIntRanges[kLastSignedInt - kBool + 1];
 
 // Perl's "%.15g" number formatting, which is how RQG prints floats.
 void AppendPerlFloat(double v, std::string& out);
-void AppendInt(int64_t v, std::string& out);
-void AppendUInt(uint64_t v, std::string& out);
-// Zero-padded to `width` digits (v >= 0).
-void AppendPadded(int64_t v, int width, std::string& out);
+// AppendInt, AppendUInt and AppendPadded come from engine/text_util.h.
 
 // n random letters a-z.
 void AppendLetters(Prng& prng, int64_t n, std::string& out);
