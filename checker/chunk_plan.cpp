@@ -1,6 +1,8 @@
 #include "checker/chunk_plan.h"
 
 #include <map>
+#include <set>
+#include <stdexcept>
 #include <optional>
 
 #include "db/connection.h"
@@ -20,7 +22,7 @@ bool IsNumericType(std::string_view t) {
 // with a string literal as strings; the boundaries are therefore read and
 // written as numbers (`col+0`, an unquoted integer), which compare the way
 // the index orders.
-bool IsEnumType(std::string_view) { return false; }
+bool IsEnumType(std::string_view t) { return t == "enum" || t == "set"; }
 
 bool IsBinaryType(std::string_view t) {
   for (std::string_view n :
@@ -188,6 +190,11 @@ void PlanChunks(db::Connection& conn, TablePlan& plan, uint64_t chunk_size) {
   }
 
   std::vector<std::string> previous;  // empty: from the start of the key
+  // If WHERE and ORDER BY ever disagreed on the key's order (a type whose
+  // literal compares differently from how the index sorts, as ENUM did before
+  // it was read as a number), the keyset walk would step back to an earlier
+  // boundary and loop forever. A boundary seen twice stops it with an error.
+  std::set<std::vector<std::string>> seen;
   for (;;) {
     std::string sql = "SELECT " + boundary_list + from;
     if (!previous.empty()) sql += " WHERE " + KeyAtLeast(plan.key, previous);
@@ -207,6 +214,10 @@ void PlanChunks(db::Connection& conn, TablePlan& plan, uint64_t chunk_size) {
     range.upper = next;
     range.where = BuildWhere(plan, range);
     plan.chunks.push_back(std::move(range));
+    if (!seen.insert(next).second) {
+      throw std::runtime_error("chunk planning of " + plan.database + "." + plan.table +
+                               " does not progress: key order and key comparison disagree");
+    }
     previous = std::move(next);
   }
 }
