@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "db/connection.h"
 #include "db/dsn.h"
 #include "engine/gendata/gendata.h"
@@ -35,46 +37,24 @@ struct Args {
   std::string basedir;
 };
 
-[[noreturn]] void Usage(const char* why) {
-  std::fprintf(stderr,
-               "gendata_bench: %s\nusage: gendata_bench [--rows N] [--connections 1,2,4] "
-               "[--engine InnoDB] [--rows-per-insert 1000] [--no-binlog] [--basedir DIR]\n",
-               why);
-  std::exit(2);
-}
-
 Args ParseArgs(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) Usage(("missing value for " + arg).c_str());
-      return argv[++i];
-    };
-    if (arg == "--rows") {
-      a.rows = std::strtoull(value().c_str(), nullptr, 10);
-    } else if (arg == "--connections") {
-      a.connections.clear();
-      std::string list = value();
-      for (size_t pos = 0; pos < list.size();) {
-        size_t comma = list.find(',', pos);
-        if (comma == std::string::npos) comma = list.size();
-        a.connections.push_back(static_cast<unsigned>(std::stoul(list.substr(pos, comma - pos))));
-        pos = comma + 1;
-      }
-    } else if (arg == "--engine") {
-      a.engine = value();
-    } else if (arg == "--rows-per-insert") {
-      a.rows_per_insert = std::strtoull(value().c_str(), nullptr, 10);
-    } else if (arg == "--no-binlog") {
-      a.binlog = false;
-    } else if (arg == "--basedir") {
-      a.basedir = value();
-    } else {
-      Usage(("unknown argument " + arg).c_str());
-    }
+  CLI::App app{"Scale-mode gendata against the server's INSERT ... SELECT FROM seq_1_to_N", "gendata_bench"};
+  app.add_option("--rows", a.rows, "Rows of the table")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--connections", a.connections, "Loading connections to measure (comma list)")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
+  app.add_option("--engine", a.engine, "Storage engine")->capture_default_str();
+  app.add_option("--rows-per-insert", a.rows_per_insert, "Rows per INSERT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_flag("!--no-binlog", a.binlog, "Load with sql_log_bin=0");
+  app.add_option("--basedir", a.basedir, "Server installation or build tree");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::exit(app.exit(e));
   }
-  if (a.rows == 0 || a.connections.empty()) Usage("--rows and --connections must not be empty");
   return a;
 }
 

@@ -38,6 +38,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "db/connection.h"
 #include "db/dsn.h"
 #include "engine/generator/program.h"
@@ -63,50 +65,26 @@ struct Args {
   std::string dsn;
 };
 
-[[noreturn]] void Usage(const char* why) {
-  std::fprintf(stderr,
-               "load_vs_sysbench: %s\nusage: load_vs_sysbench [--threads 8] [--time 20] "
-               "[--table-size 100000] [--rounds 2] [--id-style alternatives|arithmetic|perl] "
-               "[--buffer-pool 256M] [--basedir DIR]\n",
-               why);
-  std::exit(2);
-}
-
 Args ParseArgs(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) Usage(("missing value for " + arg).c_str());
-      return argv[++i];
-    };
-    if (arg == "--threads") {
-      a.threads = static_cast<unsigned>(std::stoul(value()));
-    } else if (arg == "--time") {
-      a.time_s = static_cast<unsigned>(std::stoul(value()));
-    } else if (arg == "--table-size") {
-      a.table_size = std::stoull(value());
-    } else if (arg == "--rounds") {
-      a.rounds = static_cast<unsigned>(std::stoul(value()));
-    } else if (arg == "--id-style") {
-      a.id_style = value();
-    } else if (arg == "--buffer-pool") {
-      a.buffer_pool = value();
-    } else if (arg == "--basedir") {
-      a.basedir = value();
-    } else if (arg == "--child-randsync") {
-      a.child = true;
-      a.dsn = value();
-    } else {
-      Usage(("unknown argument " + arg).c_str());
-    }
+  CLI::App app{"randsync's load engine against sysbench oltp_point_select on one server", "load_vs_sysbench"};
+  app.add_option("--threads", a.threads, "Threads of both clients")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--time", a.time_s, "Seconds per client and round")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--table-size", a.table_size, "Rows of sbtest1")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--rounds", a.rounds, "Alternating rounds")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--id-style", a.id_style, "How the grammar draws the id")
+      ->check(CLI::IsMember({"alternatives", "arithmetic", "perl"}))
+      ->capture_default_str();
+  app.add_option("--buffer-pool", a.buffer_pool, "innodb_buffer_pool_size")->capture_default_str();
+  app.add_option("--basedir", a.basedir, "Server installation or build tree");
+  // Internal: the forked child runs only randsync's part against this DSN.
+  app.add_option("--child-randsync", a.dsn)->group("");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::exit(app.exit(e));
   }
-  if (a.threads == 0 || a.time_s == 0 || a.table_size == 0 || a.rounds == 0) {
-    Usage("--threads, --time, --table-size and --rounds must be positive");
-  }
-  if (a.id_style != "alternatives" && a.id_style != "arithmetic" && a.id_style != "perl") {
-    Usage("--id-style must be alternatives, arithmetic or perl");
-  }
+  a.child = !a.dsn.empty();
   return a;
 }
 
