@@ -103,8 +103,9 @@ struct GendataProgress {
   uint64_t rows_done = 0;   // of this table
   uint64_t rows_total = 0;  // of this table
 };
-// Called after each INSERT (from the loading threads in scale mode, one at a
-// time).
+// Called after each INSERT; in scale mode after each committed transaction
+// of up to ten INSERTs (from the loading threads, one at a time), so that a
+// transaction retried after a deadlock is never counted twice.
 using GendataProgressFn = std::function<void(const GendataProgress&)>;
 
 struct GendataResult {
