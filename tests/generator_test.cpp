@@ -172,10 +172,10 @@ TEST(Generator, CleanUpMatchesRqg) {
 }
 
 TEST(Generator, ScalarBuiltins) {
-  Gen g("query: _digit _positive_digit _letter _hex _thread_id _tmptable _pid ;\n", 1, 3);
+  Gen g("query: _digit _positive_digit _letter _hex _thread_id _tmptable _pid _tmpnam ;\n", 1, 3);
   for (int i = 0; i < 100; ++i) {
     std::string s = g.Next();
-    EXPECT_TRUE(std::regex_match(s, std::regex(R"(\d [1-9] [a-z] 0x[0-9A-F]{1,4} 3 tmptable100003 100003)")))
+    EXPECT_TRUE(std::regex_match(s, std::regex(R"(\d [1-9] [a-z] 0x[0-9A-F]{1,4} 3 tmptable100003 100003 '\S*/gentest100003\.tmp')")))
         << s;
   }
 }

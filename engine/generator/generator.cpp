@@ -33,13 +33,6 @@ uintptr_t StackFloor() {
   return floor;
 }
 
-std::string TmpDir() {
-  const char* t = std::getenv("TMPDIR");
-  std::string d = (t && *t) ? t : "/tmp";
-  if (d.back() != '/') d.push_back('/');
-  return d;
-}
-
 }  // namespace
 
 Generator::Generator(std::shared_ptr<const Program> program, GeneratorOptions options)
@@ -74,12 +67,19 @@ Generator::Generator(std::shared_ptr<const Program> program, GeneratorOptions op
 
 Generator::~Generator() = default;
 
+// RQG's _tmpnam: <tmpdir>/gentest<pid>.tmp, one file per thread.
+std::string Generator::TmpnamPath() const {
+  const char* t = std::getenv("TMPDIR");
+  std::string dir = (t && *t) ? t : "/tmp";
+  if (dir.back() != '/') dir.push_back('/');
+  return dir + "gentest" + std::to_string(pseudo_pid()) + ".tmp";
+}
+
 const std::vector<std::string_view>& Generator::Next() {
   if (used_tmpnam_) {
     // RQG removes the file a _tmpnam statement may have made, so that the
     // next SELECT ... INTO OUTFILE does not fail on an existing file.
-    std::string path = TmpDir() + "gentest" + std::to_string(pseudo_pid()) + ".tmp";
-    ::unlink(path.c_str());
+    ::unlink(TmpnamPath().c_str());
     used_tmpnam_ = false;
   }
   int start = (seq_id_ == 0 && start_init_ >= 0) ? start_init_ : start_query_;

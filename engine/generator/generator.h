@@ -70,6 +70,8 @@ class Generator final : public PerlEnvironment {
   // The deterministic per-thread stand-in for a process id (_pid, Perl $$):
   // RQG grammars use it to give each worker its own object names.
   int64_t pseudo_pid() const { return 100000 + options_.thread_id; }
+  // The file _tmpnam names (and that is removed before the next query).
+  std::string TmpnamPath() const;
 
  private:
   // Column lists of one table, filtered the ways the _field_* tokens need;

@@ -22,13 +22,6 @@ void AppendQuotedName(std::string& out, std::string_view name) {
   out.push_back('`');
 }
 
-std::string TmpDirSlash() {
-  const char* t = std::getenv("TMPDIR");
-  std::string d = (t && *t) ? t : "/tmp";
-  if (d.back() != '/') d.push_back('/');
-  return d;
-}
-
 constexpr std::string_view kNoColumn = "non_existing_column";
 
 }  // namespace
@@ -139,9 +132,8 @@ void Generator::AppendBuiltin(Builtin b, std::string& out) {
     case Builtin::kTmpnam:
       used_tmpnam_ = true;
       out.push_back('\'');
-      out.append(TmpDirSlash()).append("gentest");
-      AppendInt(pseudo_pid(), out);
-      out.append(".tmp'");
+      out.append(TmpnamPath());
+      out.push_back('\'');
       return;
     case Builtin::kTmptable:
       out.append("tmptable");
