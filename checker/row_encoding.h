@@ -14,8 +14,12 @@
 // injective, which is what makes "equal hash => equal row" rest only on the
 // hash, never on the encoding.
 //
-// What the value bytes are: the server's text-protocol rendering of the
-// column as the plain column is SELECTed (see chunk_plan.h: the planner never
+// What the value bytes are. Chunk hashing (table_hasher.cpp) reads over the
+// binary protocol and uses db/binary_result.h's exact per-type bytes (ints
+// as 8 bytes, FLOAT/DOUBLE as their IEEE bits, temporals packed, strings and
+// DECIMAL digits as sent). Row-level comparison reads over the text protocol
+// and hashes the server's text rendering of the column as the plain column
+// is SELECTed (see chunk_plan.h: the planner never
 // wraps columns in expressions):
 //   * CHAR/VARCHAR/TEXT/BINARY/BLOB/ENUM/SET: the stored bytes (converted to
 //     the connection charset utf8mb4, a 1:1 mapping). Trailing spaces are

@@ -6,6 +6,7 @@
 #include <xxhash.h>
 
 #include "checker/row_encoding.h"
+#include "db/binary_result.h"
 #include "db/result.h"
 
 namespace randsync::checker {
@@ -61,6 +62,29 @@ Hash128 RowHasher::Hash(const db::Result& row) {
   const size_t n = row.field_count();
   Begin(n);
   for (size_t i = 0; i < n; ++i) EncodeField(*this, row.Get(i));
+  return Finish();
+}
+
+Hash128 RowHasher::Hash(db::BinaryResult& row) {
+  const size_t n = row.field_count();
+  Begin(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (row.IsNull(i)) {
+      Put(&kNullTag, 1);
+      continue;
+    }
+    // Same framing as EncodeField (tag, 8-byte length, bytes), with the
+    // bytes possibly arriving in pieces.
+    unsigned char head[9];
+    head[0] = kValueTag;
+    PutLe64(head + 1, row.Length(i));
+    Put(head, sizeof head);
+    if (auto v = row.Inline(i)) {
+      Put(v->data(), v->size());
+    } else {
+      row.Read(i, [this](std::string_view piece) { Put(piece.data(), piece.size()); });
+    }
+  }
   return Finish();
 }
 

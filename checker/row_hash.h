@@ -19,6 +19,7 @@
 struct XXH3_state_s;
 
 namespace randsync::db {
+class BinaryResult;
 class Result;
 }
 
@@ -39,8 +40,13 @@ class RowHasher {
   RowHasher(const RowHasher&) = delete;
   RowHasher& operator=(const RowHasher&) = delete;
 
-  // The current row of a streamed result.
+  // The current row of a streamed result (text protocol: the server's text
+  // rendering of each value, see row_encoding.h).
   Hash128 Hash(const db::Result& row);
+  // The current row of a binary-protocol result (binary_result.h's exact
+  // per-type bytes). Not equal to the text hash of the same row: compare
+  // like with like.
+  Hash128 Hash(db::BinaryResult& row);
   // A row given as fields (nullopt is NULL).
   Hash128 Hash(const std::optional<std::string_view>* fields, size_t count);
 

@@ -1,0 +1,136 @@
+// db::BinaryResult against the shared server: every column type yields its
+// documented canonical bytes, the smallest change of a value changes them,
+// and long values arrive whole through piecewise reads.
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "db/binary_result.h"
+#include "db/connection.h"
+#include "db/dsn.h"
+#include "tests/support/shared_server.h"
+
+namespace randsync::db {
+namespace {
+
+class BinaryResultServerTest : public testsupport::SharedServerTest {
+ protected:
+  void SetUp() override {
+    SharedServerTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    conn_.emplace(ParseDsn(server().Dsn("test"), nullptr));
+    conn_->Execute("SET time_zone = '+00:00'");
+  }
+
+  // The canonical bytes of `expr` (one value) as BinaryResult returns them.
+  std::optional<std::string> Bytes(const std::string& type, const std::string& literal) {
+    conn_->Execute("DROP TABLE IF EXISTS test.br");
+    conn_->Execute("CREATE TABLE test.br (c " + type + ")");
+    conn_->Execute("INSERT INTO test.br VALUES (" + literal + ")");
+    BinaryResult r(*conn_, "SELECT c FROM test.br");
+    EXPECT_EQ(r.field_count(), 1u);
+    EXPECT_TRUE(r.Next());
+    std::optional<std::string> v = r.Get(0);
+    if (v) {
+      EXPECT_EQ(v->size(), r.Length(0));
+    }
+    EXPECT_FALSE(r.Next());
+    return v;
+  }
+
+  std::optional<Connection> conn_;
+};
+
+std::string Le(uint64_t v, int bytes) {
+  std::string out;
+  for (int i = 0; i < bytes; ++i) out += static_cast<char>(v >> (8 * i));
+  return out;
+}
+
+TEST_F(BinaryResultServerTest, IntegersAreEightBytesLittleEndian) {
+  EXPECT_EQ(Bytes("TINYINT", "-1"), Le(~0ULL, 8));
+  EXPECT_EQ(Bytes("BIGINT UNSIGNED", "18446744073709551615"), Le(~0ULL, 8));
+  EXPECT_EQ(Bytes("INT", "258"), Le(258, 8));
+  EXPECT_EQ(Bytes("YEAR", "2024"), Le(2024, 8));
+  EXPECT_EQ(Bytes("INT", "NULL"), std::nullopt);
+}
+
+TEST_F(BinaryResultServerTest, FloatingPointIsItsExactBits) {
+  const double d = 0.1 + 0.2;  // 0.30000000000000004
+  uint64_t bits;
+  std::memcpy(&bits, &d, 8);
+  EXPECT_EQ(Bytes("DOUBLE", "0.30000000000000004"), Le(bits, 8));
+  EXPECT_NE(Bytes("DOUBLE", "0.30000000000000004"), Bytes("DOUBLE", "0.3"));
+  const float f = 1.5f;
+  uint32_t fbits;
+  std::memcpy(&fbits, &f, 4);
+  EXPECT_EQ(Bytes("FLOAT", "1.5"), Le(fbits, 4));
+}
+
+TEST_F(BinaryResultServerTest, DecimalIsEveryDigit) {
+  EXPECT_EQ(Bytes("DECIMAL(20,10)", "1.5"), "1.5000000000");
+  EXPECT_NE(Bytes("DECIMAL(20,10)", "1.0000000001"), Bytes("DECIMAL(20,10)", "1.0000000002"));
+}
+
+TEST_F(BinaryResultServerTest, TemporalsArePackedFields) {
+  std::string dt = Le(2024, 4) + '\x02' + '\x1d' + Le(13, 4) + '\x2a' + '\x07' + Le(123456, 3) + '\0';
+  EXPECT_EQ(Bytes("DATETIME(6)", "'2024-02-29 13:42:07.123456'"), dt);
+  EXPECT_NE(Bytes("DATETIME(6)", "'2024-02-29 13:42:07.123456'"),
+            Bytes("DATETIME(6)", "'2024-02-29 13:42:07.123457'"));
+  // A negative TIME differs from the positive one only in the sign byte.
+  std::optional<std::string> neg = Bytes("TIME(6)", "'-838:59:59.000001'");
+  std::optional<std::string> pos = Bytes("TIME(6)", "'838:59:59.000001'");
+  ASSERT_TRUE(neg && pos);
+  EXPECT_EQ(neg->substr(0, 15), pos->substr(0, 15));
+  EXPECT_EQ((*neg)[15], 1);
+  EXPECT_EQ((*pos)[15], 0);
+  EXPECT_NE(Bytes("DATE", "'2024-01-01'"), Bytes("DATE", "'2024-01-02'"));
+  EXPECT_NE(Bytes("TIMESTAMP(3) NULL", "'2024-01-01 00:00:00.001'"),
+            Bytes("TIMESTAMP(3) NULL", "'2024-01-01 00:00:00.002'"));
+}
+
+TEST_F(BinaryResultServerTest, StringsAndBitsAreTheirBytes) {
+  EXPECT_EQ(Bytes("VARCHAR(10)", "'ab '"), "ab ");
+  EXPECT_EQ(Bytes("VARCHAR(10)", "''"), "");
+  EXPECT_EQ(Bytes("ENUM('x','y')", "'y'"), "y");
+  EXPECT_EQ(Bytes("SET('x','y')", "'x,y'"), "x,y");
+  EXPECT_EQ(Bytes("VARBINARY(4)", "X'00FF'"), std::string("\0\xff", 2));
+  EXPECT_NE(Bytes("BIT(12)", "b'000000000001'"), Bytes("BIT(12)", "b'000000000010'"));
+}
+
+TEST_F(BinaryResultServerTest, LongValueArrivesWholeInPieces) {
+  std::optional<std::string> v = Bytes("LONGBLOB", "CONCAT(REPEAT('a', 999999), 'Z', REPEAT('b', 300000))");
+  ASSERT_TRUE(v);
+  ASSERT_EQ(v->size(), 1300000u);
+  EXPECT_EQ((*v)[999998], 'a');
+  EXPECT_EQ((*v)[999999], 'Z');
+  EXPECT_EQ((*v)[1000000], 'b');
+  EXPECT_EQ(v->back(), 'b');
+}
+
+TEST_F(BinaryResultServerTest, ManyRowsStreamInOrderAndEndCleanly) {
+  BinaryResult r(*conn_, "SELECT seq, CONCAT('r', seq) FROM seq_1_to_5000");
+  uint64_t expected = 1;
+  while (r.Next()) {
+    ASSERT_EQ(r.Get(0), Le(expected, 8));
+    ASSERT_EQ(r.Get(1), "r" + std::to_string(expected));
+    ++expected;
+  }
+  EXPECT_EQ(expected, 5001u);
+  // The connection is usable again once the result is gone.
+}
+
+TEST_F(BinaryResultServerTest, ErrorsAreDbErrorsWithTheirNumber) {
+  try {
+    BinaryResult r(*conn_, "SELECT * FROM test.no_such_table");
+    FAIL() << "no error";
+  } catch (const DbError& e) {
+    EXPECT_EQ(e.error_number(), 1146u);
+  }
+}
+
+}  // namespace
+}  // namespace randsync::db
