@@ -1,0 +1,310 @@
+#include "checker/sync_point.h"
+
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "db/replication_status.h"
+#include "engine/errors.h"
+
+namespace randsync::checker {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr unsigned kParseError = 1064;  // BACKUP STAGE unknown: server < 10.4
+
+void OpenSnapshots(std::vector<db::Connection>& conns) {
+  for (db::Connection& c : conns) c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+}
+
+struct BinlogPosition {
+  std::string file;
+  uint64_t pos = 0;
+};
+
+std::optional<BinlogPosition> MasterStatus(db::Connection& conn) {
+  db::RowSet rs = conn.QueryRows("SHOW MASTER STATUS");
+  if (rs.rows.empty() || !rs.rows[0][0] || !rs.rows[0][1]) return std::nullopt;
+  return BinlogPosition{*rs.rows[0][0], std::stoull(*rs.rows[0][1])};
+}
+
+// binlog_snapshot_file/position of a connection inside a consistent snapshot.
+BinlogPosition SnapshotPosition(db::Connection& conn) {
+  BinlogPosition p;
+  for (const db::Row& row : conn.QueryRows("SHOW SESSION STATUS LIKE 'binlog_snapshot_%'").rows) {
+    if (!row[0] || !row[1]) continue;
+    if (*row[0] == "Binlog_snapshot_file") p.file = *row[1];
+    if (*row[0] == "Binlog_snapshot_position") p.pos = std::stoull(*row[1]);
+  }
+  return p;
+}
+
+// Blocks commits on the master, reads the position and opens the master's
+// snapshots inside the block; releases it on every path.
+void MasterStep(db::Connection& control, SyncPoint& point, const SyncOptions& options) {
+  const auto lock_wait = std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(options.timeout).count());
+  control.Execute(fmt::format("SET SESSION lock_wait_timeout = {}", lock_wait));
+  bool backup_stage = true;
+  try {
+    control.Execute("BACKUP STAGE START");
+    control.Execute("BACKUP STAGE BLOCK_DDL");
+  } catch (const db::DbError& e) {
+    if (e.error_number() != kParseError) throw;
+    backup_stage = false;
+  }
+  bool released = false;
+  auto release = [&] {
+    if (released) return;
+    released = true;
+    control.Execute(backup_stage ? "BACKUP STAGE END" : "UNLOCK TABLES");
+  };
+  try {
+    if (options.on_master_frozen) options.on_master_frozen(control);
+    const auto t0 = Clock::now();
+    control.Execute(backup_stage ? "BACKUP STAGE BLOCK_COMMIT" : "FLUSH TABLES WITH READ LOCK");
+    point.gtid = control.QueryValue("SELECT @@gtid_binlog_pos").value_or("");
+    std::optional<BinlogPosition> status = MasterStatus(control);
+    if (!status && options.mode != SyncMode::kNone) {
+      throw SyncError(SyncError::Kind::kSetup,
+                      "the master has no binary log (log_bin is OFF), so no replica can be "
+                      "synchronised with it; use --sync none to compare static data");
+    }
+    if (status) {
+      point.binlog_file = status->file;
+      point.binlog_pos = status->pos;
+    }
+    OpenSnapshots(point.master);
+    release();
+    point.commit_block = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0);
+  } catch (...) {
+    try {
+      release();
+    } catch (...) {  // the original error is the one to report
+    }
+    throw;
+  }
+  if (point.binlog_file.empty()) return;
+  for (size_t i = 0; i < point.master.size(); ++i) {
+    BinlogPosition p = SnapshotPosition(point.master[i]);
+    if (p.file != point.binlog_file || p.pos != point.binlog_pos) {
+      throw SyncError(SyncError::Kind::kSetup,
+                      fmt::format("master snapshot {} saw binlog position {}:{} instead of {}:{} "
+                                  "although commits were blocked",
+                                  i + 1, p.file, p.pos, point.binlog_file, point.binlog_pos));
+    }
+  }
+}
+
+// Starts replication again when it was running before, whatever happens.
+class ReplicationRestorer {
+ public:
+  ReplicationRestorer(db::Connection& slave, bool restart) : slave_(slave), restart_(restart) {}
+  void Cancel() { restart_ = false; }
+  ~ReplicationRestorer() {
+    if (!restart_) return;
+    try {
+      slave_.Execute("START SLAVE");
+    } catch (...) {  // reported by the next sync point or catch-up check
+    }
+  }
+
+ private:
+  db::Connection& slave_;
+  bool restart_;
+};
+
+// STOP SLAVE within the deadline. When it does not return in time the server
+// goes on stopping replication after the current transaction, and nothing
+// can restart it reliably from here: say so.
+void StopSlave(db::Connection& control, const db::Dsn& dsn, unsigned deadline_s,
+               ReplicationRestorer& restorer) {
+  try {
+    control.Execute("STOP SLAVE");
+  } catch (const db::DbError& e) {
+    restorer.Cancel();
+    std::string status = "SHOW SLAVE STATUS unavailable";
+    try {
+      db::Connection fresh = OpenCheckerConnection(dsn, deadline_s);
+      if (auto st = db::ReadSlaveStatus(fresh)) status = st->Describe();
+    } catch (...) {
+    }
+    throw SyncError(SyncError::Kind::kTimeout,
+                    fmt::format("STOP SLAVE did not finish within {} s ({}): the SQL thread is busy "
+                                "(a long transaction or a lock wait); replication stops when it is "
+                                "done and is left stopped; {}",
+                                deadline_s, e.what(), status));
+  }
+}
+
+db::GtidPos SlaveGtid(db::Connection& slave) {
+  return db::GtidPos::Parse(slave.QueryValue("SELECT @@gtid_slave_pos").value_or(""));
+}
+
+// Where the slave's SQL thread is, for messages.
+std::string SlavePosition(db::Connection& slave, SyncMode mode, const db::SlaveStatus& st) {
+  if (mode == SyncMode::kGtid) return "gtid_slave_pos " + SlaveGtid(slave).ToString();
+  return fmt::format("applied up to {}:{}", st.relay_master_log_file, st.exec_master_log_pos);
+}
+
+bool FileBefore(const std::string& a, const std::string& b) {
+  return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
+// Runs START SLAVE UNTIL the point and waits for the SQL thread to stop there.
+void SlaveStep(db::Connection& slave, SyncPoint& point, const SyncOptions& options,
+               ReplicationRestorer& restorer) {
+  const auto t0 = Clock::now();
+  const auto deadline = t0 + options.timeout;
+  const std::string where = options.mode == SyncMode::kGtid
+                                ? "GTID " + point.gtid
+                                : fmt::format("{}:{}", point.binlog_file, point.binlog_pos);
+  auto at_point = [&](const db::SlaveStatus& st) {
+    if (options.mode == SyncMode::kGtid) return SlaveGtid(slave).At(db::GtidPos::Parse(point.gtid));
+    return st.relay_master_log_file == point.binlog_file && st.exec_master_log_pos == point.binlog_pos;
+  };
+  auto past_point = [&](const db::SlaveStatus& st) {
+    if (options.mode == SyncMode::kGtid) return SlaveGtid(slave).Past(db::GtidPos::Parse(point.gtid));
+    return FileBefore(point.binlog_file, st.relay_master_log_file) ||
+           (st.relay_master_log_file == point.binlog_file && st.exec_master_log_pos > point.binlog_pos);
+  };
+
+  std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(slave);
+  if (!st) throw SyncError(SyncError::Kind::kSetup, "the slave stopped being a replica");
+  if (at_point(*st)) {
+    point.slave_wait = {};
+    return;
+  }
+  if (past_point(*st)) {
+    throw SyncError(SyncError::Kind::kReplication,
+                    fmt::format("the slave is already past the master's {} ({}): it applied "
+                                "transactions the master did not log there",
+                                where, SlavePosition(slave, options.mode, *st)));
+  }
+  try {
+    if (options.mode == SyncMode::kGtid) {
+      slave.Execute("START SLAVE UNTIL master_gtid_pos = " + slave.Quote(point.gtid));
+    } else {
+      slave.Execute(fmt::format("START SLAVE UNTIL MASTER_LOG_FILE = {}, MASTER_LOG_POS = {}",
+                                slave.Quote(point.binlog_file), point.binlog_pos));
+    }
+  } catch (const db::DbError& e) {
+    throw SyncError(SyncError::Kind::kSetup,
+                    fmt::format("START SLAVE UNTIL {} failed: {}{}", where, e.what(),
+                                options.mode == SyncMode::kGtid ? " (is the slave using GTID? try --sync position)" : ""));
+  }
+  auto pause = std::chrono::milliseconds(2);
+  for (;;) {
+    st = db::ReadSlaveStatus(slave);
+    if (!st) throw SyncError(SyncError::Kind::kSetup, "the slave stopped being a replica");
+    if (st->last_sql_errno != 0 || (st->io_running == "No" && st->last_io_errno != 0)) {
+      throw SyncError(SyncError::Kind::kReplication,
+                      fmt::format("replication failed while the slave ran to {}: {}", where, st->Describe()));
+    }
+    if (st->sql_stopped()) {
+      if (at_point(*st)) break;
+      throw SyncError(SyncError::Kind::kReplication,
+                      fmt::format("the slave's SQL thread stopped at {} instead of {}: {}",
+                                  SlavePosition(slave, options.mode, *st), where, st->Describe()));
+    }
+    if (Clock::now() >= deadline) {
+      const std::string pos = SlavePosition(slave, options.mode, *st);
+      // STOP then START (the restorer) clears the UNTIL condition.
+      try {
+        slave.Execute("STOP SLAVE");
+      } catch (const db::DbError&) {
+        restorer.Cancel();
+      }
+      throw SyncError(SyncError::Kind::kTimeout,
+                      fmt::format("the slave did not reach {} within {} s ({}; {})", where,
+                                  std::chrono::duration_cast<std::chrono::seconds>(options.timeout).count(),
+                                  pos, st->Describe()));
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+  point.slave_wait = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0);
+}
+
+}  // namespace
+
+const char* ToString(SyncMode mode) {
+  switch (mode) {
+    case SyncMode::kGtid:
+      return "gtid";
+    case SyncMode::kPosition:
+      return "position";
+    case SyncMode::kNone:
+      return "none";
+  }
+  return "?";
+}
+
+SyncMode ParseSyncMode(std::string_view text) {
+  if (text == "gtid") return SyncMode::kGtid;
+  if (text == "position") return SyncMode::kPosition;
+  if (text == "none") return SyncMode::kNone;
+  throw InputError(fmt::format("--sync: '{}' is not gtid, position or none", text));
+}
+
+std::string SyncPoint::Describe() const {
+  if (mode == SyncMode::kNone) return "no sync point (--sync none): each side as it is now";
+  std::string at = mode == SyncMode::kGtid ? "GTID " + (gtid.empty() ? std::string("(empty)") : gtid)
+                                           : fmt::format("binlog {}:{}", binlog_file, binlog_pos);
+  return fmt::format("{} (master commits blocked {:.1f} ms; slave reached it in {:.2f} s)", at,
+                     commit_block.count() / 1000.0, slave_wait.count() / 1e6);
+}
+
+db::Connection OpenCheckerConnection(const db::Dsn& dsn, unsigned read_timeout_s) {
+  db::ConnectOptions options;
+  options.read_timeout_s = read_timeout_s;
+  db::Connection conn(dsn, options);
+  conn.Execute("SET SESSION time_zone = '+00:00', SESSION max_statement_time = 0");
+  conn.Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+  return conn;
+}
+
+SyncPoint TakeSyncPoint(const db::Dsn& master, const db::Dsn& slave, const SyncOptions& options) {
+  SyncPoint point;
+  point.mode = options.mode;
+  db::Connection master_control = OpenCheckerConnection(master);
+  // STOP SLAVE waits for the SQL thread to finish its current transaction,
+  // which a lock or a huge event can make arbitrarily long: the slave's
+  // control statements get a client-side deadline.
+  const unsigned deadline_s = static_cast<unsigned>(
+      std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(options.timeout).count()));
+  db::Connection slave_control = OpenCheckerConnection(slave, deadline_s);
+  for (unsigned i = 0; i < std::max(1u, options.connections); ++i) {
+    point.master.push_back(OpenCheckerConnection(master));
+    point.slave.push_back(OpenCheckerConnection(slave));
+  }
+
+  if (options.mode == SyncMode::kNone) {
+    if (options.on_master_frozen) options.on_master_frozen(master_control);
+    if (options.on_slave_at_point) options.on_slave_at_point(slave_control);
+    OpenSnapshots(point.master);
+    OpenSnapshots(point.slave);
+    return point;
+  }
+
+  std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(slave_control);
+  if (!st) {
+    throw SyncError(SyncError::Kind::kSetup,
+                    fmt::format("{} is not a replica (SHOW SLAVE STATUS is empty); use --sync none to "
+                                "compare two servers that do not replicate",
+                                slave.Redacted()));
+  }
+  if (st->last_sql_errno != 0) {
+    throw SyncError(SyncError::Kind::kReplication, "replication on the slave has failed: " + st->Describe());
+  }
+  const bool was_running = st->sql_running == "Yes" || st->io_running == "Yes" || st->io_running == "Connecting";
+  ReplicationRestorer restorer(slave_control, was_running);
+  // Stopped first: then it cannot apply anything past the G read below.
+  StopSlave(slave_control, slave, deadline_s, restorer);
+  MasterStep(master_control, point, options);
+  SlaveStep(slave_control, point, options, restorer);
+  if (options.on_slave_at_point) options.on_slave_at_point(slave_control);
+  OpenSnapshots(point.slave);
+  return point;
+}
+
+}  // namespace randsync::checker

@@ -1,0 +1,32 @@
+#include "runners/server/replication.h"
+
+#include <fmt/format.h>
+
+namespace randsync::server {
+
+void StartReplicaAtGtid(db::Connection& slave, const ReplicationSource& source,
+                        std::string_view gtid_slave_pos) {
+  slave.Execute("STOP SLAVE");
+  slave.Execute("SET GLOBAL gtid_slave_pos = " + slave.Quote(gtid_slave_pos));
+  slave.Execute(fmt::format(
+      "CHANGE MASTER TO MASTER_HOST = {}, MASTER_PORT = {}, MASTER_USER = {}, MASTER_PASSWORD = {}, "
+      "MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1",
+      slave.Quote(source.host), source.port, slave.Quote(source.user), slave.Quote(source.password)));
+  slave.Execute("START SLAVE");
+}
+
+bool WaitForGtid(db::Connection& slave, std::string_view gtid, std::chrono::seconds timeout) {
+  auto result = slave.QueryValue(
+      fmt::format("SELECT MASTER_GTID_WAIT({}, {})", slave.Quote(gtid), timeout.count()));
+  return result && *result == "0";
+}
+
+std::vector<std::string> MasterOptions(std::string_view binlog_format) {
+  return {"--log-bin=master-bin", "--server-id=1", fmt::format("--binlog-format={}", binlog_format)};
+}
+
+std::vector<std::string> SlaveOptions(unsigned id) {
+  return {"--log-bin=slave-bin", fmt::format("--server-id={}", id), "--log-slave-updates"};
+}
+
+}  // namespace randsync::server

@@ -1,0 +1,234 @@
+// The sync point protocol on a real master and slave: under concurrent
+// writes every snapshot on both sides sees the same data; the slave that
+// cannot reach the point (a lock) or fails (a duplicate key) is reported
+// with the right kind and its SHOW SLAVE STATUS, never waited on forever;
+// replication runs again afterwards.
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "checker/sync_point.h"
+#include "db/replication_status.h"
+#include "tests/support/replication_pair.h"
+
+namespace randsync::checker {
+namespace {
+
+using namespace std::chrono_literals;
+
+class SyncPointServerTest : public testsupport::ReplicationPairTest {
+ protected:
+  void SetUp() override {
+    ReplicationPairTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    db::Connection m = pair().Master();
+    m.Execute("DROP TABLE IF EXISTS test.sp");
+    m.Execute("CREATE TABLE test.sp (pk INT PRIMARY KEY, v BIGINT NOT NULL) ENGINE=InnoDB");
+    m.Execute("INSERT INTO test.sp SELECT seq, 0 FROM seq_1_to_100");
+    ASSERT_TRUE(pair().WaitForSlave());
+  }
+
+
+ public:
+  // Every connection's view of test.sp: rows and a checksum of the values.
+  static std::string View(db::Connection& c) {
+    return c.QueryValue("SELECT CONCAT(COUNT(*), ':', SUM(v * pk)) FROM test.sp").value_or("?");
+  }
+
+
+ protected:
+  SyncOptions Options(SyncMode mode) {
+    SyncOptions o;
+    o.mode = mode;
+    o.connections = 3;
+    o.timeout = 30s;
+    return o;
+  }
+};
+
+// Writers that keep committing to the master until destroyed.
+class Writers {
+ public:
+  explicit Writers(const db::Dsn& dsn) {
+    for (int t = 0; t < 2; ++t) {
+      threads_.emplace_back([this, dsn, t] {
+        db::Connection c(dsn);
+        for (uint64_t i = 0; !stop_; ++i) {
+          c.Execute("UPDATE test.sp SET v = v + 1 WHERE pk = " + std::to_string(1 + (i * 7 + t) % 100));
+          ++commits_;
+        }
+      });
+    }
+  }
+  ~Writers() {
+    stop_ = true;
+    for (auto& t : threads_) t.join();
+  }
+  uint64_t commits() const { return commits_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> commits_{0};
+  std::vector<std::thread> threads_;
+};
+
+void ExpectSameViewEverywhere(SyncPoint& p) {
+  ASSERT_EQ(p.master.size(), 3u);
+  ASSERT_EQ(p.slave.size(), 3u);
+  const std::string expected = SyncPointServerTest::View(p.master[0]);
+  for (auto& c : p.master) EXPECT_EQ(SyncPointServerTest::View(c), expected);
+  for (auto& c : p.slave) EXPECT_EQ(SyncPointServerTest::View(c), expected);
+}
+
+TEST_F(SyncPointServerTest, GtidPointUnderWritesGivesOneViewOnBothSides) {
+  Writers writers(pair().MasterDsn());
+  for (int round = 0; round < 3; ++round) {
+    std::this_thread::sleep_for(200ms);
+    SyncPoint p = TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), Options(SyncMode::kGtid));
+    std::cout << "sync point: " << p.Describe() << "\n";
+    EXPECT_EQ(p.mode, SyncMode::kGtid);
+    EXPECT_FALSE(p.gtid.empty());
+    ExpectSameViewEverywhere(p);
+    // The snapshots stay put while the master moves on.
+    const std::string before = SyncPointServerTest::View(p.slave[1]);
+    std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(SyncPointServerTest::View(p.slave[1]), before);
+  }
+  EXPECT_GT(writers.commits(), 0u);
+  db::Connection s = pair().Slave();
+  std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(s);
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->sql_running, "Yes") << "replication was not restarted";
+}
+
+TEST_F(SyncPointServerTest, PositionPointUnderWritesGivesOneViewOnBothSides) {
+  Writers writers(pair().MasterDsn());
+  std::this_thread::sleep_for(200ms);
+  SyncPoint p = TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), Options(SyncMode::kPosition));
+  std::cout << "sync point: " << p.Describe() << "\n";
+  EXPECT_FALSE(p.binlog_file.empty());
+  EXPECT_GT(p.binlog_pos, 0u);
+  ExpectSameViewEverywhere(p);
+}
+
+TEST_F(SyncPointServerTest, SchemaHooksRunWhileBothSidesAreAtThePoint) {
+  bool master_hook = false, slave_hook = false;
+  SyncOptions o = Options(SyncMode::kGtid);
+  o.on_master_frozen = [&](db::Connection& c) {
+    master_hook = true;
+    // DDL is blocked now: another session's ALTER would wait, so just read.
+    EXPECT_TRUE(c.QueryValue("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='test'"));
+  };
+  o.on_slave_at_point = [&](db::Connection& c) {
+    slave_hook = true;
+    std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(c);
+    ASSERT_TRUE(st);
+    EXPECT_EQ(st->sql_running, "No");  // stopped exactly at the point
+  };
+  SyncPoint p = TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), o);
+  EXPECT_TRUE(master_hook);
+  EXPECT_TRUE(slave_hook);
+}
+
+// The slave's SQL thread, started with UNTIL, runs into a row lock held on
+// the slave: the wait for the point ends at the deadline with the slave's
+// status, and replication runs again afterwards.
+TEST_F(SyncPointServerTest, SlaveThatCannotReachThePointTimesOutWithItsStatus) {
+  db::Connection admin = pair().Slave();
+  admin.Execute("SET GLOBAL innodb_lock_wait_timeout = 1");  // read by the next SQL thread
+  db::Connection blocker = pair().Slave();
+  db::Connection m = pair().Master();
+  SyncOptions o = Options(SyncMode::kGtid);
+  o.timeout = 3s;
+  // Runs after STOP SLAVE, before G is read: G includes the UPDATE, and the
+  // slave cannot apply it while `blocker` holds the row.
+  o.on_master_frozen = [&](db::Connection&) {
+    blocker.Execute("BEGIN");
+    blocker.Execute("SELECT * FROM test.sp WHERE pk = 5 FOR UPDATE");
+    m.Execute("UPDATE test.sp SET v = 12345 WHERE pk = 5");
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), o);
+    ADD_FAILURE() << "no timeout";
+  } catch (const SyncError& e) {
+    std::cout << e.what() << "\n";
+    EXPECT_EQ(e.kind(), SyncError::Kind::kTimeout) << e.what();
+    EXPECT_NE(std::string(e.what()).find("did not reach GTID"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("Slave_SQL_Running"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 30s);  // a deadline, not a hang
+  blocker.Execute("ROLLBACK");
+  admin.Execute("SET GLOBAL innodb_lock_wait_timeout = 50");
+  EXPECT_TRUE(pair().WaitForSlave());  // replication was restarted
+}
+
+// A slave already stuck in a 50 s lock wait when the sync point starts must
+// not hold the check past its deadline. (STOP SLAVE, which waits for the SQL
+// thread's current transaction, interrupts a lock wait on 10.11; the
+// client-side deadline covers a long event that it cannot interrupt.)
+TEST_F(SyncPointServerTest, SlaveAlreadyStuckBehindALockEndsAtTheDeadline) {
+  db::Connection blocker = pair().Slave();
+  blocker.Execute("BEGIN");
+  blocker.Execute("SELECT * FROM test.sp WHERE pk = 6 FOR UPDATE");
+  db::Connection m = pair().Master();
+  m.Execute("UPDATE test.sp SET v = 777 WHERE pk = 6");
+  std::this_thread::sleep_for(300ms);  // the SQL thread is now waiting on the lock
+  SyncOptions o = Options(SyncMode::kGtid);
+  o.timeout = 2s;
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), o);
+    ADD_FAILURE() << "no timeout";
+  } catch (const SyncError& e) {
+    std::cout << e.what() << "\n";
+    EXPECT_EQ(e.kind(), SyncError::Kind::kTimeout) << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 20s);
+  blocker.Execute("ROLLBACK");
+  db::Connection s = pair().Slave();
+  std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(s);
+  if (st && st->sql_stopped()) s.Execute("START SLAVE");
+  EXPECT_TRUE(pair().WaitForSlave());
+}
+
+TEST_F(SyncPointServerTest, ReplicationErrorIsReportedWithLastSqlError) {
+  db::Connection s = pair().Slave();
+  s.Execute("INSERT INTO test.sp VALUES (1000, 1)");
+  db::Connection m = pair().Master();
+  m.Execute("INSERT INTO test.sp VALUES (1000, 2)");
+  try {
+    TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), Options(SyncMode::kGtid));
+    ADD_FAILURE() << "no replication error";
+  } catch (const SyncError& e) {
+    EXPECT_EQ(e.kind(), SyncError::Kind::kReplication) << e.what();
+    EXPECT_NE(std::string(e.what()).find("1062"), std::string::npos) << e.what();
+  }
+  // Repair: remove the slave's conflicting row and let it re-apply.
+  s.Execute("DELETE FROM test.sp WHERE pk = 1000");
+  s.Execute("START SLAVE");
+  EXPECT_TRUE(pair().WaitForSlave());
+}
+
+TEST_F(SyncPointServerTest, AServerThatIsNotAReplicaIsASetupError) {
+  try {
+    TakeSyncPoint(pair().MasterDsn(), pair().MasterDsn(), Options(SyncMode::kGtid));
+    ADD_FAILURE() << "no error";
+  } catch (const SyncError& e) {
+    EXPECT_EQ(e.kind(), SyncError::Kind::kSetup);
+    EXPECT_NE(std::string(e.what()).find("is not a replica"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(SyncPointServerTest, NoneModeJustOpensSnapshots) {
+  SyncPoint p = TakeSyncPoint(pair().MasterDsn(), pair().MasterDsn(), Options(SyncMode::kNone));
+  EXPECT_EQ(p.master.size(), 3u);
+  EXPECT_EQ(View(p.master[0]), View(p.slave[0]));
+}
+
+}  // namespace
+}  // namespace randsync::checker
