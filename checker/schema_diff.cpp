@@ -452,28 +452,67 @@ std::string SchemaDifference::ToString() const {
                      Shown(slave, presence));
 }
 
-std::vector<SchemaDifference> CompareSchemas(db::Connection& master, db::Connection& slave,
-                                             const std::vector<DatabasePair>& databases) {
-  std::vector<SchemaDifference> out;
+struct SchemaSnapshot::Impl {
+  std::vector<DatabasePair> pairs;
+  struct Side {
+    bool present = false;
+    Objects objects;
+  };
+  std::vector<Side> sides;  // one per pair
+};
+
+SchemaSnapshot::SchemaSnapshot() : impl_(std::make_unique<Impl>()) {}
+SchemaSnapshot::~SchemaSnapshot() = default;
+SchemaSnapshot::SchemaSnapshot(SchemaSnapshot&&) noexcept = default;
+SchemaSnapshot& SchemaSnapshot::operator=(SchemaSnapshot&&) noexcept = default;
+
+SchemaSnapshot ReadSchema(db::Connection& conn, const std::vector<DatabasePair>& databases,
+                          bool slave_side) {
+  SchemaSnapshot snap;
+  snap.impl_->pairs = databases;
   for (const DatabasePair& pair : databases) {
-    Objects master_objects, slave_objects;
-    SchemaReader master_reader(master, pair.master, pair.master);
-    SchemaReader slave_reader(slave, pair.slave, pair.master);
-    const bool on_master = master_reader.ReadDatabase(master_objects);
-    const bool on_slave = slave_reader.ReadDatabase(slave_objects);
-    // A database on one side only is one difference, not one per table.
-    if (on_master && on_slave) {
-      master_reader.ReadAll(master_objects);
-      slave_reader.ReadAll(slave_objects);
-      RenameDatabase(slave_objects, pair.slave, pair.master);
+    const std::string& name = slave_side ? pair.slave : pair.master;
+    SchemaSnapshot::Impl::Side side;
+    SchemaReader reader(conn, name, pair.master);
+    side.present = reader.ReadDatabase(side.objects);
+    if (side.present) {
+      reader.ReadAll(side.objects);
+      if (slave_side) RenameDatabase(side.objects, pair.slave, pair.master);
     }
-    Compare(master_objects, slave_objects, out);
+    snap.impl_->sides.push_back(std::move(side));
+  }
+  return snap;
+}
+
+std::vector<SchemaDifference> CompareSchemas(const SchemaSnapshot& master, const SchemaSnapshot& slave) {
+  std::vector<SchemaDifference> out;
+  const auto& m = master.impl_->sides;
+  const auto& s = slave.impl_->sides;
+  for (size_t i = 0; i < m.size() && i < s.size(); ++i) {
+    if (m[i].present && s[i].present) {
+      Compare(m[i].objects, s[i].objects, out);
+    } else {
+      // A database on one side only is one difference, not one per table:
+      // compare what ReadDatabase alone recorded.
+      auto only_database = [](const Objects& all) {
+        Objects out;
+        for (const auto& [name, object] : all) {
+          if (name.rfind("database ", 0) == 0) out.emplace(name, object);
+        }
+        return out;
+      };
+      Compare(only_database(m[i].objects), only_database(s[i].objects), out);
+    }
   }
   std::sort(out.begin(), out.end(), [](const SchemaDifference& a, const SchemaDifference& b) {
-    return std::tie(a.object, a.what, a.master, a.slave) <
-           std::tie(b.object, b.what, b.master, b.slave);
+    return std::tie(a.object, a.what, a.master, a.slave) < std::tie(b.object, b.what, b.master, b.slave);
   });
   return out;
+}
+
+std::vector<SchemaDifference> CompareSchemas(db::Connection& master, db::Connection& slave,
+                                             const std::vector<DatabasePair>& databases) {
+  return CompareSchemas(ReadSchema(master, databases, false), ReadSchema(slave, databases, true));
 }
 
 }  // namespace randsync::checker

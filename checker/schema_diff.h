@@ -26,6 +26,7 @@
 // and timestamps (CREATED, LAST_ALTERED, LAST_EXECUTED).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -73,5 +74,27 @@ struct SchemaDifference {
 // Throws db::DbError when a query fails.
 std::vector<SchemaDifference> CompareSchemas(db::Connection& master, db::Connection& slave,
                                              const std::vector<DatabasePair>& databases);
+
+// The same in two steps, for a sync point: each side's schema is read at the
+// moment it is at the point (the master while its DDL is blocked, the slave
+// while it is stopped there), and compared afterwards.
+class SchemaSnapshot {
+ public:
+  SchemaSnapshot();
+  ~SchemaSnapshot();
+  SchemaSnapshot(SchemaSnapshot&&) noexcept;
+  SchemaSnapshot& operator=(SchemaSnapshot&&) noexcept;
+
+ private:
+  friend SchemaSnapshot ReadSchema(db::Connection&, const std::vector<DatabasePair>&, bool);
+  friend std::vector<SchemaDifference> CompareSchemas(const SchemaSnapshot&, const SchemaSnapshot&);
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reads the master's (`slave_side` false) or the slave's side of each pair.
+SchemaSnapshot ReadSchema(db::Connection& conn, const std::vector<DatabasePair>& databases,
+                          bool slave_side);
+std::vector<SchemaDifference> CompareSchemas(const SchemaSnapshot& master, const SchemaSnapshot& slave);
 
 }  // namespace randsync::checker

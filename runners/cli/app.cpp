@@ -37,6 +37,7 @@ int Main(int argc, char** argv) {
   std::vector<std::pair<std::string, Runner>> runners = {
       {"gen", RegisterGen(app)},
       {"load", RegisterLoad(app)},
+      {"check", RegisterCheck(app)},
   };
 
   try {

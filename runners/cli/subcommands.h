@@ -12,5 +12,6 @@ using Runner = std::function<int()>;
 
 Runner RegisterGen(CLI::App& app);
 Runner RegisterLoad(CLI::App& app);
+Runner RegisterCheck(CLI::App& app);
 
 }  // namespace randsync::cli

@@ -1,0 +1,350 @@
+#include "checker/check_run.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+
+#include "checker/chunk_plan.h"
+#include "checker/fix_sql.h"
+#include "checker/row_hash.h"
+#include "checker/table_hasher.h"
+#include "db/connection.h"
+#include "db/db_error.h"
+
+namespace randsync::checker {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+// Client errors that mean the connection (and its snapshot) is gone: the
+// check cannot go on.
+bool ConnectionLost(const db::DbError& e) {
+  const unsigned n = e.error_number();
+  return n == 2006 || n == 2013 || n == 2055 || n == 1927 /* ER_CONNECTION_KILLED */;
+}
+
+// Serialises progress callbacks from the lanes.
+class Progress {
+ public:
+  explicit Progress(const std::function<void(const CheckProgress&)>& fn) : fn_(fn) {}
+  void Report(const std::string& phase, uint64_t done, uint64_t total, uint64_t rows = 0) {
+    if (!fn_) return;
+    std::lock_guard lock(mu_);
+    fn_(CheckProgress{phase, done, total, rows});
+  }
+
+ private:
+  const std::function<void(const CheckProgress&)>& fn_;
+  std::mutex mu_;
+};
+
+// Runs `lane(i)` for i in [0, n) as concurrent TBB tasks (see check_run.h).
+void RunLanes(unsigned n, const std::function<void(unsigned)>& lane) {
+  tbb::global_control allow(tbb::global_control::max_allowed_parallelism, n + 1);
+  tbb::task_arena arena(static_cast<int>(n), 0);
+  arena.execute([&] {
+    tbb::task_group group;
+    for (unsigned i = 0; i < n; ++i) group.run([&lane, i] { lane(i); });
+    group.wait();
+  });
+}
+
+struct Work {
+  std::vector<TablePlan> plans;            // per table (index = tables index)
+  std::vector<std::pair<size_t, size_t>> items;  // (table, chunk)
+  std::vector<ChunkDigest> master, slave;  // per item
+  std::vector<std::string> table_error;    // per table, first error
+  std::mutex mu;
+  std::string fatal;
+  std::atomic<bool> stop{false};
+
+  void Fail(size_t table, const std::string& what) {
+    std::lock_guard lock(mu);
+    if (table_error[table].empty()) table_error[table] = what;
+  }
+  void Fatal(const std::string& what) {
+    std::lock_guard lock(mu);
+    if (fatal.empty()) fatal = what;
+    stop = true;
+  }
+};
+
+std::string TableName(const TableRef& t) { return QuoteIdentifier(t.database) + "." + QuoteIdentifier(t.table); }
+
+// Plans every table on the master's snapshot connections, in parallel.
+void PlanAll(SyncPoint& point, const std::vector<TableCheck>& tables, Work& work, uint64_t chunk_size,
+             Progress& progress) {
+  work.plans.resize(tables.size());
+  std::atomic<size_t> next{0}, done{0};
+  RunLanes(static_cast<unsigned>(point.master.size()), [&](unsigned lane) {
+    for (size_t i; !work.stop && (i = next++) < tables.size();) {
+      if (tables[i].outcome != TableCheck::Outcome::kEqual) continue;  // skipped
+      try {
+        work.plans[i] = PlanTable(point.master[lane], tables[i].ref.database, tables[i].ref.table, chunk_size);
+      } catch (const db::DbError& e) {
+        if (ConnectionLost(e)) work.Fatal("master: " + std::string(e.what()));
+        work.Fail(i, fmt::format("planning chunks: {}", e.what()));
+      }
+      progress.Report("plan", ++done, tables.size());
+    }
+  });
+}
+
+// Hashes every item on both sides: lanes [0, n) are the master's, [n, 2n)
+// the slave's.
+void HashAll(SyncPoint& point, Work& work, Progress& progress) {
+  const unsigned n = static_cast<unsigned>(point.master.size());
+  work.master.assign(work.items.size(), {});
+  work.slave.assign(work.items.size(), {});
+  std::atomic<size_t> next[2] = {0, 0};
+  std::atomic<uint64_t> done{0}, rows{0};
+  const uint64_t total = 2 * work.items.size();
+  RunLanes(2 * n, [&](unsigned lane) {
+    const bool slave = lane >= n;
+    db::Connection& conn = slave ? point.slave[lane - n] : point.master[lane];
+    std::vector<ChunkDigest>& out = slave ? work.slave : work.master;
+    RowHasher hasher;
+    for (size_t i; !work.stop && (i = next[slave]++) < work.items.size();) {
+      const auto [t, c] = work.items[i];
+      const TablePlan& plan = work.plans[t];
+      try {
+        out[i] = HashChunk(conn, plan, c, plan.database, hasher);
+        rows += out[i].rows;
+      } catch (const db::DbError& e) {
+        if (ConnectionLost(e)) work.Fatal(fmt::format("{}: {}", slave ? "slave" : "master", e.what()));
+        // Recorded per table: ER_TABLE_DEF_CHANGED (DDL after the point) is
+        // reported as not compared, anything else as an error.
+        work.Fail(t, fmt::format("{}: {}", slave ? "slave" : "master", e.what()));
+      }
+      const uint64_t d = ++done;
+      if (d % 16 == 0 || d == total) progress.Report("hash", d, total, rows);
+    }
+  });
+}
+
+// Narrows each differing chunk to rows, on the first snapshot pair.
+void DrillDown(SyncPoint& point, const Work& work, TableCheck& table, size_t t,
+               const std::vector<size_t>& chunks, const CheckOptions& options) {
+  const TablePlan& plan = work.plans[t];
+  for (size_t c : chunks) {
+    DiffOptions d;
+    d.max_rows = options.max_diff_rows > table.rows.size() ? options.max_diff_rows - table.rows.size() : 0;
+    ChunkDiff diff = DiffChunk(point.master[0], plan.database, point.slave[0], plan.database, plan, c, d);
+    table.missing += diff.missing;
+    table.extra += diff.extra;
+    table.different += diff.different;
+    if (options.fix_sql) {
+      for (std::string& s : FixStatements(plan, plan.database, diff)) table.fix_sql.push_back(std::move(s));
+    }
+    for (RowDifference& r : diff.rows) table.rows.push_back(std::move(r));
+  }
+}
+
+CheckStatus StatusOf(const SyncError& e) {
+  switch (e.kind()) {
+    case SyncError::Kind::kTimeout:
+      return CheckStatus::kSyncTimeout;
+    case SyncError::Kind::kReplication:
+      return CheckStatus::kReplicationFailure;
+    case SyncError::Kind::kSetup:
+      return CheckStatus::kEnvironment;
+  }
+  return CheckStatus::kEnvironment;
+}
+
+}  // namespace
+
+const char* ToString(CheckStatus status) {
+  switch (status) {
+    case CheckStatus::kOk:
+      return "ok";
+    case CheckStatus::kReplicationFailure:
+      return "replication failure";
+    case CheckStatus::kEnvironment:
+      return "environment failure";
+    case CheckStatus::kDivergence:
+      return "divergence";
+    case CheckStatus::kSyncTimeout:
+      return "sync timeout";
+  }
+  return "?";
+}
+
+const char* ToString(TableCheck::Outcome outcome) {
+  switch (outcome) {
+    case TableCheck::Outcome::kEqual:
+      return "equal";
+    case TableCheck::Outcome::kDifferent:
+      return "different";
+    case TableCheck::Outcome::kSkipped:
+      return "skipped";
+    case TableCheck::Outcome::kError:
+      return "error";
+  }
+  return "?";
+}
+
+CheckReport RunCheck(const CheckOptions& options) {
+  const auto t_start = Clock::now();
+  CheckReport report;
+  report.master = options.master.Redacted();
+  report.slave = options.slave.Redacted();
+  report.sync = options.sync;
+  report.threads = std::max(1u, options.threads);
+  report.chunk_size = std::max<uint64_t>(1, options.chunk_size);
+  Progress progress(options.progress);
+
+  std::optional<SyncPoint> point;
+  std::optional<SchemaSnapshot> master_schema, slave_schema;
+  std::vector<TableRef> tables;
+  try {
+    // Databases of both sides: one that exists on the slave only is a
+    // difference too.
+    std::vector<DatabasePair> pairs;
+    {
+      db::Connection m = OpenCheckerConnection(options.master);
+      db::Connection s = OpenCheckerConnection(options.slave);
+      std::set<std::string> names;
+      for (auto& d : ListDatabases(m, options.filters)) names.insert(d);
+      for (auto& d : ListDatabases(s, options.filters)) names.insert(d);
+      for (const std::string& d : names) pairs.push_back({d, d});
+    }
+    progress.Report("sync", 0, 1);
+    SyncOptions sync;
+    sync.mode = options.sync;
+    sync.connections = report.threads;
+    sync.timeout = options.sync_timeout;
+    double schema_s = 0;
+    sync.on_master_frozen = [&](db::Connection& c) {
+      const auto t0 = Clock::now();
+      std::vector<std::string> names;
+      for (const auto& p : pairs) names.push_back(p.master);
+      tables = ListTables(c, names, options.filters);
+      master_schema = ReadSchema(c, pairs, false);
+      schema_s += Seconds(t0);
+    };
+    sync.on_slave_at_point = [&](db::Connection& c) {
+      const auto t0 = Clock::now();
+      slave_schema = ReadSchema(c, pairs, true);
+      schema_s += Seconds(t0);
+    };
+    const auto t_sync = Clock::now();
+    point = TakeSyncPoint(options.master, options.slave, sync);
+    report.sync_s = Seconds(t_sync) - schema_s;
+    report.schema_s = schema_s;
+    report.sync_description = point->Describe();
+    report.gtid = point->gtid;
+    report.binlog_file = point->binlog_file;
+    report.binlog_pos = point->binlog_pos;
+    report.commit_block_ms = point->commit_block.count() / 1000.0;
+    report.slave_wait_s = point->slave_wait.count() / 1e6;
+    report.schema = CompareSchemas(*master_schema, *slave_schema);
+  } catch (const SyncError& e) {
+    report.status = StatusOf(e);
+    report.error = e.what();
+    report.total_s = Seconds(t_start);
+    return report;
+  } catch (const std::exception& e) {
+    report.status = CheckStatus::kEnvironment;
+    report.error = e.what();
+    report.total_s = Seconds(t_start);
+    return report;
+  }
+
+  // Which tables are compared, and how.
+  std::set<std::string> missing_on_slave;
+  for (const SchemaDifference& d : report.schema) {
+    if (d.what == "missing on slave") missing_on_slave.insert(d.object);
+  }
+  for (const TableRef& ref : tables) {
+    TableCheck t;
+    t.ref = ref;
+    if (missing_on_slave.count(TableName(ref)) != 0) {
+      t.outcome = TableCheck::Outcome::kSkipped;
+      t.note = "missing on the slave (a schema difference)";
+    } else if (!ref.transactional && options.sync != SyncMode::kNone && !options.quiesced) {
+      t.outcome = TableCheck::Outcome::kSkipped;
+      t.note = fmt::format("{} is not transactional: no snapshot covers it while writers run; "
+                           "compared only with --quiesced", ref.engine);
+    }
+    report.tables.push_back(std::move(t));
+  }
+
+  Work work;
+  work.table_error.resize(report.tables.size());
+  const auto t_plan = Clock::now();
+  PlanAll(*point, report.tables, work, report.chunk_size, progress);
+  report.plan_s = Seconds(t_plan);
+  for (size_t t = 0; t < report.tables.size(); ++t) {
+    TableCheck& tc = report.tables[t];
+    if (tc.outcome != TableCheck::Outcome::kEqual || !work.table_error[t].empty()) continue;
+    tc.key_name = work.plans[t].key_name;
+    tc.chunks = work.plans[t].chunks.size();
+    for (const auto& c : work.plans[t].columns) tc.columns.push_back(c.name);
+    for (size_t c = 0; c < tc.chunks; ++c) work.items.emplace_back(t, c);
+  }
+  report.chunks = work.items.size();
+  const auto t_hash = Clock::now();
+  if (!work.stop) HashAll(*point, work, progress);
+  report.hash_s = Seconds(t_hash);
+  if (work.stop) {
+    report.status = CheckStatus::kEnvironment;
+    report.error = "lost a connection during the check: " + work.fatal;
+    report.total_s = Seconds(t_start);
+    return report;
+  }
+
+  // Compare digests, then drill down.
+  std::vector<std::vector<size_t>> differing(report.tables.size());
+  for (size_t i = 0; i < work.items.size(); ++i) {
+    const auto [t, c] = work.items[i];
+    report.tables[t].master_rows += work.master[i].rows;
+    report.tables[t].slave_rows += work.slave[i].rows;
+    if (!(work.master[i] == work.slave[i])) differing[t].push_back(c);
+  }
+  const auto t_drill = Clock::now();
+  bool any_error = false;
+  bool any_difference = !report.schema.empty();
+  for (size_t t = 0; t < report.tables.size(); ++t) {
+    TableCheck& tc = report.tables[t];
+    report.master_rows += tc.master_rows;
+    report.slave_rows += tc.slave_rows;
+    if (!work.table_error[t].empty()) {
+      const bool ddl = work.table_error[t].find("ERROR 1412") != std::string::npos;
+      tc.outcome = ddl ? TableCheck::Outcome::kSkipped : TableCheck::Outcome::kError;
+      tc.note = ddl ? "changed by DDL after the sync point: " + work.table_error[t] : work.table_error[t];
+      any_error = any_error || !ddl;
+      continue;
+    }
+    if (tc.outcome != TableCheck::Outcome::kEqual || differing[t].empty()) continue;
+    tc.outcome = TableCheck::Outcome::kDifferent;
+    any_difference = true;
+    for (size_t c : differing[t]) tc.differing_ranges.push_back(work.plans[t].chunks[c].where);
+    progress.Report("drill-down", t, report.tables.size());
+    try {
+      DrillDown(*point, work, tc, t, differing[t], options);
+    } catch (const std::exception& e) {
+      tc.note = std::string("drill-down failed: ") + e.what();
+    }
+  }
+  report.drill_s = Seconds(t_drill);
+  if (any_difference) {
+    report.status = CheckStatus::kDivergence;
+  } else if (any_error) {
+    report.status = CheckStatus::kEnvironment;
+    report.error = "some tables could not be compared (see their notes)";
+  }
+  report.total_s = Seconds(t_start);
+  return report;
+}
+
+}  // namespace randsync::checker

@@ -1,0 +1,104 @@
+// One consistency check of a master and a slave: discovery, a sync point,
+// schema comparison at that point, chunk planning, parallel hashing of every
+// chunk on both servers, drill-down of differing chunks to rows, fix SQL.
+//
+//   CheckOptions o;  o.master = ...;  o.slave = ...;
+//   CheckReport r = RunCheck(o);      // never throws for a failed check:
+//   r.status                          // CheckStatus, also the exit code
+//
+// Parallelism: each side has `threads` snapshot connections (the sync
+// point's). One TBB task per connection ("lane") pulls chunks from that
+// side's queue, so both servers scan the same chunk sequence at the same
+// time, each at its own pace. The lanes block on network I/O, which is why
+// they run in their own arena sized to the connection count rather than in
+// TBB's default, CPU-sized one.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "checker/discovery.h"
+#include "checker/row_diff.h"
+#include "checker/schema_diff.h"
+#include "checker/sync_point.h"
+#include "db/dsn.h"
+
+namespace randsync::checker {
+
+// Exit statuses; RQG's numbers where the meaning is the same.
+enum class CheckStatus : int {
+  kOk = 0,
+  kReplicationFailure = 103,  // RQG STATUS_REPLICATION_FAILURE: slave SQL/IO error
+  kEnvironment = 110,         // RQG STATUS_ENVIRONMENT_FAILURE: cannot check
+  kDivergence = 111,          // schema or data differ
+  kSyncTimeout = 112,         // the slave did not reach the sync point in time
+};
+const char* ToString(CheckStatus status);
+
+struct CheckProgress {
+  std::string phase;  // "sync", "schema", "plan", "hash", "drill-down"
+  uint64_t done = 0;  // chunks (both sides) or tables
+  uint64_t total = 0;
+  uint64_t rows = 0;  // rows hashed so far, both sides
+};
+
+struct CheckOptions {
+  db::Dsn master;
+  db::Dsn slave;
+  Filters filters;
+  unsigned threads = 4;  // connections (and lanes) per server
+  uint64_t chunk_size = 10000;
+  SyncMode sync = SyncMode::kGtid;
+  std::chrono::seconds sync_timeout{60};
+  // The writers are stopped and the slave caught up: tables in
+  // non-transactional engines are compared too.
+  bool quiesced = false;
+  uint64_t max_diff_rows = 100;  // listed per table
+  bool fix_sql = false;          // collect statements that make the slave match
+  std::function<void(const CheckProgress&)> progress;  // from any thread, serialised
+};
+
+struct TableCheck {
+  enum class Outcome { kEqual, kDifferent, kSkipped, kError };
+  TableRef ref;
+  std::string key_name;  // "PRIMARY", a unique key, or "" (whole-table multiset)
+  size_t chunks = 0;
+  uint64_t master_rows = 0;
+  uint64_t slave_rows = 0;
+  Outcome outcome = Outcome::kEqual;
+  std::string note;                  // why skipped, or the error
+  std::vector<std::string> differing_ranges;  // WHERE text of each differing chunk
+  uint64_t missing = 0, extra = 0, different = 0;
+  std::vector<RowDifference> rows;   // the first max_diff_rows
+  std::vector<std::string> columns;  // names, for reports
+  std::vector<std::string> fix_sql;
+};
+const char* ToString(TableCheck::Outcome outcome);
+
+struct CheckReport {
+  CheckStatus status = CheckStatus::kOk;
+  std::string error;  // set when the check could not be made (status 103/110/112)
+  std::string master;  // redacted DSNs
+  std::string slave;
+  SyncMode sync = SyncMode::kGtid;
+  std::string sync_description;
+  std::string gtid;
+  std::string binlog_file;
+  uint64_t binlog_pos = 0;
+  double commit_block_ms = 0;
+  double slave_wait_s = 0;
+  unsigned threads = 0;
+  uint64_t chunk_size = 0;
+  std::vector<SchemaDifference> schema;
+  std::vector<TableCheck> tables;
+  uint64_t master_rows = 0, slave_rows = 0, chunks = 0;
+  // Phase times, seconds.
+  double sync_s = 0, schema_s = 0, plan_s = 0, hash_s = 0, drill_s = 0, total_s = 0;
+};
+
+CheckReport RunCheck(const CheckOptions& options);
+
+}  // namespace randsync::checker

@@ -1,0 +1,42 @@
+// Which databases and tables a check covers: every user database of the
+// master (system schemas excluded) narrowed by --databases and --tables.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace randsync::db {
+class Connection;
+}
+
+namespace randsync::checker {
+
+struct Filters {
+  std::vector<std::string> databases;  // empty: all user databases
+  // "db.table" or "table" (in any selected database); empty: all tables.
+  std::vector<std::string> tables;
+};
+
+struct TableRef {
+  std::string database;
+  std::string table;
+  std::string engine;
+  uint64_t estimated_rows = 0;  // information_schema.TABLES.TABLE_ROWS
+  // Whether a consistent snapshot covers it (InnoDB and friends). Others
+  // (Aria, MyISAM, MEMORY) are compared only when the writers are stopped.
+  bool transactional = true;
+};
+
+// mysql, information_schema, performance_schema, sys.
+bool IsSystemDatabase(const std::string& name);
+
+// The selected databases that exist on this server, sorted.
+std::vector<std::string> ListDatabases(db::Connection& conn, const Filters& filters);
+
+// BASE TABLEs (and system-versioned tables) of `databases` matching the
+// filters, sorted by database and name. Views are schema objects only.
+std::vector<TableRef> ListTables(db::Connection& conn, const std::vector<std::string>& databases,
+                                 const Filters& filters);
+
+}  // namespace randsync::checker
