@@ -5,6 +5,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 #include <oneapi/tbb/global_control.h>
@@ -22,6 +23,7 @@ namespace randsync::checker {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr int kSyncAttempts = 3;
 
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
 
@@ -156,6 +158,7 @@ CheckStatus StatusOf(const SyncError& e) {
     case SyncError::Kind::kReplication:
       return CheckStatus::kReplicationFailure;
     case SyncError::Kind::kSetup:
+    case SyncError::Kind::kBusy:
       return CheckStatus::kEnvironment;
   }
   return CheckStatus::kEnvironment;
@@ -224,11 +227,21 @@ CheckReport RunCheck(const CheckOptions& options) {
     sync.connections = report.threads;
     sync.timeout = options.sync_timeout;
     double schema_s = 0;
-    sync.on_master_frozen = [&](db::Connection& c) {
-      const auto t0 = Clock::now();
+    auto compared = [&](const TableRef& t) {
+      return !t.busy && (t.transactional || options.quiesced || options.sync == SyncMode::kNone);
+    };
+    sync.tables_to_lock = [&](db::Connection& c) {
       std::vector<std::string> names;
       for (const auto& p : pairs) names.push_back(p.master);
       tables = ListTables(c, names, options.filters);
+      std::vector<std::string> lock;
+      for (const TableRef& t : tables) {
+        if (compared(t)) lock.push_back(TableName(t));
+      }
+      return lock;
+    };
+    sync.on_master_frozen = [&](db::Connection& c) {
+      const auto t0 = Clock::now();
       master_schema = ReadSchema(c, pairs, false);
       schema_s += Seconds(t0);
     };
@@ -238,7 +251,20 @@ CheckReport RunCheck(const CheckOptions& options) {
       schema_s += Seconds(t0);
     };
     const auto t_sync = Clock::now();
-    point = TakeSyncPoint(options.master, options.slave, sync);
+    // DDL that holds a table when the snapshots open it makes the point
+    // fail with kBusy; a moment later the DDL is done.
+    for (int attempt = 1;; ++attempt) {
+      try {
+        schema_s = 0;
+        point = TakeSyncPoint(options.master, options.slave, sync);
+        break;
+      } catch (const SyncError& e) {
+        if (e.kind() != SyncError::Kind::kBusy || attempt == kSyncAttempts) throw;
+        report.sync_retries++;
+        progress.Report("sync", attempt, kSyncAttempts);
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+    }
     report.sync_s = Seconds(t_sync) - schema_s;
     report.schema_s = schema_s;
     report.sync_description = point->Describe();
@@ -248,6 +274,30 @@ CheckReport RunCheck(const CheckOptions& options) {
     report.commit_block_ms = point->commit_block.count() / 1000.0;
     report.slave_wait_s = point->slave_wait.count() / 1e6;
     report.schema = CompareSchemas(*master_schema, *slave_schema);
+    // A table being rebuilt by ALTER at the point has no readable schema
+    // on the master: whatever the comparison says about it is noise.
+    const std::set<std::string> locked(point->locked_tables.begin(), point->locked_tables.end());
+    std::vector<std::string> busy;
+    std::set<std::string> absent_on_slave;
+    for (const SchemaDifference& d : report.schema) {
+      if (d.what == "missing on slave") absent_on_slave.insert(d.object);
+    }
+    for (TableRef& t : tables) {
+      const std::string name = TableName(t);
+      if (compared(t) && locked.count(name) == 0 && absent_on_slave.count(name) == 0) {
+        t.busy = true;  // DDL held it
+      }
+      if (t.busy) busy.push_back(name);
+    }
+    std::erase_if(report.schema, [&](const SchemaDifference& d) {
+      for (const std::string& b : busy) {
+        const size_t at = d.object.find(b);
+        if (at != std::string::npos && (at + b.size() == d.object.size() || d.object[at + b.size()] == '.')) {
+          return true;
+        }
+      }
+      return false;
+    });
   } catch (const SyncError& e) {
     report.status = StatusOf(e);
     report.error = e.what();
@@ -268,7 +318,10 @@ CheckReport RunCheck(const CheckOptions& options) {
   for (const TableRef& ref : tables) {
     TableCheck t;
     t.ref = ref;
-    if (missing_on_slave.count(TableName(ref)) != 0) {
+    if (ref.busy) {
+      t.outcome = TableCheck::Outcome::kSkipped;
+      t.note = "DDL held it at the sync point (an ALTER TABLE was running or waiting)";
+    } else if (missing_on_slave.count(TableName(ref)) != 0) {
       t.outcome = TableCheck::Outcome::kSkipped;
       t.note = "missing on the slave (a schema difference)";
     } else if (!ref.transactional && options.sync != SyncMode::kNone && !options.quiesced) {

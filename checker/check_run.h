@@ -89,6 +89,7 @@ struct CheckReport {
   std::string binlog_file;
   uint64_t binlog_pos = 0;
   double commit_block_ms = 0;
+  int sync_retries = 0;  // sync points abandoned because DDL held a table
   double slave_wait_s = 0;
   unsigned threads = 0;
   uint64_t chunk_size = 0;

@@ -56,6 +56,7 @@ std::vector<TableRef> ListTables(db::Connection& conn, const std::vector<std::st
     t.table = row[1].value_or("");
     if (!TableSelected(filters, t.database, t.table)) continue;
     t.engine = row[2].value_or("");
+    t.busy = !row[2].has_value();
     t.estimated_rows = row[3] ? std::stoull(*row[3]) : 0;
     t.transactional = TransactionalEngine(t.engine);
     out.push_back(std::move(t));

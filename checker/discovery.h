@@ -26,6 +26,10 @@ struct TableRef {
   // Whether a consistent snapshot covers it (InnoDB and friends). Others
   // (Aria, MyISAM, MEMORY) are compared only when the writers are stopped.
   bool transactional = true;
+  // information_schema could not open it: an ALTER TABLE is rebuilding it
+  // right now ("skipped since its definition is being modified by
+  // concurrent DDL statement"). Its schema and data are in flux.
+  bool busy = false;
 };
 
 // mysql, information_schema, performance_schema, sys.

@@ -1,5 +1,6 @@
 #include "checker/sync_point.h"
 
+#include <exception>
 #include <thread>
 
 #include <fmt/format.h>
@@ -15,6 +16,75 @@ constexpr unsigned kParseError = 1064;  // BACKUP STAGE unknown: server < 10.4
 
 void OpenSnapshots(std::vector<db::Connection>& conns) {
   for (db::Connection& c : conns) c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+}
+
+constexpr unsigned kNoSuchTable = 1146;
+constexpr unsigned kLockWaitTimeout = 1205;
+constexpr size_t kTablesPerStatement = 200;
+
+// Opens every table of `tables` inside each connection's transaction, so
+// that each holds a shared metadata lock on all of them until it ends:
+// DDL on those tables then waits for the check instead of (a) making the
+// snapshot unreadable (ER_TABLE_DEF_CHANGED) and (b) queueing an exclusive
+// lock request that a connection which has not opened the table yet would
+// wait behind, while the DDL waits for a connection that has - a deadlock
+// between our own connections that no server can see.
+//
+// This runs while commits are blocked, so it never waits: with
+// lock_wait_timeout = 0 a table whose lock is held or awaited by DDL (an
+// ALTER waiting for a transaction that waits for our commit block) fails at
+// once and is left out of this sync point. One statement per connection and
+// batch, all connections in parallel. Returns the tables locked on every
+// connection; a table missing on this side is not among them.
+std::vector<std::string> LockTables(std::vector<db::Connection>& conns, const std::vector<std::string>& tables) {
+  if (tables.empty() || conns.empty()) return tables;
+  std::vector<std::vector<bool>> locked(conns.size(), std::vector<bool>(tables.size(), false));
+  std::vector<std::exception_ptr> errors(conns.size());
+  std::vector<std::thread> threads;
+  for (size_t k = 0; k < conns.size(); ++k) {
+    threads.emplace_back([&, k] {
+      try {
+        db::Connection& c = conns[k];
+        c.Execute("SET SESSION lock_wait_timeout = 0");
+        for (size_t i = 0; i < tables.size(); i += kTablesPerStatement) {
+          const size_t end = std::min(tables.size(), i + kTablesPerStatement);
+          std::string sql;
+          for (size_t j = i; j < end; ++j) {
+            sql += fmt::format("{}(SELECT 1 FROM {} LIMIT 0)", sql.empty() ? "" : " UNION ALL ", tables[j]);
+          }
+          try {
+            c.Execute(sql);
+            for (size_t j = i; j < end; ++j) locked[k][j] = true;
+            continue;
+          } catch (const db::DbError& e) {
+            if (e.error_number() != kNoSuchTable && e.error_number() != kLockWaitTimeout) throw;
+          }
+          for (size_t j = i; j < end; ++j) {  // one by one, to know which
+            try {
+              c.Execute(fmt::format("SELECT 1 FROM {} LIMIT 0", tables[j]));
+              locked[k][j] = true;
+            } catch (const db::DbError& e) {
+              if (e.error_number() != kNoSuchTable && e.error_number() != kLockWaitTimeout) throw;
+            }
+          }
+        }
+        c.Execute("SET SESSION lock_wait_timeout = 10");
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  std::vector<std::string> all;
+  for (size_t j = 0; j < tables.size(); ++j) {
+    bool everywhere = true;
+    for (size_t k = 0; k < conns.size(); ++k) everywhere = everywhere && locked[k][j];
+    if (everywhere) all.push_back(tables[j]);
+  }
+  return all;
 }
 
 struct BinlogPosition {
@@ -59,7 +129,8 @@ void MasterStep(db::Connection& control, SyncPoint& point, const SyncOptions& op
     control.Execute(backup_stage ? "BACKUP STAGE END" : "UNLOCK TABLES");
   };
   try {
-    if (options.on_master_frozen) options.on_master_frozen(control);
+    const std::vector<std::string> tables =
+        options.tables_to_lock ? options.tables_to_lock(control) : std::vector<std::string>{};
     const auto t0 = Clock::now();
     control.Execute(backup_stage ? "BACKUP STAGE BLOCK_COMMIT" : "FLUSH TABLES WITH READ LOCK");
     point.gtid = control.QueryValue("SELECT @@gtid_binlog_pos").value_or("");
@@ -74,6 +145,11 @@ void MasterStep(db::Connection& control, SyncPoint& point, const SyncOptions& op
       point.binlog_pos = status->pos;
     }
     OpenSnapshots(point.master);
+    point.locked_tables = LockTables(point.master, tables);
+    // Read here, not before BLOCK_COMMIT: an ALTER that was already running
+    // when DDL was blocked can make information_schema skip its table; with
+    // every compared table locked by us no ALTER can be in that state.
+    if (options.on_master_frozen) options.on_master_frozen(control);
     release();
     point.commit_block = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0);
   } catch (...) {
@@ -260,6 +336,9 @@ db::Connection OpenCheckerConnection(const db::Dsn& dsn, unsigned read_timeout_s
   db::Connection conn(dsn, options);
   conn.Execute("SET SESSION time_zone = '+00:00', SESSION max_statement_time = 0");
   conn.Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+  // A metadata lock that DDL holds must not stall the sync point for
+  // lock_wait_timeout's default of a year (see LockTables).
+  conn.Execute("SET SESSION lock_wait_timeout = 10");
   return conn;
 }
 
@@ -279,10 +358,14 @@ SyncPoint TakeSyncPoint(const db::Dsn& master, const db::Dsn& slave, const SyncO
   }
 
   if (options.mode == SyncMode::kNone) {
+    const std::vector<std::string> tables =
+        options.tables_to_lock ? options.tables_to_lock(master_control) : std::vector<std::string>{};
+    OpenSnapshots(point.master);
+    point.locked_tables = LockTables(point.master, tables);
+    OpenSnapshots(point.slave);
+    point.locked_tables = LockTables(point.slave, point.locked_tables);
     if (options.on_master_frozen) options.on_master_frozen(master_control);
     if (options.on_slave_at_point) options.on_slave_at_point(slave_control);
-    OpenSnapshots(point.master);
-    OpenSnapshots(point.slave);
     return point;
   }
 
@@ -302,8 +385,9 @@ SyncPoint TakeSyncPoint(const db::Dsn& master, const db::Dsn& slave, const SyncO
   StopSlave(slave_control, slave, deadline_s, restorer);
   MasterStep(master_control, point, options);
   SlaveStep(slave_control, point, options, restorer);
-  if (options.on_slave_at_point) options.on_slave_at_point(slave_control);
   OpenSnapshots(point.slave);
+  point.locked_tables = LockTables(point.slave, point.locked_tables);
+  if (options.on_slave_at_point) options.on_slave_at_point(slave_control);
   return point;
 }
 

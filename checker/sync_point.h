@@ -4,16 +4,23 @@
 //
 // Master (connection A plus snapshot connections 1..N, all opened first):
 //   A: BACKUP STAGE START; BACKUP STAGE BLOCK_DDL     -- DDL waits, commits go on
-//      on_master_frozen()                            -- e.g. read the schema
+//      tables_to_lock()                              -- the tables to compare
 //   A: BACKUP STAGE BLOCK_COMMIT                     -- commits wait from here
 //      SELECT @@gtid_binlog_pos (G), SHOW MASTER STATUS (file:pos)
 //   1..N: START TRANSACTION WITH CONSISTENT SNAPSHOT
+//   1..N: open every table (metadata locks until the check ends; a table
+//         DDL holds is left out at once, never waited for)
+//      on_master_frozen()                            -- e.g. read the schema
 //   A: BACKUP STAGE END                              -- commits and DDL resume
+// An ALTER TABLE already running when BLOCK_DDL is taken is not stopped by
+// it (only its final rename is); such a table must be left out by the
+// caller (information_schema shows it with no engine).
 //   check: every snapshot's binlog_snapshot_file/position equals file:pos
 // Slave (stopped before the master step, so it cannot already be past G):
 //   STOP SLAVE; ...master step...; START SLAVE UNTIL master_gtid_pos = 'G'
 //   poll SHOW SLAVE STATUS until the SQL thread stops; @@gtid_slave_pos = G
-//   on_slave_at_point(); 1..N: START TRANSACTION WITH CONSISTENT SNAPSHOT
+//   1..N: START TRANSACTION WITH CONSISTENT SNAPSHOT, open every table
+//   on_slave_at_point()
 //   START SLAVE (only if it was running before)
 // The position variant uses START SLAVE UNTIL MASTER_LOG_FILE/POS and
 // Relay_Master_Log_File/Exec_Master_Log_Pos; kNone opens the snapshots on
@@ -21,7 +28,9 @@
 //
 // Commits on the master are blocked only between BLOCK_COMMIT and END: a
 // few statements on connections that are already open (measured and
-// returned). Servers without BACKUP STAGE (before 10.4) use FLUSH TABLES
+// returned). DDL on the compared tables waits until the snapshots end (the
+// check is done), on both sides; DML on a table whose DDL waits queues
+// behind it, so a grammar heavy in ALTER TABLE slows down during a check. Servers without BACKUP STAGE (before 10.4) use FLUSH TABLES
 // WITH READ LOCK for the same window.
 #pragma once
 
@@ -44,9 +53,12 @@ struct SyncOptions {
   SyncMode mode = SyncMode::kGtid;
   unsigned connections = 4;  // snapshots per side
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
-  // Called on the master's control connection while DDL is blocked there
-  // (before G is read), and on the slave's while its SQL thread is stopped
-  // at G: the schema seen by both is the schema at G.
+  // Called on the master's control connection while DDL is blocked: the
+  // tables (`db`.`t`, quoted) the snapshots open and lock.
+  std::function<std::vector<std::string>(db::Connection&)> tables_to_lock;
+  // Called on the master's control connection while commits and DDL are
+  // blocked, and on the slave's while its SQL thread is stopped at G: the
+  // schema seen by both is the schema at G.
   std::function<void(db::Connection&)> on_master_frozen;
   std::function<void(db::Connection&)> on_slave_at_point;
 };
@@ -57,7 +69,9 @@ struct SyncOptions {
 // connection).
 class SyncError : public std::runtime_error {
  public:
-  enum class Kind { kTimeout, kReplication, kSetup };
+  // kBusy: DDL held a table the snapshots had to open; trying again later
+  // usually works.
+  enum class Kind { kTimeout, kReplication, kSetup, kBusy };
   SyncError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
   Kind kind() const { return kind_; }
 
@@ -77,6 +91,10 @@ struct SyncPoint {
   // alike on servers with different zones.
   std::vector<db::Connection> master;
   std::vector<db::Connection> slave;
+  // The tables of tables_to_lock() that every snapshot on both sides holds
+  // open; the others (DDL held them, or missing on a side) are not
+  // readable consistently at this point.
+  std::vector<std::string> locked_tables;
 
   std::string Describe() const;  // "GTID 0-1-1234 (commits blocked 12 ms, ...)"
 };

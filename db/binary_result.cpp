@@ -47,7 +47,15 @@ void PutLe(unsigned char* out, uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out[i] = static_cast<unsigned char>(v >> (8 * i));
 }
 
-[[noreturn]] void ThrowStmtError(MYSQL_STMT* stmt, const std::string& context) {
+[[noreturn]] void ThrowStmtError(MYSQL_STMT* stmt, MYSQL* mysql, const std::string& context) {
+  // Some failures (a broken stream while fetching) are recorded on the
+  // connection, not on the statement.
+  if (mysql_stmt_errno(stmt) == 0 && mysql_errno(mysql) != 0) {
+    throw DbError(mysql_errno(mysql), mysql_sqlstate(mysql), mysql_error(mysql), context);
+  }
+  if (mysql_stmt_errno(stmt) == 0) {
+    throw DbError(2013, "HY000", "the server ended the result without an error message", context);
+  }
   throw DbError(mysql_stmt_errno(stmt), mysql_stmt_sqlstate(stmt), mysql_stmt_error(stmt), context);
 }
 
@@ -55,6 +63,7 @@ void PutLe(unsigned char* out, uint64_t v, int bytes) {
 
 struct BinaryResult::State {
   MYSQL_STMT* stmt = nullptr;
+  MYSQL* mysql = nullptr;
   std::vector<Kind> kinds;
   std::vector<MYSQL_BIND> binds;
   std::vector<unsigned long> lengths;
@@ -73,9 +82,10 @@ struct BinaryResult::State {
 
 BinaryResult::BinaryResult(Connection& conn, std::string_view sql) : state_(std::make_unique<State>()) {
   State& s = *state_;
-  s.stmt = mysql_stmt_init(conn.native());
+  s.mysql = conn.native();
+  s.stmt = mysql_stmt_init(s.mysql);
   if (s.stmt == nullptr) throw DbError(2008, "HY000", "out of memory", "mysql_stmt_init");
-  if (mysql_stmt_prepare(s.stmt, sql.data(), sql.size()) != 0) ThrowStmtError(s.stmt, "prepare");
+  if (mysql_stmt_prepare(s.stmt, sql.data(), sql.size()) != 0) ThrowStmtError(s.stmt, s.mysql, "prepare");
 
   MYSQL_RES* meta = mysql_stmt_result_metadata(s.stmt);
   const size_t n = meta != nullptr ? mysql_num_fields(meta) : 0;
@@ -122,8 +132,8 @@ BinaryResult::BinaryResult(Connection& conn, std::string_view sql) : state_(std:
   }
   if (meta != nullptr) mysql_free_result(meta);
 
-  if (mysql_stmt_execute(s.stmt) != 0) ThrowStmtError(s.stmt, "execute");
-  if (n > 0 && mysql_stmt_bind_result(s.stmt, s.binds.data()) != 0) ThrowStmtError(s.stmt, "bind");
+  if (mysql_stmt_execute(s.stmt) != 0) ThrowStmtError(s.stmt, s.mysql, "execute");
+  if (n > 0 && mysql_stmt_bind_result(s.stmt, s.binds.data()) != 0) ThrowStmtError(s.stmt, s.mysql, "bind");
 }
 
 BinaryResult::~BinaryResult() = default;
@@ -135,7 +145,7 @@ bool BinaryResult::Next() {
   const int rc = mysql_stmt_fetch(state_->stmt);
   if (rc == MYSQL_NO_DATA) return false;
   // MYSQL_DATA_TRUNCATED: a value longer than its buffer; Read() gets it.
-  if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) ThrowStmtError(state_->stmt, "reading result");
+  if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) ThrowStmtError(state_->stmt, state_->mysql, "reading result");
   return true;
 }
 
@@ -211,7 +221,7 @@ void BinaryResult::Read(size_t i, const std::function<void(std::string_view)>& p
     b.buffer_length = s.piece.size();
     b.length = &got;
     if (mysql_stmt_fetch_column(s.stmt, &b, static_cast<unsigned>(i), offset) != 0) {
-      ThrowStmtError(s.stmt, "reading a long value");
+      ThrowStmtError(s.stmt, s.mysql, "reading a long value");
     }
     // Connector/C copies min(buffer, total - offset) bytes and reports the
     // value's total length in `got`, not the bytes copied.

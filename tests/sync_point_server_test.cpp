@@ -118,9 +118,11 @@ TEST_F(SyncPointServerTest, PositionPointUnderWritesGivesOneViewOnBothSides) {
 TEST_F(SyncPointServerTest, SchemaHooksRunWhileBothSidesAreAtThePoint) {
   bool master_hook = false, slave_hook = false;
   SyncOptions o = Options(SyncMode::kGtid);
+  o.tables_to_lock = [&](db::Connection&) { return std::vector<std::string>{"`test`.`sp`", "`test`.`nope`"}; };
   o.on_master_frozen = [&](db::Connection& c) {
     master_hook = true;
-    // DDL is blocked now: another session's ALTER would wait, so just read.
+    // Commits and DDL are blocked now: another session's write would wait,
+    // so just read.
     EXPECT_TRUE(c.QueryValue("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='test'"));
   };
   o.on_slave_at_point = [&](db::Connection& c) {
@@ -132,6 +134,37 @@ TEST_F(SyncPointServerTest, SchemaHooksRunWhileBothSidesAreAtThePoint) {
   SyncPoint p = TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), o);
   EXPECT_TRUE(master_hook);
   EXPECT_TRUE(slave_hook);
+  // The missing table is not locked; the existing one is, on both sides.
+  EXPECT_EQ(p.locked_tables, std::vector<std::string>{"`test`.`sp`"});
+}
+
+// A table whose metadata lock DDL awaits at the sync point is left out at
+// once instead of holding the master's commits (or deadlocking the check).
+TEST_F(SyncPointServerTest, TableHeldByDdlIsLeftOutWithoutWaiting) {
+  db::Connection m = pair().Master();
+  m.Execute("CREATE TABLE IF NOT EXISTS test.held (i INT PRIMARY KEY) ENGINE=InnoDB");
+  ASSERT_TRUE(pair().WaitForSlave());
+  db::Connection holder = pair().Master();
+  holder.Execute("BEGIN");
+  holder.Execute("SELECT * FROM test.held");  // shared metadata lock until COMMIT
+  db::Connection alter = pair().Master();
+  std::thread ddl([&] {
+    try {
+      alter.Execute("ALTER TABLE test.held ADD COLUMN j INT");  // waits for `holder`
+    } catch (const std::exception&) {
+    }
+  });
+  std::this_thread::sleep_for(300ms);  // the ALTER now awaits an exclusive lock
+  SyncOptions o = Options(SyncMode::kGtid);
+  o.tables_to_lock = [](db::Connection&) { return std::vector<std::string>{"`test`.`sp`", "`test`.`held`"}; };
+  SyncPoint p = TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), o);
+  EXPECT_EQ(p.locked_tables, std::vector<std::string>{"`test`.`sp`"});
+  EXPECT_LT(p.commit_block, std::chrono::microseconds(2s));
+  p = SyncPoint{};
+  holder.Execute("COMMIT");
+  ddl.join();
+  m.Execute("DROP TABLE test.held");
+  EXPECT_TRUE(pair().WaitForSlave());
 }
 
 // The slave's SQL thread, started with UNTIL, runs into a row lock held on
@@ -144,12 +177,14 @@ TEST_F(SyncPointServerTest, SlaveThatCannotReachThePointTimesOutWithItsStatus) {
   db::Connection m = pair().Master();
   SyncOptions o = Options(SyncMode::kGtid);
   o.timeout = 3s;
-  // Runs after STOP SLAVE, before G is read: G includes the UPDATE, and the
-  // slave cannot apply it while `blocker` holds the row.
-  o.on_master_frozen = [&](db::Connection&) {
+  // Runs after STOP SLAVE, before commits are blocked and G is read: G
+  // includes the UPDATE, and the slave cannot apply it while `blocker`
+  // holds the row.
+  o.tables_to_lock = [&](db::Connection&) {
     blocker.Execute("BEGIN");
     blocker.Execute("SELECT * FROM test.sp WHERE pk = 5 FOR UPDATE");
     m.Execute("UPDATE test.sp SET v = 12345 WHERE pk = 5");
+    return std::vector<std::string>{"`test`.`sp`"};
   };
   const auto t0 = std::chrono::steady_clock::now();
   try {
