@@ -398,6 +398,7 @@ Sample RunRandsync(const Args& args, uint16_t mport, uint16_t sport, unsigned th
   }
   if (!j.contains("status")) throw std::runtime_error("randsync check's JSON has no \"status\"");
   *status = j["status"].is_string() ? j["status"].get<std::string>() : j["status"].dump();
+  if (j.contains("seconds")) *status += " phases " + j["seconds"].dump();
   return {r.wall_s, r.max_rss_kb, r.cpu_s};
 }
 

@@ -15,11 +15,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct XXH3_state_s;
 
 namespace randsync::db {
 class BinaryResult;
+struct BinaryField;
 class Result;
 }
 
@@ -54,6 +56,7 @@ class RowHasher {
   void Put(const void* data, size_t size);
 
  private:
+  Hash128 HashInline(const std::vector<db::BinaryField>& fields);
   void Begin(size_t column_count);
   Hash128 Finish();
   void Flush();
@@ -62,6 +65,7 @@ class RowHasher {
   static constexpr size_t kBufferSize = 4096;
   unsigned char buffer_[kBufferSize];
   size_t used_ = 0;
+  std::string row_;  // HashInline's buffer, reused
 };
 
 struct ChunkDigest {

@@ -74,6 +74,8 @@ struct BinaryResult::State {
   std::vector<std::vector<unsigned char>> buffers;
   std::vector<std::array<unsigned char, kTimeBytes>> canonical;
   std::vector<char> piece;
+  std::vector<BinaryField> fields;  // the current row
+  bool all_complete = true;
 
   ~State() {
     if (stmt != nullptr) mysql_stmt_close(stmt);
@@ -131,6 +133,7 @@ BinaryResult::BinaryResult(Connection& conn, std::string_view sql) : state_(std:
     b.error = &s.errors[i];
   }
   if (meta != nullptr) mysql_free_result(meta);
+  s.fields.resize(n);
 
   if (mysql_stmt_execute(s.stmt) != 0) ThrowStmtError(s.stmt, s.mysql, "execute");
   if (n > 0 && mysql_stmt_bind_result(s.stmt, s.binds.data()) != 0) ThrowStmtError(s.stmt, s.mysql, "bind");
@@ -146,8 +149,35 @@ bool BinaryResult::Next() {
   if (rc == MYSQL_NO_DATA) return false;
   // MYSQL_DATA_TRUNCATED: a value longer than its buffer; Read() gets it.
   if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) ThrowStmtError(state_->stmt, state_->mysql, "reading result");
+  State& s = *state_;
+  s.all_complete = true;
+  for (size_t i = 0; i < s.fields.size(); ++i) {
+    BinaryField& f = s.fields[i];
+    f.null = s.nulls[i] != 0;
+    if (f.null) {
+      f.data = nullptr;
+      f.size = 0;
+      f.complete = true;
+      continue;
+    }
+    if (s.kinds[i] == Kind::kBytes) {
+      f.data = reinterpret_cast<const char*>(s.buffers[i].data());
+      f.size = s.lengths[i];
+      f.complete = s.lengths[i] <= s.buffers[i].size();
+      s.all_complete = s.all_complete && f.complete;
+    } else {
+      std::string_view v = *Inline(i);  // fixed-size: always inline
+      f.data = v.data();
+      f.size = v.size();
+      f.complete = true;
+    }
+  }
   return true;
 }
+
+const std::vector<BinaryField>& BinaryResult::fields() const { return state_->fields; }
+
+bool BinaryResult::all_complete() const { return state_->all_complete; }
 
 bool BinaryResult::IsNull(size_t i) const { return state_->nulls[i] != 0; }
 

@@ -33,10 +33,21 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace randsync::db {
 
 class Connection;
+
+// One column of the current row, as Next() left it: a view of its bytes in
+// the canonical form above. `complete` is false for a value longer than its
+// buffer (then `data` holds only its start; use Read()).
+struct BinaryField {
+  const char* data = nullptr;
+  size_t size = 0;
+  bool null = false;
+  bool complete = true;
+};
 
 class BinaryResult {
  public:
@@ -52,6 +63,11 @@ class BinaryResult {
   // Moves to the next row; false at the end. Throws DbError when the stream
   // breaks.
   bool Next();
+
+  // Every column of the current row, filled by Next() in one pass: the hot
+  // loop of a hasher reads this array instead of calling per column.
+  const std::vector<BinaryField>& fields() const;
+  bool all_complete() const;  // no value of this row needs Read()
 
   bool IsNull(size_t i) const;
   // Size in bytes of column i of the current row in the form above.
