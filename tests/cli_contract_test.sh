@@ -53,4 +53,14 @@ check_one_line_error "broken .zz" "bad.zz" gen --grammar "$tmp/ok.yy" --schema "
 check_one_line_error "bad DSN" "DSN" gen --grammar "$tmp/ok.yy" --dsn "postgres://x"
 check_one_line_error "dead server" "127.0.0.1" gen --grammar "$tmp/ok.yy" --dsn "mysql://root@127.0.0.1:1/test"
 check_one_line_error "missing redefine" "/nonexistent/r.yy" gen --grammar "$tmp/ok.yy" --redefine /nonexistent/r.yy
+
+# randsync check: the same contract
+"$RANDSYNC" check --help | grep -q -- "--sync-timeout" || { echo "FAIL: check --help"; fail=1; }
+check_one_line_error "check without --slave" "--slave" check --master mysql://root@127.0.0.1:1/
+check_one_line_error "check with a bad --sync" "--sync" check --master mysql://root@127.0.0.1:1/ --slave mysql://root@127.0.0.1:1/ --sync maybe
+check_one_line_error "check with a bad DSN" "DSN" check --master postgres://x --slave mysql://root@127.0.0.1:1/
+check_one_line_error "check of a dead server" "127.0.0.1:1" check --quiet --master mysql://root@127.0.0.1:1/ --slave mysql://root@127.0.0.1:1/
+"$RANDSYNC" check --quiet --master mysql://root@127.0.0.1:1/ --slave mysql://root@127.0.0.1:1/ >/dev/null 2>&1
+rc=$?; [[ $rc -eq 110 ]] || { echo "FAIL: dead server check exit $rc, expected 110"; fail=1; }
+check_one_line_error "check with an unwritable --json" "--json" check --quiet --master mysql://root@127.0.0.1:1/ --slave mysql://root@127.0.0.1:1/ --json /nonexistent/dir/r.json
 exit $fail

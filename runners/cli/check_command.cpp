@@ -133,6 +133,10 @@ int RunCheckCommand(const CheckCliOptions& o) {
     std::fprintf(stderr, "check: %zu fix statement(s) written to %s (listed rows only: raise --max-diff-rows "
                  "for more)\n", n, o.fix_sql.c_str());
   }
+  if (!report.error.empty()) {
+    // The cause on stderr as one line, for logs that keep only stderr.
+    std::fprintf(stderr, "randsync: check: %s: %s\n", checker::ToString(report.status), report.error.c_str());
+  }
   return static_cast<int>(report.status);
 }
 
