@@ -14,12 +14,13 @@
 // injective, which is what makes "equal hash => equal row" rest only on the
 // hash, never on the encoding.
 //
-// What the value bytes are. Chunk hashing (table_hasher.cpp) reads over the
-// binary protocol and uses db/binary_result.h's exact per-type bytes (ints
-// as 8 bytes, FLOAT/DOUBLE as their IEEE bits, temporals packed, strings and
-// DECIMAL digits as sent). Row-level comparison reads over the text protocol
-// and hashes the server's text rendering of the column as the plain column
-// is SELECTed (see chunk_plan.h: the planner never
+// Who uses it. Chunk hashing (table_hasher.cpp) does not: it hashes each
+// row's binary-protocol image as the server sent it, which is itself an
+// injective encoding for the column types (db/raw_row_stream.h explains
+// why). RowHasher::Hash(BinaryResult&) encodes db/binary_result.h's exact
+// per-type bytes with this framing. Row-level comparison (row_diff.cpp)
+// reads over the text protocol and frames the server's text rendering of
+// the column as the plain column is SELECTed (see chunk_plan.h: the planner never
 // wraps columns in expressions):
 //   * CHAR/VARCHAR/TEXT/BINARY/BLOB/ENUM/SET: the stored bytes (converted to
 //     the connection charset utf8mb4, a 1:1 mapping). Trailing spaces are

@@ -89,6 +89,11 @@ Hash128 RowHasher::Hash(db::BinaryResult& row) {
   return Finish();
 }
 
+Hash128 RowHasher::HashImage(std::string_view image) {
+  XXH128_hash_t h = XXH3_128bits(image.data(), image.size());
+  return (static_cast<Hash128>(h.high64) << 64) | h.low64;
+}
+
 // The common case, every value in memory: the row's encoding is gathered in
 // one buffer and hashed with one-shot XXH3, which for rows of a few hundred
 // bytes costs a fraction of the streaming state's reset/update/digest.

@@ -49,6 +49,9 @@ class RowHasher {
   // per-type bytes). Not equal to the text hash of the same row: compare
   // like with like.
   Hash128 Hash(db::BinaryResult& row);
+  // A row's binary-protocol image (db/raw_row_stream.h), as chunk hashing
+  // reads it: already an injective encoding, hashed as it is.
+  static Hash128 HashImage(std::string_view image);
   // A row given as fields (nullopt is NULL).
   Hash128 Hash(const std::optional<std::string_view>* fields, size_t count);
 

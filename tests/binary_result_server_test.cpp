@@ -10,6 +10,7 @@
 
 #include "checker/row_hash.h"
 #include "db/binary_result.h"
+#include "db/raw_row_stream.h"
 #include "db/connection.h"
 #include "db/dsn.h"
 #include "tests/support/shared_server.h"
@@ -138,6 +139,78 @@ using checker::RowHasher;
 // The one-shot path (every value in memory) and the streaming path (a BLOB
 // read in pieces) must give a row the same hash: master and slave may take
 // different paths for the same row when their column buffers differ.
+
+// RawRowStream: the image of one row of `values` in a table of `types`.
+class RawRowStreamServerTest : public BinaryResultServerTest {
+ protected:
+  std::string Image(const std::string& types, const std::string& values) {
+    conn_->Execute("DROP TABLE IF EXISTS test.rr");
+    conn_->Execute("CREATE TABLE test.rr (" + types + ")");
+    conn_->Execute("INSERT INTO test.rr VALUES (" + values + ")");
+    RawRowStream r(*conn_, "SELECT * FROM test.rr");
+    EXPECT_TRUE(r.Next());
+    std::string image(r.row());
+    EXPECT_FALSE(r.Next());
+    return image;
+  }
+};
+
+TEST_F(RawRowStreamServerTest, ImagesTellApartWhatMustDiffer) {
+  const std::string two = "a VARCHAR(10), b VARCHAR(10)";
+  EXPECT_NE(Image(two, "NULL, 'x'"), Image(two, "'', 'x'"));
+  EXPECT_NE(Image(two, "NULL, 'x'"), Image(two, "'NULL', 'x'"));
+  EXPECT_NE(Image(two, "'', 'x'"), Image(two, "'NULL', 'x'"));
+  EXPECT_NE(Image(two, "'ab', 'c'"), Image(two, "'a', 'bc'"));
+  EXPECT_NE(Image(two, "'a', 'x'"), Image(two, "'a ', 'x'"));
+  EXPECT_NE(Image("d DOUBLE", "0.3"), Image("d DOUBLE", "0.1e0 + 0.2e0"));
+  EXPECT_NE(Image("m DECIMAL(20,10)", "1.0000000001"), Image("m DECIMAL(20,10)", "1.0000000002"));
+  EXPECT_NE(Image("t DATETIME(6)", "'2024-01-01 00:00:00'"), Image("t DATETIME(6)", "'2024-01-01 00:00:00.000001'"));
+  EXPECT_NE(Image("i INT, j INT", "1, NULL"), Image("i INT, j INT", "NULL, 1"));
+  EXPECT_NE(Image("c VARCHAR(5) COLLATE utf8mb4_general_ci", "'abc'"),
+            Image("c VARCHAR(5) COLLATE utf8mb4_general_ci", "'ABC'"));
+}
+
+TEST_F(RawRowStreamServerTest, EqualValuesGiveEqualImages) {
+  const std::string types =
+      "i INT, b BIGINT UNSIGNED, f FLOAT, d DOUBLE, m DECIMAL(10,3), s VARCHAR(20), t TEXT, bl BLOB,"
+      " dt DATETIME(6), da DATE, tm TIME(3), y YEAR, e ENUM('x','y'), st SET('p','q'), bt BIT(9), j JSON";
+  const std::string values =
+      "-5, 18446744073709551615, 1.5, 2.25, -3.125, 'ab c', 'text', X'00FF10', '2024-02-29 13:42:07.5',"
+      " '2024-01-01', '-12:00:01.5', 2024, 'y', 'p,q', b'100000001', '{\"a\": 1}'";
+  const std::string a = Image(types, values);
+  EXPECT_EQ(a, Image(types, values));
+  EXPECT_FALSE(a.empty());
+  // Every column NULL: an image too (empty), equal for equal rows.
+  EXPECT_EQ(Image("i INT, s TEXT", "NULL, NULL"), Image("i INT, s TEXT", "NULL, NULL"));
+  EXPECT_NE(Image("i INT, s TEXT", "NULL, NULL"), Image("i INT, s TEXT", "NULL, ''"));
+}
+
+TEST_F(RawRowStreamServerTest, LongValueIsInTheImageWhole) {
+  const std::string a = Image("i INT, b LONGBLOB, z INT", "1, CONCAT(REPEAT('a', 999999), 'Z', REPEAT('b', 99999)), 7");
+  const std::string b = Image("i INT, b LONGBLOB, z INT", "1, CONCAT(REPEAT('a', 999999), 'Y', REPEAT('b', 99999)), 7");
+  EXPECT_GT(a.size(), 1100000u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.size(), b.size());
+}
+
+TEST_F(RawRowStreamServerTest, StreamsManyRowsAndReportsErrors) {
+  RawRowStream r(*conn_, "SELECT seq, CONCAT('r', seq) FROM seq_1_to_5000");
+  size_t n = 0;
+  std::string previous;
+  while (r.Next()) {
+    ++n;
+    EXPECT_NE(std::string(r.row()), previous);
+    previous = std::string(r.row());
+  }
+  EXPECT_EQ(n, 5000u);
+  try {
+    RawRowStream bad(*conn_, "SELECT * FROM test.no_such_table");
+    FAIL() << "no error";
+  } catch (const DbError& e) {
+    EXPECT_EQ(e.error_number(), 1146u);
+  }
+}
+
 TEST_F(BinaryResultServerTest, InlineAndStreamedRowsHashAlike) {
   for (const char* blob : {"'short'", "REPEAT('z', 300000)"}) {
     SCOPED_TRACE(blob);

@@ -225,9 +225,21 @@ TEST_F(SyncPointServerTest, SlaveAlreadyStuckBehindALockEndsAtTheDeadline) {
   }
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 20s);
   blocker.Execute("ROLLBACK");
+  // Either the STOP SLAVE ran into the deadline (replication then stops once
+  // the transaction is done, and stays stopped, as the message says) or the
+  // wait for the point did (replication was restarted). Restart it in the
+  // first case, once it has stopped.
   db::Connection s = pair().Slave();
-  std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(s);
-  if (st && st->sql_stopped()) s.Execute("START SLAVE");
+  const std::string target = m.QueryValue("SELECT @@gtid_binlog_pos").value_or("");
+  for (int i = 0; i < 300; ++i) {
+    std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(s);
+    if (st && st->sql_stopped()) {
+      s.Execute("START SLAVE");
+      break;
+    }
+    if (db::GtidPos::Parse(s.QueryValue("SELECT @@gtid_slave_pos").value_or("")).At(db::GtidPos::Parse(target))) break;
+    std::this_thread::sleep_for(100ms);
+  }
   EXPECT_TRUE(pair().WaitForSlave());
 }
 

@@ -1,0 +1,129 @@
+#include "db/raw_row_stream.h"
+
+#include <mysql.h>
+
+#include <vector>
+
+#include "db/connection.h"
+#include "db/db_error.h"
+
+namespace randsync::db {
+namespace {
+
+// Bytes taken by a binary-protocol value of `type` starting at `p`.
+size_t ValueSize(enum_field_types type, const unsigned char* p) {
+  switch (type) {
+    case MYSQL_TYPE_NULL:
+      return 0;
+    case MYSQL_TYPE_TINY:
+      return 1;
+    case MYSQL_TYPE_SHORT:
+    case MYSQL_TYPE_YEAR:
+      return 2;
+    case MYSQL_TYPE_INT24:
+    case MYSQL_TYPE_LONG:
+    case MYSQL_TYPE_FLOAT:
+      return 4;
+    case MYSQL_TYPE_LONGLONG:
+    case MYSQL_TYPE_DOUBLE:
+      return 8;
+    case MYSQL_TYPE_DATE:
+    case MYSQL_TYPE_TIME:
+    case MYSQL_TYPE_DATETIME:
+    case MYSQL_TYPE_TIMESTAMP:
+      return 1 + p[0];
+    default:  // length-encoded string
+      if (p[0] < 251) return 1 + p[0];
+      if (p[0] == 252) return 3 + (size_t{p[1]} | size_t{p[2]} << 8);
+      if (p[0] == 253) return 4 + (size_t{p[1]} | size_t{p[2]} << 8 | size_t{p[3]} << 16);
+      {
+        size_t n = 0;
+        for (int i = 0; i < 8; ++i) n |= size_t{p[1 + i]} << (8 * i);
+        return 9 + n;
+      }
+  }
+}
+
+[[noreturn]] void ThrowError(MYSQL_STMT* stmt, MYSQL* mysql, const std::string& context) {
+  if (mysql_stmt_errno(stmt) == 0 && mysql_errno(mysql) != 0) {
+    throw DbError(mysql_errno(mysql), mysql_sqlstate(mysql), mysql_error(mysql), context);
+  }
+  if (mysql_stmt_errno(stmt) == 0) {
+    throw DbError(2013, "HY000", "the server ended the result without an error message", context);
+  }
+  throw DbError(mysql_stmt_errno(stmt), mysql_stmt_sqlstate(stmt), mysql_stmt_error(stmt), context);
+}
+
+}  // namespace
+
+struct RawRowStream::State {
+  MYSQL* mysql = nullptr;
+  MYSQL_STMT* stmt = nullptr;
+  std::vector<enum_field_types> types;
+  size_t bitmap_bytes = 0;
+  // Set by the callback while Connector/C walks the current row.
+  const unsigned char* first_value = nullptr;  // the first non-NULL value
+  const unsigned char* end = nullptr;          // just past the last value
+  std::string_view row;
+
+  static void OnColumn(void* data, unsigned int column, unsigned char** row) {
+    State& s = *static_cast<State*>(data);
+    if (row == nullptr) return;  // NULL: only its bitmap bit
+    if (s.first_value == nullptr) s.first_value = *row;
+    *row += ValueSize(s.types[column], *row);
+    s.end = *row;
+  }
+
+  ~State() {
+    if (stmt != nullptr) mysql_stmt_close(stmt);
+  }
+};
+
+RawRowStream::RawRowStream(Connection& conn, std::string_view sql) : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.mysql = conn.native();
+  s.stmt = mysql_stmt_init(s.mysql);
+  if (s.stmt == nullptr) throw DbError(2008, "HY000", "out of memory", "mysql_stmt_init");
+  if (mysql_stmt_prepare(s.stmt, sql.data(), sql.size()) != 0) ThrowError(s.stmt, s.mysql, "prepare");
+  if (MYSQL_RES* meta = mysql_stmt_result_metadata(s.stmt)) {
+    const unsigned n = mysql_num_fields(meta);
+    MYSQL_FIELD* fields = mysql_fetch_fields(meta);
+    for (unsigned i = 0; i < n; ++i) s.types.push_back(fields[i].type);
+    mysql_free_result(meta);
+  }
+  s.bitmap_bytes = (s.types.size() + 9) / 8;
+  void* self = &s;
+  ps_result_callback callback = &State::OnColumn;
+  if (mysql_stmt_attr_set(s.stmt, STMT_ATTR_CB_USER_DATA, self) != 0 ||
+      mysql_stmt_attr_set(s.stmt, STMT_ATTR_CB_RESULT, reinterpret_cast<const void*>(callback)) != 0) {
+    ThrowError(s.stmt, s.mysql, "result callback");
+  }
+  if (mysql_stmt_execute(s.stmt) != 0) ThrowError(s.stmt, s.mysql, "execute");
+}
+
+RawRowStream::~RawRowStream() = default;
+
+size_t RawRowStream::field_count() const { return state_->types.size(); }
+
+bool RawRowStream::Next() {
+  State& s = *state_;
+  if (s.types.empty()) return false;
+  s.first_value = nullptr;
+  s.end = nullptr;
+  const int rc = mysql_stmt_fetch(s.stmt);
+  if (rc == MYSQL_NO_DATA) return false;
+  if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) ThrowError(s.stmt, s.mysql, "reading result");
+  if (s.first_value == nullptr) {
+    // Every column NULL: no pointer into the packet, but the image is fully
+    // determined by the column count (every bitmap bit set).
+    s.row = std::string_view();
+  } else {
+    const unsigned char* bitmap = s.first_value - s.bitmap_bytes;
+    s.row = std::string_view(reinterpret_cast<const char*>(bitmap), static_cast<size_t>(s.end - bitmap));
+  }
+  return true;
+}
+
+std::string_view RawRowStream::row() const { return state_->row; }
+
+}  // namespace randsync::db
