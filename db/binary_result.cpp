@@ -9,6 +9,7 @@
 
 #include "db/connection.h"
 #include "db/db_error.h"
+#include "db/native_error.h"
 
 namespace randsync::db {
 namespace {
@@ -47,17 +48,6 @@ void PutLe(unsigned char* out, uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out[i] = static_cast<unsigned char>(v >> (8 * i));
 }
 
-[[noreturn]] void ThrowStmtError(MYSQL_STMT* stmt, MYSQL* mysql, const std::string& context) {
-  // Some failures (a broken stream while fetching) are recorded on the
-  // connection, not on the statement.
-  if (mysql_stmt_errno(stmt) == 0 && mysql_errno(mysql) != 0) {
-    throw DbError(mysql_errno(mysql), mysql_sqlstate(mysql), mysql_error(mysql), context);
-  }
-  if (mysql_stmt_errno(stmt) == 0) {
-    throw DbError(2013, "HY000", "the server ended the result without an error message", context);
-  }
-  throw DbError(mysql_stmt_errno(stmt), mysql_stmt_sqlstate(stmt), mysql_stmt_error(stmt), context);
-}
 
 }  // namespace
 
@@ -87,7 +77,7 @@ BinaryResult::BinaryResult(Connection& conn, std::string_view sql) : state_(std:
   s.mysql = conn.native();
   s.stmt = mysql_stmt_init(s.mysql);
   if (s.stmt == nullptr) throw DbError(2008, "HY000", "out of memory", "mysql_stmt_init");
-  if (mysql_stmt_prepare(s.stmt, sql.data(), sql.size()) != 0) ThrowStmtError(s.stmt, s.mysql, "prepare");
+  if (mysql_stmt_prepare(s.stmt, sql.data(), sql.size()) != 0) ThrowStatementError(s.stmt, s.mysql, "prepare");
 
   MYSQL_RES* meta = mysql_stmt_result_metadata(s.stmt);
   const size_t n = meta != nullptr ? mysql_num_fields(meta) : 0;
@@ -135,8 +125,8 @@ BinaryResult::BinaryResult(Connection& conn, std::string_view sql) : state_(std:
   if (meta != nullptr) mysql_free_result(meta);
   s.fields.resize(n);
 
-  if (mysql_stmt_execute(s.stmt) != 0) ThrowStmtError(s.stmt, s.mysql, "execute");
-  if (n > 0 && mysql_stmt_bind_result(s.stmt, s.binds.data()) != 0) ThrowStmtError(s.stmt, s.mysql, "bind");
+  if (mysql_stmt_execute(s.stmt) != 0) ThrowStatementError(s.stmt, s.mysql, "execute");
+  if (n > 0 && mysql_stmt_bind_result(s.stmt, s.binds.data()) != 0) ThrowStatementError(s.stmt, s.mysql, "bind");
 }
 
 BinaryResult::~BinaryResult() = default;
@@ -148,7 +138,7 @@ bool BinaryResult::Next() {
   const int rc = mysql_stmt_fetch(state_->stmt);
   if (rc == MYSQL_NO_DATA) return false;
   // MYSQL_DATA_TRUNCATED: a value longer than its buffer; Read() gets it.
-  if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) ThrowStmtError(state_->stmt, state_->mysql, "reading result");
+  if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) ThrowStatementError(state_->stmt, state_->mysql, "reading result");
   State& s = *state_;
   s.all_complete = true;
   for (size_t i = 0; i < s.fields.size(); ++i) {
@@ -251,7 +241,7 @@ void BinaryResult::Read(size_t i, const std::function<void(std::string_view)>& p
     b.buffer_length = s.piece.size();
     b.length = &got;
     if (mysql_stmt_fetch_column(s.stmt, &b, static_cast<unsigned>(i), offset) != 0) {
-      ThrowStmtError(s.stmt, s.mysql, "reading a long value");
+      ThrowStatementError(s.stmt, s.mysql, "reading a long value");
     }
     // Connector/C copies min(buffer, total - offset) bytes and reports the
     // value's total length in `got`, not the bytes copied.

@@ -38,4 +38,12 @@ void ThrowLastError(st_mysql* mysql, const std::string& context) {
   throw DbError(mysql_errno(mysql), mysql_sqlstate(mysql), mysql_error(mysql), context);
 }
 
+void ThrowStatementError(st_mysql_stmt* stmt, st_mysql* mysql, const std::string& context) {
+  if (mysql_stmt_errno(stmt) == 0 && mysql_errno(mysql) != 0) ThrowLastError(mysql, context);
+  if (mysql_stmt_errno(stmt) == 0) {
+    throw DbError(2013, "HY000", "the server ended the result without an error message", context);
+  }
+  throw DbError(mysql_stmt_errno(stmt), mysql_stmt_sqlstate(stmt), mysql_stmt_error(stmt), context);
+}
+
 }  // namespace randsync::db

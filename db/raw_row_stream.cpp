@@ -6,6 +6,7 @@
 
 #include "db/connection.h"
 #include "db/db_error.h"
+#include "db/native_error.h"
 
 namespace randsync::db {
 namespace {
@@ -44,15 +45,6 @@ size_t ValueSize(enum_field_types type, const unsigned char* p) {
   }
 }
 
-[[noreturn]] void ThrowError(MYSQL_STMT* stmt, MYSQL* mysql, const std::string& context) {
-  if (mysql_stmt_errno(stmt) == 0 && mysql_errno(mysql) != 0) {
-    throw DbError(mysql_errno(mysql), mysql_sqlstate(mysql), mysql_error(mysql), context);
-  }
-  if (mysql_stmt_errno(stmt) == 0) {
-    throw DbError(2013, "HY000", "the server ended the result without an error message", context);
-  }
-  throw DbError(mysql_stmt_errno(stmt), mysql_stmt_sqlstate(stmt), mysql_stmt_error(stmt), context);
-}
 
 }  // namespace
 
@@ -84,7 +76,7 @@ RawRowStream::RawRowStream(Connection& conn, std::string_view sql) : state_(std:
   s.mysql = conn.native();
   s.stmt = mysql_stmt_init(s.mysql);
   if (s.stmt == nullptr) throw DbError(2008, "HY000", "out of memory", "mysql_stmt_init");
-  if (mysql_stmt_prepare(s.stmt, sql.data(), sql.size()) != 0) ThrowError(s.stmt, s.mysql, "prepare");
+  if (mysql_stmt_prepare(s.stmt, sql.data(), sql.size()) != 0) ThrowStatementError(s.stmt, s.mysql, "prepare");
   if (MYSQL_RES* meta = mysql_stmt_result_metadata(s.stmt)) {
     const unsigned n = mysql_num_fields(meta);
     MYSQL_FIELD* fields = mysql_fetch_fields(meta);
@@ -96,9 +88,9 @@ RawRowStream::RawRowStream(Connection& conn, std::string_view sql) : state_(std:
   ps_result_callback callback = &State::OnColumn;
   if (mysql_stmt_attr_set(s.stmt, STMT_ATTR_CB_USER_DATA, self) != 0 ||
       mysql_stmt_attr_set(s.stmt, STMT_ATTR_CB_RESULT, reinterpret_cast<const void*>(callback)) != 0) {
-    ThrowError(s.stmt, s.mysql, "result callback");
+    ThrowStatementError(s.stmt, s.mysql, "result callback");
   }
-  if (mysql_stmt_execute(s.stmt) != 0) ThrowError(s.stmt, s.mysql, "execute");
+  if (mysql_stmt_execute(s.stmt) != 0) ThrowStatementError(s.stmt, s.mysql, "execute");
 }
 
 RawRowStream::~RawRowStream() = default;
@@ -112,7 +104,7 @@ bool RawRowStream::Next() {
   s.end = nullptr;
   const int rc = mysql_stmt_fetch(s.stmt);
   if (rc == MYSQL_NO_DATA) return false;
-  if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) ThrowError(s.stmt, s.mysql, "reading result");
+  if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) ThrowStatementError(s.stmt, s.mysql, "reading result");
   if (s.first_value == nullptr) {
     // Every column NULL: no pointer into the packet, but the image is fully
     // determined by the column count (every bitmap bit set).
