@@ -1,0 +1,56 @@
+// A physical, non-blocking backup of a running server with mariadb-backup
+// (MariaDB's XtraBackup), its --prepare, and the binlog position it
+// recorded: the first half of provisioning a slave (provisioning.md).
+//
+//   MariabackupOptions o;  o.target_dir = run_dir / "backup";  o.log_dir = run_dir;
+//   BackupPosition at = BackupAndPrepare(master.Admin(""), o);
+//   server::ServerOptions so;  so.datadir = o.target_dir;   // start a slave on it
+//   ... StartReplicaAtGtid(slave, {master.port()}, at.gtid);
+//
+// Every run of the tool has a deadline and its output in a log file; a
+// failure throws BackupError with the tool's exit and the log's tail.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "runners/server/admin_connection.h"
+
+namespace randsync::backup {
+
+class BackupError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Where the backup's consistent point lies in the master's binary log.
+struct BackupPosition {
+  std::string binlog_file;
+  uint64_t binlog_pos = 0;
+  std::string gtid;  // e.g. "0-1-24596"; empty when the master logged nothing
+};
+
+struct MariabackupOptions {
+  // mariadb-backup (or, older, mariabackup); empty: found on PATH's usual
+  // places (/usr/bin/mariadb-backup, /usr/bin/mariabackup).
+  std::filesystem::path binary;
+  std::filesystem::path target_dir;  // must not exist or be empty
+  std::filesystem::path log_dir;     // backup.log and prepare.log go here
+  std::chrono::seconds timeout{600};  // per step
+  std::vector<std::string> extra_backup_options;  // e.g. --no-lock
+};
+
+// The binlog position of a prepared (or taken) backup in `target_dir`, from
+// mariadb_backup_binlog_info (newer) or xtrabackup_binlog_info (older):
+// "<file>\t<pos>[\t<gtid>]". Throws BackupError when neither holds one.
+BackupPosition ReadBinlogInfo(const std::filesystem::path& target_dir);
+
+// --backup from `source` over TCP (or its socket), then --prepare. Returns
+// the position the backup recorded. Throws BackupError.
+BackupPosition BackupAndPrepare(const server::AdminTarget& source, const MariabackupOptions& options);
+
+}  // namespace randsync::backup
