@@ -38,6 +38,7 @@ int Main(int argc, char** argv) {
       {"gen", RegisterGen(app)},
       {"load", RegisterLoad(app)},
       {"check", RegisterCheck(app)},
+      {"run", RegisterRun(app)},
   };
 
   try {

@@ -13,5 +13,6 @@ using Runner = std::function<int()>;
 Runner RegisterGen(CLI::App& app);
 Runner RegisterLoad(CLI::App& app);
 Runner RegisterCheck(CLI::App& app);
+Runner RegisterRun(CLI::App& app);
 
 }  // namespace randsync::cli

@@ -1,0 +1,123 @@
+// `randsync run`: the main job (runners/scenario/provision_run.h). With no
+// arguments it runs the embedded default: a throwaway master with RQG's
+// default data and the shipped grammar, 8 threads for 60 s, a mariadb-backup
+// taken under load, a slave provisioned from it at the recorded GTID, three
+// sync-point checks during the load and a final one.
+#include <atomic>
+#include <cctype>
+#include <csignal>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runners/cli/subcommands.h"
+#include "runners/cli/workload.h"
+#include "runners/scenario/provision_run.h"
+#include "runners/server/child_registry.h"
+
+namespace randsync::cli {
+namespace {
+
+struct RunCliOptions {
+  WorkloadOptions workload;
+  std::string gendata;
+  uint32_t threads = 8;
+  unsigned duration_s = 60;
+  uint64_t seed = 1;
+  std::string backup = "mariabackup";
+  std::string binlog_format = "row";
+  unsigned sync_points = 3;
+  unsigned sync_timeout_s = 120;
+  unsigned catchup_timeout_s = 300;
+  unsigned check_threads = 2;
+  std::vector<std::string> master_options;
+  std::vector<std::string> slave_options;
+  std::string basedir;
+  std::string mariadbd;
+  std::string results = "results";
+  std::string mariabackup;
+};
+
+std::atomic<int> g_signals{0};
+
+extern "C" void OnRunSignal(int sig) {
+  if (g_signals.fetch_add(1) == 0) {
+    scenario::RequestProvisionRunStop();
+    return;
+  }
+  server::KillRegisteredChildren();
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+int RunRun(RunCliOptions o) {
+  if (o.workload.grammar.empty()) o.workload.grammar = DefaultGrammarPath();
+  Workload w = LoadWorkload(o.workload);  // offline checks before any server starts
+  scenario::ProvisionRunOptions p;
+  p.program = w.program;
+  p.values = w.values;
+  p.dict_dirs = w.dict_dirs;
+  p.grammar = o.workload.grammar;
+  if (!o.gendata.empty()) p.gendata = DataSpecFile{o.gendata};
+  p.threads = o.threads;
+  p.duration = std::chrono::seconds(o.duration_s);
+  p.seed = o.seed;
+  p.binlog_format = Upper(o.binlog_format);
+  p.sync_points = o.sync_points;
+  p.sync_timeout = std::chrono::seconds(o.sync_timeout_s);
+  p.catchup_timeout = std::chrono::seconds(o.catchup_timeout_s);
+  p.check_threads = o.check_threads;
+  p.master_options = o.master_options;
+  p.slave_options = o.slave_options;
+  if (!o.basedir.empty()) p.server = server::ServerOptions::FromBasedir(o.basedir);
+  if (!o.mariadbd.empty()) p.server.mariadbd = o.mariadbd;
+  p.results_root = o.results;
+  p.backup_binary = o.mariabackup;
+  std::signal(SIGINT, OnRunSignal);
+  std::signal(SIGTERM, OnRunSignal);
+  return static_cast<int>(scenario::RunProvisionScenario(p).status);
+}
+
+}  // namespace
+
+Runner RegisterRun(CLI::App& app) {
+  auto o = std::make_shared<RunCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "run",
+      "The main job: load a throwaway master, back it up under load, provision a slave from the backup at its "
+      "GTID, check both at sync points during the load and after the final catch-up. Results in "
+      "results/<run-id>/");
+  AddWorkloadOptions(*cmd, o->workload, false);
+  cmd->get_option("--grammar")->description("Grammar file (.yy); default: grammars/default.yy");
+  cmd->add_option("--gendata", o->gendata, "A .zz data spec (default: RQG's default data)")->check(CLI::ExistingFile);
+  cmd->add_option("-T,--threads", o->threads, "Load threads")->check(CLI::Range(1u, 4096u))->capture_default_str();
+  cmd->add_option("-d,--duration", o->duration_s, "Seconds of load")->check(CLI::Range(1u, 86400u))->capture_default_str();
+  cmd->add_option("-s,--seed", o->seed, "Seed of the data and the load")->capture_default_str();
+  cmd->add_option("--backup", o->backup, "Backup method (mariadb-dump and mydumper: not yet)")
+      ->check(CLI::IsMember({"mariabackup"}))
+      ->capture_default_str();
+  cmd->add_option("--binlog-format", o->binlog_format, "The master's binlog_format")
+      ->check(CLI::IsMember({"row", "mixed", "statement"}))
+      ->capture_default_str();
+  cmd->add_option("--sync-points", o->sync_points, "Checks during the load, after the slave started")
+      ->capture_default_str();
+  cmd->add_option("--sync-timeout", o->sync_timeout_s, "Seconds the slave may take to reach a sync point")
+      ->capture_default_str();
+  cmd->add_option("--catchup-timeout", o->catchup_timeout_s, "Seconds the slave may take to catch up at the end")
+      ->capture_default_str();
+  cmd->add_option("--check-threads", o->check_threads, "Checker connections per server")->capture_default_str();
+  cmd->add_option("--master-option", o->master_options, "Extra mariadbd option for the master (repeatable)");
+  cmd->add_option("--slave-option", o->slave_options, "Extra mariadbd option for the slave (repeatable)");
+  cmd->add_option("--basedir", o->basedir, "Server installation or build tree")->check(CLI::ExistingDirectory);
+  cmd->add_option("--mariadbd", o->mariadbd, "The mariadbd binary");
+  cmd->add_option("--mariabackup", o->mariabackup, "The mariadb-backup binary (default: the system's)");
+  cmd->add_option("--results", o->results, "Where results/<run-id>/ goes")->capture_default_str();
+  return [o]() -> int { return RunRun(*o); };
+}
+
+}  // namespace randsync::cli

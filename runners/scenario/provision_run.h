@@ -1,0 +1,78 @@
+// The main job (`randsync run`): load a throwaway master, back it up with
+// mariadb-backup while the load runs, start a slave on the prepared backup
+// at the GTID the backup recorded, keep loading while it catches up, check
+// master and slave at sync points during the load, stop the load, wait for
+// the final catch-up, check once more with the writers stopped.
+//
+// Every phase has a deadline; the first failure decides the status (see
+// RunStatusCode) and the results folder keeps what explains it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/gendata/gendata.h"
+#include "engine/generator/program.h"
+#include "engine/values/values.h"
+#include "runners/server/server_options.h"
+
+namespace randsync::scenario {
+
+// Exit statuses of a run; RQG's numbers where the meaning is the same.
+enum class RunStatusCode : int {
+  kOk = 0,
+  kServerCrashed = 101,
+  kReplicationFailure = 103,
+  kDatabaseCorruption = 106,
+  kBackupFailure = 108,
+  kEnvironment = 110,
+  kDivergence = 111,
+  kCatchupTimeout = 112,
+};
+const char* ToString(RunStatusCode status);
+
+struct ProvisionRunOptions {
+  // Workload.
+  std::shared_ptr<const Program> program;
+  std::shared_ptr<const ValueGenerator> values;
+  std::string grammar;  // for the report
+  GendataSource gendata = SimpleData{};
+  std::vector<std::string> dict_dirs;
+  uint32_t threads = 8;
+  std::chrono::seconds duration{60};  // of the whole load
+  uint64_t seed = 1;
+  // Servers.
+  server::ServerOptions server;  // binary/basedir; role and options are set per server
+  std::string binlog_format = "ROW";
+  std::vector<std::string> master_options;
+  std::vector<std::string> slave_options;
+  // Phases.
+  unsigned sync_points = 3;  // checks during the load, after the slave started
+  std::chrono::seconds sync_timeout{120};
+  std::chrono::seconds catchup_timeout{300};
+  std::chrono::seconds backup_timeout{600};
+  std::filesystem::path backup_binary;  // empty: the system's mariadb-backup
+  unsigned check_threads = 2;
+  // Where results/<run-id>/ goes.
+  std::filesystem::path results_root = "results";
+};
+
+struct ProvisionRunResult {
+  RunStatusCode status = RunStatusCode::kOk;
+  std::string reason;  // one line: what decided the status
+  std::filesystem::path run_dir;
+};
+
+// From a signal handler: end the run early (the load stops, no more checks,
+// a partial report is written, the servers are stopped).
+void RequestProvisionRunStop();
+
+// Runs the scenario, printing progress on stderr. Never throws for a
+// failure of the system under test; throws only for a bad results folder.
+ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& options);
+
+}  // namespace randsync::scenario
