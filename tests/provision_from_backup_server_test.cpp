@@ -74,7 +74,8 @@ checker::CheckReport ProvisionAndCheck(int skew, std::chrono::seconds load_time)
   lo.duration = load_time;
   lo.seed = 11;
   lo.program = std::make_shared<Program>(
-      grammar::ParseGrammarFiles((fs::path(RANDSYNC_SOURCE_DIR) / "grammars/default.yy").string(), {}), *values);
+      grammar::ParseGrammarFiles((fs::path(RANDSYNC_SOURCE_DIR) / "grammars/default.yy").string(),
+                                 {(fs::path(RANDSYNC_SOURCE_DIR) / "grammars/ddl_rebuild.yy").string()}), *values);
   lo.values = values;
   lo.schema = std::make_shared<Schema>(ReadSchemaFromServer(mdsn));
   lo.dsn = mdsn;

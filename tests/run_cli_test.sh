@@ -4,7 +4,8 @@
 #   2. negative control: statement-based replication of a statement whose
 #      value depends on the server (UUID_SHORT() uses server_id) diverges,
 #      and the run says so with status 111 and the differing rows;
-#   3. fault: a backup tool that fails ends the run with 108 and its log.
+#   3. fault: a backup tool that fails ends the run with 108 and its log;
+#   4. the same scenario with mariadb-dump --single-transaction is ok.
 # No mariadbd may survive any of them.
 set -u
 fail=0
@@ -70,4 +71,16 @@ else
   echo "ok: failing backup -> 108 in $((SECONDS - start)) s"
 fi
 no_servers_left "failing backup"
+
+# 4. logical backup
+"$RANDSYNC" run --backup mariadb-dump --threads 4 --duration 10 --sync-points 1 --seed 2 --results "$tmp/r4" \
+    >"$tmp/4.out" 2>"$tmp/4.err"
+rc=$?
+if [[ $rc -ne 0 || $(report_status "$tmp/r4/latest") != STATUS_OK || ! -e $tmp/r4/latest/backup-logs/dump.log ]]; then
+  echo "FAIL: mariadb-dump run: exit $rc"; cat "$tmp/4.out"; tail -5 "$tmp/4.err"; fail=1
+else
+  echo "ok: mariadb-dump run"
+fi
+no_servers_left "mariadb-dump run"
+
 exit $fail

@@ -78,6 +78,7 @@ int RunRun(RunCliOptions o) {
   if (!o.mariadbd.empty()) p.server.mariadbd = o.mariadbd;
   p.results_root = o.results;
   p.backup_binary = o.mariabackup;
+  p.backup_method = o.backup;
   std::signal(SIGINT, OnRunSignal);
   std::signal(SIGTERM, OnRunSignal);
   return static_cast<int>(scenario::RunProvisionScenario(p).status);
@@ -98,8 +99,9 @@ Runner RegisterRun(CLI::App& app) {
   cmd->add_option("-T,--threads", o->threads, "Load threads")->check(CLI::Range(1u, 4096u))->capture_default_str();
   cmd->add_option("-d,--duration", o->duration_s, "Seconds of load")->check(CLI::Range(1u, 86400u))->capture_default_str();
   cmd->add_option("-s,--seed", o->seed, "Seed of the data and the load")->capture_default_str();
-  cmd->add_option("--backup", o->backup, "Backup method (mariadb-dump and mydumper: not yet)")
-      ->check(CLI::IsMember({"mariabackup"}))
+  cmd->add_option("--backup", o->backup, "Backup method: mariabackup (physical) or mariadb-dump (logical, "
+                  "--single-transaction); mydumper: not yet")
+      ->check(CLI::IsMember({"mariabackup", "mariadb-dump"}))
       ->capture_default_str();
   cmd->add_option("--binlog-format", o->binlog_format, "The master's binlog_format")
       ->check(CLI::IsMember({"row", "mixed", "statement"}))
@@ -115,7 +117,10 @@ Runner RegisterRun(CLI::App& app) {
   cmd->add_option("--slave-option", o->slave_options, "Extra mariadbd option for the slave (repeatable)");
   cmd->add_option("--basedir", o->basedir, "Server installation or build tree")->check(CLI::ExistingDirectory);
   cmd->add_option("--mariadbd", o->mariadbd, "The mariadbd binary");
-  cmd->add_option("--mariabackup", o->mariabackup, "The mariadb-backup binary (default: the system's)");
+  cmd->add_option("--mariabackup", o->mariabackup,
+                  "The backup binary: mariadb-backup, or mariadb-dump with --backup mariadb-dump (default: the "
+                  "system's)");
+
   cmd->add_option("--results", o->results, "Where results/<run-id>/ goes")->capture_default_str();
   return [o]() -> int { return RunRun(*o); };
 }

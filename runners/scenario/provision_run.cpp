@@ -16,6 +16,8 @@
 #include "db/replication_status.h"
 #include "engine/load/load_engine.h"
 #include "engine/schema/schema_reader.h"
+#include "checker/discovery.h"
+#include "runners/backup/logical_dump.h"
 #include "runners/backup/mariabackup.h"
 #include "runners/server/replication.h"
 #include "runners/server/server_error.h"
@@ -187,8 +189,32 @@ void StartMasterAndLoad(Run& run) {
   Say(fmt::format("load: {} threads for {} s, seed {}", o.threads, o.duration.count(), o.seed));
 }
 
-// Backup under load, then a slave on it at the recorded GTID.
-void ProvisionSlave(Run& run) {
+void StartReplication(Run& run, const backup::BackupPosition& at) {
+  db::Connection s(db::ParseDsn(run.slave->Dsn(""), nullptr));
+  server::ReplicationSource source;
+  source.port = run.master->port();
+  server::StartReplicaAtGtid(s, source, at.gtid);
+  Say(fmt::format("slave on 127.0.0.1:{} replicating from GTID {}", run.slave->port(), at.gtid));
+}
+
+server::ServerOptions SlaveServerOptions(const Run& run) {
+  server::ServerOptions so = run.o.server;
+  so.role = "slave";
+  so.datadir_parent = run.dir / "slave";
+  so.extra_options = server::SlaveOptions(2);
+  for (const auto& x : run.o.slave_options) so.extra_options.push_back(x);
+  return so;
+}
+
+void RecordPosition(Run& run, const std::string& phase, double seconds, const backup::BackupPosition& at) {
+  Say(fmt::format("backup: done in {:.1f} s at {}:{}, GTID {}", seconds, at.binlog_file, at.binlog_pos, at.gtid));
+  const json pos = {{"binlog_file", at.binlog_file}, {"binlog_pos", at.binlog_pos}, {"gtid", at.gtid}};
+  run.Phase(phase, seconds, pos);
+  run.report["backup_position"] = pos;
+}
+
+// mariadb-backup under load; the slave starts on the prepared backup.
+void ProvisionWithMariabackup(Run& run) {
   const ProvisionRunOptions& o = run.o;
   backup::MariabackupOptions bo;
   bo.target_dir = run.dir / "backup";
@@ -204,26 +230,50 @@ void ProvisionSlave(Run& run) {
     run.Fail(RunStatusCode::kBackupFailure, e.what());
     return;
   }
-  Say(fmt::format("backup: done in {:.1f} s at {}:{}, GTID {}", Since(t0), at.binlog_file, at.binlog_pos, at.gtid));
-  run.Phase("backup+prepare", Since(t0), {{"binlog_file", at.binlog_file}, {"binlog_pos", at.binlog_pos},
-                                          {"gtid", at.gtid}});
-  run.report["backup_position"] = {{"binlog_file", at.binlog_file}, {"binlog_pos", at.binlog_pos}, {"gtid", at.gtid}};
-
+  RecordPosition(run, "backup+prepare", Since(t0), at);
   t0 = Clock::now();
-  server::ServerOptions so = o.server;
-  so.role = "slave";
-  so.datadir_parent = run.dir / "slave";
+  server::ServerOptions so = SlaveServerOptions(run);
   so.datadir = bo.target_dir;
-  so.extra_options = server::SlaveOptions(2);
-  for (const auto& x : o.slave_options) so.extra_options.push_back(x);
   run.slave = std::make_unique<server::ThrowawayServer>(so);
   run.slave->Start();
-  db::Connection s(db::ParseDsn(run.slave->Dsn(""), nullptr));
-  server::ReplicationSource source;
-  source.port = run.master->port();
-  server::StartReplicaAtGtid(s, source, at.gtid);
-  Say(fmt::format("slave on 127.0.0.1:{} replicating from GTID {}", run.slave->port(), at.gtid));
+  StartReplication(run, at);
   run.Phase("slave start", Since(t0));
+}
+
+// mariadb-dump under load; the slave is a fresh server the dump is loaded into.
+void ProvisionWithDump(Run& run) {
+  const ProvisionRunOptions& o = run.o;
+  backup::DumpOptions d;
+  d.dump_file = run.dir / "backup" / "dump.sql";
+  d.log_dir = run.dir / "backup-logs";
+  d.timeout = o.backup_timeout;
+  d.dump_binary = o.backup_binary;
+  d.single_transaction = !o.unsafe_dump;
+  {
+    db::Connection m(db::ParseDsn(run.master->Dsn(""), nullptr));
+    d.databases = checker::ListDatabases(m, {});
+  }
+  auto t0 = Clock::now();
+  Say(fmt::format("backup: mariadb-dump{} while the load runs", o.unsafe_dump ? " WITHOUT --single-transaction (negative control)" : " --single-transaction"));
+  backup::BackupPosition at;
+  try {
+    at = backup::Dump(run.master->Admin(""), d);
+  } catch (const backup::BackupError& e) {
+    run.Fail(RunStatusCode::kBackupFailure, e.what());
+    return;
+  }
+  RecordPosition(run, "dump", Since(t0), at);
+  t0 = Clock::now();
+  run.slave = std::make_unique<server::ThrowawayServer>(SlaveServerOptions(run));
+  run.slave->Start();
+  try {
+    backup::Restore(run.slave->Admin(""), d);
+  } catch (const backup::BackupError& e) {
+    run.Fail(RunStatusCode::kBackupFailure, e.what());
+    return;
+  }
+  run.Phase("slave start+restore", Since(t0));
+  StartReplication(run, at);
 }
 
 // Once the load stopped: the slave must apply everything in time.
@@ -299,7 +349,8 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
   run.report["failures"] = json::array();
   run.report["config"] = {{"grammar", o.grammar},        {"threads", o.threads},
                           {"duration_s", o.duration.count()}, {"seed", o.seed},
-                          {"binlog_format", o.binlog_format}, {"backup", "mariabackup"},
+                          {"binlog_format", o.binlog_format}, {"backup", o.backup_method},
+                          {"unsafe_dump", o.unsafe_dump},
                           {"position", "gtid"},          {"sync_points", o.sync_points},
                           {"catchup_timeout_s", o.catchup_timeout.count()},
                           {"master_options", o.master_options}, {"slave_options", o.slave_options}};
@@ -310,7 +361,13 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
     StartMasterAndLoad(run);
     // Warm up before the backup: the backup must race real writes.
     SleepUntil(Clock::now() + std::min<std::chrono::seconds>(std::chrono::seconds(5), o.duration / 6));
-    if (!g_stop) ProvisionSlave(run);
+    if (!g_stop) {
+      if (o.backup_method == "mariadb-dump") {
+        ProvisionWithDump(run);
+      } else {
+        ProvisionWithMariabackup(run);
+      }
+    }
     if (!run.failed() && !g_stop) {
       const auto from = Clock::now();
       const auto span = load_end > from ? load_end - from : Clock::duration::zero();

@@ -56,6 +56,9 @@ struct ProvisionRunOptions {
   std::chrono::seconds catchup_timeout{300};
   std::chrono::seconds backup_timeout{600};
   std::filesystem::path backup_binary;  // empty: the system's mariadb-backup
+  std::string backup_method = "mariabackup";  // or "mariadb-dump"
+  // Negative control only: mariadb-dump without --single-transaction.
+  bool unsafe_dump = false;
   unsigned check_threads = 2;
   // Where results/<run-id>/ goes.
   std::filesystem::path results_root = "results";

@@ -1,0 +1,40 @@
+// A logical backup with mariadb-dump --single-transaction, the position it
+// recorded, and its restore into a fresh server: the other provisioning path
+// (provisioning.md). The dump's header carries the position as comments:
+//   -- CHANGE MASTER TO MASTER_LOG_FILE='master-bin.000001', MASTER_LOG_POS=1234;
+//   -- SET GLOBAL gtid_slave_pos='0-1-24516';
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "runners/backup/mariabackup.h"
+#include "runners/server/admin_connection.h"
+
+namespace randsync::backup {
+
+struct DumpOptions {
+  std::filesystem::path dump_binary;    // empty: /usr/bin/mariadb-dump (or mysqldump)
+  std::filesystem::path client_binary;  // empty: /usr/bin/mariadb (or mysql)
+  std::filesystem::path dump_file;      // where the SQL goes
+  std::filesystem::path log_dir;        // dump.log and restore.log
+  std::vector<std::string> databases;   // what to dump
+  std::chrono::seconds timeout{600};    // per step
+  // Negative control only: a dump without --single-transaction is not
+  // consistent under writes, and the checker must notice.
+  bool single_transaction = true;
+};
+
+// The position in a dump's header. Throws BackupError when it has none.
+BackupPosition ReadDumpPosition(const std::filesystem::path& dump_file);
+
+// Dumps `source`; returns the position the dump recorded.
+BackupPosition Dump(const server::AdminTarget& source, const DumpOptions& options);
+
+// Loads the dump into `target` without writing the target's binary log
+// (the slave's own GTIDs must not run ahead of the master's).
+void Restore(const server::AdminTarget& target, const DumpOptions& options);
+
+}  // namespace randsync::backup
