@@ -1,29 +1,15 @@
 #include "runners/backup/logical_dump.h"
 
-#include <unistd.h>
-
 #include <fstream>
 #include <regex>
 
 #include <fmt/format.h>
 
-#include "runners/server/child_process.h"
-#include "runners/server/log_tail.h"
+#include "runners/backup/backup_tool.h"
 
 namespace randsync::backup {
 namespace fs = std::filesystem;
 namespace {
-
-fs::path Find(const fs::path& given, std::initializer_list<const char*> candidates, const std::string& what) {
-  if (!given.empty()) {
-    if (::access(given.c_str(), X_OK) != 0) throw BackupError(what + " not found: " + given.string());
-    return given;
-  }
-  for (const char* p : candidates) {
-    if (::access(p, X_OK) == 0) return p;
-  }
-  throw BackupError(what + " is not installed (Debian package mariadb-client)");
-}
 
 std::vector<std::string> Connection(const server::AdminTarget& t) {
   std::vector<std::string> args = {"--user=" + t.user};
@@ -35,29 +21,6 @@ std::vector<std::string> Connection(const server::AdminTarget& t) {
     args.push_back(fmt::format("--port={}", t.port));
   }
   return args;
-}
-
-// Runs argv with stdout to `out` (or the log) and stderr to the log.
-void RunTool(const std::string& what, std::vector<std::string> argv, const fs::path& log,
-             std::chrono::seconds timeout) {
-  server::SpawnSpec spec;
-  spec.argv = std::move(argv);
-  spec.output = log;
-  pid_t pid = 0;
-  try {
-    pid = server::SpawnChild(spec);
-  } catch (const std::exception& e) {
-    throw BackupError(fmt::format("{}: cannot start {}: {}", what, spec.argv[0], e.what()));
-  }
-  std::optional<server::ChildExit> exit = server::WaitChild(pid, timeout);
-  std::string tail;
-  for (const std::string& line : server::ReadLogTail(log, 8)) tail += "\n  " + line;
-  if (!exit) {
-    server::KillChild(pid);
-    throw BackupError(fmt::format("{} did not finish within {} s (killed); log {}:{}", what, timeout.count(),
-                                  log.string(), tail));
-  }
-  if (!exit->Clean()) throw BackupError(fmt::format("{} failed ({}); log {}:{}", what, exit->Describe(), log.string(), tail));
 }
 
 }  // namespace
@@ -90,7 +53,7 @@ BackupPosition ReadDumpPosition(const fs::path& dump_file) {
 }
 
 BackupPosition Dump(const server::AdminTarget& source, const DumpOptions& o) {
-  const fs::path binary = Find(o.dump_binary, {"/usr/bin/mariadb-dump", "/usr/bin/mysqldump"}, "mariadb-dump");
+  const fs::path binary = FindTool(o.dump_binary, {"/usr/bin/mariadb-dump", "/usr/bin/mysqldump"}, "mariadb-dump", "mariadb-client");
   std::error_code ec;
   fs::create_directories(o.log_dir, ec);
   fs::create_directories(o.dump_file.parent_path(), ec);
@@ -114,7 +77,7 @@ BackupPosition Dump(const server::AdminTarget& source, const DumpOptions& o) {
 }
 
 void Restore(const server::AdminTarget& target, const DumpOptions& o) {
-  const fs::path binary = Find(o.client_binary, {"/usr/bin/mariadb", "/usr/bin/mysql"}, "mariadb (the client)");
+  const fs::path binary = FindTool(o.client_binary, {"/usr/bin/mariadb", "/usr/bin/mysql"}, "mariadb (the client)", "mariadb-client");
   std::vector<std::string> argv = {binary.string()};
   for (auto& a : Connection(target)) argv.push_back(a);
   // sql_log_bin=0: the restore must not give the slave GTIDs of its own in

@@ -1,0 +1,27 @@
+// Running the external backup tools (mariadb-backup, mariadb-dump, the
+// mariadb client): finding the binary, and one step with a deadline and a
+// log, failing with BackupError and the log's tail.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "runners/backup/mariabackup.h"
+
+namespace randsync::backup {
+
+// `given` when set (and executable), else the first executable candidate.
+// Throws BackupError naming `what` and the Debian package to install.
+std::filesystem::path FindTool(const std::filesystem::path& given, std::initializer_list<const char*> candidates,
+                               const std::string& what, const std::string& package);
+
+// Runs `argv` to completion within `timeout`, its stdout and stderr appended
+// to `log`; a tool that cannot start, fails or misses the deadline (it is
+// killed) throws BackupError with the log's last lines.
+void RunTool(const std::string& what, std::vector<std::string> argv, const std::filesystem::path& log,
+             std::chrono::seconds timeout);
+
+}  // namespace randsync::backup
