@@ -63,4 +63,17 @@ check_one_line_error "check of a dead server" "127.0.0.1:1" check --quiet --mast
 "$RANDSYNC" check --quiet --master mysql://root@127.0.0.1:1/ --slave mysql://root@127.0.0.1:1/ >/dev/null 2>&1
 rc=$?; [[ $rc -eq 110 ]] || { echo "FAIL: dead server check exit $rc, expected 110"; fail=1; }
 check_one_line_error "check with an unwritable --json" "--json" check --quiet --master mysql://root@127.0.0.1:1/ --slave mysql://root@127.0.0.1:1/ --json /nonexistent/dir/r.json
+
+# randsync run: option errors are one line and exit 2, before any server starts
+"$RANDSYNC" run --help | grep -q -- "--slave-parallel-threads" || { echo "FAIL: run --help"; fail=1; }
+"$RANDSYNC" run --help | grep -q -- "--test-position-skew" && { echo "FAIL: run --help shows test-only options"; fail=1; }
+check_one_line_error "run with an unknown backup" "--backup" run --backup tar
+check_one_line_error "run with --sync-points and --sync-interval" "sync-interval" run --sync-points 2 --sync-interval 5
+check_one_line_error "run with a bad --position" "--position" run --position lsn
+check_one_line_error "run --backup-option without mariabackup" "--backup-option" run --backup mydumper --backup-option=--no-lock
+check_one_line_error "run with a missing grammar" "/nonexistent/g.yy" run --grammar /nonexistent/g.yy
+"$RANDSYNC" run --backup tar >/dev/null 2>&1
+rc=$?; [[ $rc -eq 2 ]] || { echo "FAIL: run usage error exit $rc, expected 2"; fail=1; }
+"$RANDSYNC" run --backup mydumper --backup-option=--no-lock >/dev/null 2>&1
+rc=$?; [[ $rc -eq 2 ]] || { echo "FAIL: run invalid combination exit $rc, expected 2"; fail=1; }
 exit $fail

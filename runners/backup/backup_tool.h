@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runners/backup/mariabackup.h"
+#include "runners/server/admin_connection.h"
 
 namespace randsync::backup {
 
@@ -17,6 +18,10 @@ namespace randsync::backup {
 // Throws BackupError naming `what` and the Debian package to install.
 std::filesystem::path FindTool(const std::filesystem::path& given, std::initializer_list<const char*> candidates,
                                const std::string& what, const std::string& package);
+
+// --user/--password and --socket or --host/--port: the connection options
+// mariadb-dump, the mariadb client, mydumper and myloader all share.
+std::vector<std::string> ConnectionArgs(const server::AdminTarget& target);
 
 // Runs `argv` to completion within `timeout`, its stdout and stderr appended
 // to `log`; a tool that cannot start, fails or misses the deadline (it is

@@ -1,26 +1,32 @@
 #include "runners/backup/logical_dump.h"
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
 #include <regex>
 
 #include <fmt/format.h>
 
 #include "runners/backup/backup_tool.h"
+#include "runners/server/server_error.h"
 
 namespace randsync::backup {
 namespace fs = std::filesystem;
 namespace {
 
-std::vector<std::string> Connection(const server::AdminTarget& t) {
-  std::vector<std::string> args = {"--user=" + t.user};
-  if (!t.password.empty()) args.push_back("--password=" + t.password);
-  if (!t.socket.empty()) {
-    args.push_back("--socket=" + t.socket);
-  } else {
-    args.push_back("--host=" + t.host);
-    args.push_back(fmt::format("--port={}", t.port));
+BackupPosition MasterPositionNow(const server::AdminTarget& source) {
+  try {
+    server::AdminConnection c(source);
+    auto rows = c.Query("SHOW MASTER STATUS");
+    if (rows.empty() || !rows[0].at(0) || !rows[0].at(1)) throw BackupError("the master has no binary log");
+    BackupPosition p;
+    p.binlog_file = *rows[0][0];
+    p.binlog_pos = std::stoull(*rows[0][1]);
+    p.gtid = c.QueryValue("SELECT @@gtid_binlog_pos").value_or("");
+    return p;
+  } catch (const server::ServerError& e) {
+    throw BackupError(std::string("reading the master's position: ") + e.what());
   }
-  return args;
 }
 
 }  // namespace
@@ -32,19 +38,31 @@ BackupPosition ReadDumpPosition(const fs::path& dump_file) {
   static const std::regex gtid(R"(SET GLOBAL gtid_slave_pos='([^']*)')");
   BackupPosition p;
   bool have_file = false, have_gtid = false;
-  std::string line;
-  // The position is in the header: stop at the first table's data.
-  for (int n = 0; n < 200 && std::getline(in, line); ++n) {
-    std::smatch m;
-    if (!have_file && std::regex_search(line, m, change)) {
-      p.binlog_file = m[1];
-      p.binlog_pos = std::stoull(m[2]);
-      have_file = true;
-    } else if (!have_gtid && std::regex_search(line, m, gtid)) {
-      p.gtid = m[1];
-      have_gtid = true;
+  auto scan = [&](int max_lines) {
+    std::string line;
+    for (int n = 0; n < max_lines && std::getline(in, line); ++n) {
+      std::smatch m;
+      if (!have_file && std::regex_search(line, m, change)) {
+        p.binlog_file = m[1];
+        p.binlog_pos = std::stoull(m[2]);
+        have_file = true;
+      } else if (!have_gtid && std::regex_search(line, m, gtid)) {
+        p.gtid = m[1];
+        have_gtid = true;
+      }
+      if (have_file && have_gtid) return;
     }
-    if (have_file && have_gtid) break;
+  };
+  // The binlog coordinates are in the header; the GTID is in the header of
+  // older dumps and at the very end of newer ones ("printed later in the
+  // file"): never read the table data in between.
+  scan(200);
+  if (!have_gtid) {
+    in.clear();
+    in.seekg(0, std::ios::end);
+    const std::streamoff size = in.tellg();
+    in.seekg(std::max<std::streamoff>(0, size - 64 * 1024));
+    scan(1 << 20);
   }
   if (!have_file) {
     throw BackupError(dump_file.string() + " recorded no binlog position (needs --master-data and a binary log)");
@@ -58,28 +76,31 @@ BackupPosition Dump(const server::AdminTarget& source, const DumpOptions& o) {
   fs::create_directories(o.log_dir, ec);
   fs::create_directories(o.dump_file.parent_path(), ec);
   std::vector<std::string> argv = {binary.string()};
-  for (auto& a : Connection(source)) argv.push_back(a);
+  for (auto& a : ConnectionArgs(source)) argv.push_back(a);
+  // --master-data would take a global read lock without
+  // --single-transaction, so the unsafe dump records the position the way a
+  // naive script does: SHOW MASTER STATUS before dumping, then no locks.
+  std::optional<BackupPosition> before;
   if (o.single_transaction) {
     argv.push_back("--single-transaction");
+    argv.push_back("--master-data=2");
+    argv.push_back("--gtid");
   } else {
-    // Neither one transaction nor a global lock: an image of no position.
+    before = MasterPositionNow(source);
     argv.push_back("--skip-lock-tables");
-    argv.push_back("--skip-lock-all-tables");
   }
-  for (const char* a : {"--master-data=2", "--gtid", "--routines", "--triggers", "--events", "--hex-blob"}) {
-    argv.push_back(a);
-  }
+  for (const char* a : {"--routines", "--triggers", "--events", "--hex-blob"}) argv.push_back(a);
   argv.push_back("--result-file=" + o.dump_file.string());
   argv.push_back("--databases");
   for (const auto& d : o.databases) argv.push_back(d);
   RunTool("mariadb-dump", argv, o.log_dir / "dump.log", o.timeout);
-  return ReadDumpPosition(o.dump_file);
+  return before ? *before : ReadDumpPosition(o.dump_file);
 }
 
 void Restore(const server::AdminTarget& target, const DumpOptions& o) {
   const fs::path binary = FindTool(o.client_binary, {"/usr/bin/mariadb", "/usr/bin/mysql"}, "mariadb (the client)", "mariadb-client");
   std::vector<std::string> argv = {binary.string()};
-  for (auto& a : Connection(target)) argv.push_back(a);
+  for (auto& a : ConnectionArgs(target)) argv.push_back(a);
   // sql_log_bin=0: the restore must not give the slave GTIDs of its own in
   // the master's domain (SET GLOBAL gtid_slave_pos would then refuse).
   argv.push_back("--init-command=SET SESSION sql_log_bin=0");

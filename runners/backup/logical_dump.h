@@ -22,12 +22,15 @@ struct DumpOptions {
   std::filesystem::path log_dir;        // dump.log and restore.log
   std::vector<std::string> databases;   // what to dump
   std::chrono::seconds timeout{600};    // per step
-  // Negative control only: a dump without --single-transaction is not
-  // consistent under writes, and the checker must notice.
+  // Negative control only: a dump without --single-transaction (and so
+  // without --master-data, which would lock all tables) takes the position
+  // from SHOW MASTER STATUS before it starts, like a naive script; under
+  // writes its tables are of later, different moments, and the checker or
+  // replication must notice.
   bool single_transaction = true;
 };
 
-// The position in a dump's header. Throws BackupError when it has none.
+// The position in a dump's header (a --single-transaction dump's). Throws BackupError when it has none.
 BackupPosition ReadDumpPosition(const std::filesystem::path& dump_file);
 
 // Dumps `source`; returns the position the dump recorded.

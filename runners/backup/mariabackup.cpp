@@ -28,9 +28,15 @@ BackupPosition ReadBinlogInfo(const fs::path& target_dir) {
                     " recorded no binlog position (is the master's binary log on?)");
 }
 
-BackupPosition BackupAndPrepare(const server::AdminTarget& source, const MariabackupOptions& options) {
-  const fs::path binary = FindTool(options.binary, {"/usr/bin/mariadb-backup", "/usr/bin/mariabackup"},
-                                    "mariadb-backup", "mariadb-backup");
+namespace {
+fs::path Binary(const MariabackupOptions& options) {
+  return FindTool(options.binary, {"/usr/bin/mariadb-backup", "/usr/bin/mariabackup"}, "mariadb-backup",
+                  "mariadb-backup");
+}
+}  // namespace
+
+void Backup(const server::AdminTarget& source, const MariabackupOptions& options) {
+  const fs::path binary = Binary(options);
   std::error_code ec;
   fs::create_directories(options.log_dir, ec);
   if (ec) throw BackupError("cannot create " + options.log_dir.string() + ": " + ec.message());
@@ -48,10 +54,18 @@ BackupPosition BackupAndPrepare(const server::AdminTarget& source, const Mariaba
   }
   for (const std::string& o : options.extra_backup_options) backup.push_back(o);
   RunTool("mariadb-backup --backup", backup, options.log_dir / "backup.log", options.timeout);
+}
+
+BackupPosition Prepare(const MariabackupOptions& options) {
   RunTool("mariadb-backup --prepare",
-          {binary.string(), "--prepare", "--target-dir=" + options.target_dir.string()},
+          {Binary(options).string(), "--prepare", "--target-dir=" + options.target_dir.string()},
           options.log_dir / "prepare.log", options.timeout);
   return ReadBinlogInfo(options.target_dir);
+}
+
+BackupPosition BackupAndPrepare(const server::AdminTarget& source, const MariabackupOptions& options) {
+  Backup(source, options);
+  return Prepare(options);
 }
 
 }  // namespace randsync::backup

@@ -49,7 +49,14 @@ struct MariabackupOptions {
 // "<file>\t<pos>[\t<gtid>]". Throws BackupError when neither holds one.
 BackupPosition ReadBinlogInfo(const std::filesystem::path& target_dir);
 
-// --backup from `source` over TCP (or its socket), then --prepare. Returns
+// --backup from `source` over TCP (or its socket) into options.target_dir.
+// The master-side half: its cost is what the load feels. Throws BackupError.
+void Backup(const server::AdminTarget& source, const MariabackupOptions& options);
+// --prepare of a taken backup (local only); returns the position it
+// recorded. Throws BackupError.
+BackupPosition Prepare(const MariabackupOptions& options);
+
+// Backup() then Prepare(): --backup from `source` over TCP (or its socket), then --prepare. Returns
 // the position the backup recorded. Throws BackupError.
 BackupPosition BackupAndPrepare(const server::AdminTarget& source, const MariabackupOptions& options);
 

@@ -26,7 +26,14 @@ struct RunCliOptions {
   uint64_t seed = 1;
   std::string backup = "mariabackup";
   std::string binlog_format = "row";
+  std::string position = "gtid";
+  unsigned slave_parallel_threads = 0;
+  std::string slave_parallel_mode;
+  std::vector<std::string> backup_options;
+  bool test_unsafe_dump = false;
+  int test_position_skew = 0;
   unsigned sync_points = 3;
+  unsigned sync_interval_s = 0;
   unsigned sync_timeout_s = 120;
   unsigned catchup_timeout_s = 300;
   unsigned check_threads = 2;
@@ -55,6 +62,18 @@ std::string Upper(std::string s) {
   return s;
 }
 
+void ValidateCombinations(const RunCliOptions& o) {
+  if (o.test_unsafe_dump && o.backup != "mariadb-dump") {
+    throw CLI::ValidationError("--test-unsafe-dump needs --backup mariadb-dump");
+  }
+  if (o.test_position_skew != 0 && o.position != "gtid") {
+    throw CLI::ValidationError("--test-position-skew needs --position gtid");
+  }
+  if (!o.backup_options.empty() && o.backup != "mariabackup") {
+    throw CLI::ValidationError("--backup-option applies to --backup mariabackup only");
+  }
+}
+
 int RunRun(RunCliOptions o) {
   if (o.workload.grammar.empty()) o.workload.grammar = DefaultGrammarPath();
   Workload w = LoadWorkload(o.workload);  // offline checks before any server starts
@@ -69,6 +88,13 @@ int RunRun(RunCliOptions o) {
   p.seed = o.seed;
   p.binlog_format = Upper(o.binlog_format);
   p.sync_points = o.sync_points;
+  p.sync_interval = std::chrono::seconds(o.sync_interval_s);
+  p.position = o.position;
+  p.slave_parallel_threads = o.slave_parallel_threads;
+  p.slave_parallel_mode = o.slave_parallel_mode;
+  p.backup_options = o.backup_options;
+  p.unsafe_dump = o.test_unsafe_dump;
+  p.test_position_skew = o.test_position_skew;
   p.sync_timeout = std::chrono::seconds(o.sync_timeout_s);
   p.catchup_timeout = std::chrono::seconds(o.catchup_timeout_s);
   p.check_threads = o.check_threads;
@@ -99,15 +125,35 @@ Runner RegisterRun(CLI::App& app) {
   cmd->add_option("-T,--threads", o->threads, "Load threads")->check(CLI::Range(1u, 4096u))->capture_default_str();
   cmd->add_option("-d,--duration", o->duration_s, "Seconds of load")->check(CLI::Range(1u, 86400u))->capture_default_str();
   cmd->add_option("-s,--seed", o->seed, "Seed of the data and the load")->capture_default_str();
-  cmd->add_option("--backup", o->backup, "Backup method: mariabackup (physical) or mariadb-dump (logical, "
-                  "--single-transaction); mydumper: not yet")
-      ->check(CLI::IsMember({"mariabackup", "mariadb-dump"}))
+  cmd->add_option("--backup", o->backup,
+                  "Backup method: mariabackup (physical, binlog info file), mariadb-dump (logical, "
+                  "--single-transaction, position in the dump's header) or mydumper (logical, "
+                  "--trx-consistency-only, position in its metadata file)")
+      ->check(CLI::IsMember({"mariabackup", "mariadb-dump", "mydumper"}))
       ->capture_default_str();
+  cmd->add_option("--backup-option", o->backup_options,
+                  "Extra option for mariadb-backup --backup (repeatable), e.g. --no-lock");
+  cmd->add_option("--position", o->position,
+                  "Where the slave starts: gtid (MASTER_USE_GTID=slave_pos at the backup's GTID) or file (the "
+                  "backup's binlog file and position; sync points then use positions too)")
+      ->check(CLI::IsMember({"gtid", "file"}))
+      ->capture_default_str();
+  cmd->add_option("--slave-parallel-threads", o->slave_parallel_threads,
+                  "The slave's slave_parallel_threads (0: the server's default, serial)")
+      ->check(CLI::Range(0u, 16383u))
+      ->capture_default_str();
+  cmd->add_option("--slave-parallel-mode", o->slave_parallel_mode, "The slave's slave_parallel_mode")
+      ->check(CLI::IsMember({"none", "minimal", "conservative", "optimistic", "aggressive"}));
   cmd->add_option("--binlog-format", o->binlog_format, "The master's binlog_format")
       ->check(CLI::IsMember({"row", "mixed", "statement"}))
       ->capture_default_str();
-  cmd->add_option("--sync-points", o->sync_points, "Checks during the load, after the slave started")
-      ->capture_default_str();
+  auto* points = cmd->add_option("--sync-points", o->sync_points,
+                                 "Checks during the load, evenly spread after the slave started")
+                     ->capture_default_str();
+  cmd->add_option("--sync-interval", o->sync_interval_s,
+                  "Seconds between checks during the load, instead of --sync-points")
+      ->check(CLI::Range(1u, 86400u))
+      ->excludes(points);
   cmd->add_option("--sync-timeout", o->sync_timeout_s, "Seconds the slave may take to reach a sync point")
       ->capture_default_str();
   cmd->add_option("--catchup-timeout", o->catchup_timeout_s, "Seconds the slave may take to catch up at the end")
@@ -118,10 +164,20 @@ Runner RegisterRun(CLI::App& app) {
   cmd->add_option("--basedir", o->basedir, "Server installation or build tree")->check(CLI::ExistingDirectory);
   cmd->add_option("--mariadbd", o->mariadbd, "The mariadbd binary");
   cmd->add_option("--mariabackup", o->mariabackup,
-                  "The backup binary: mariadb-backup, or mariadb-dump with --backup mariadb-dump (default: the "
+                  "The backup binary: mariadb-backup, mariadb-dump or mydumper, after --backup (default: the "
                   "system's)");
 
   cmd->add_option("--results", o->results, "Where results/<run-id>/ goes")->capture_default_str();
+  // Negative controls for randsync's own tests; hidden from --help.
+  cmd->add_flag("--test-unsafe-dump", o->test_unsafe_dump,
+                "mariadb-dump without --single-transaction, position read before it starts")
+      ->group("");
+  cmd->add_option("--test-position-skew", o->test_position_skew,
+                  "Start the slave this many transactions off the backup's GTID")
+      ->group("");
+  // Combinations CLI11 cannot express; checked at parse time so that they
+  // are usage errors like the others.
+  cmd->parse_complete_callback([o] { ValidateCombinations(*o); });
   return [o]() -> int { return RunRun(*o); };
 }
 

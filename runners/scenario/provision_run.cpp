@@ -1,6 +1,7 @@
 #include "runners/scenario/provision_run.h"
 
 #include <atomic>
+#include <functional>
 #include <ctime>
 #include <fstream>
 #include <optional>
@@ -16,9 +17,9 @@
 #include "db/replication_status.h"
 #include "engine/load/load_engine.h"
 #include "engine/schema/schema_reader.h"
-#include "checker/discovery.h"
-#include "runners/backup/logical_dump.h"
-#include "runners/backup/mariabackup.h"
+#include "runners/scenario/provision_slave.h"
+#include "runners/scenario/run_report.h"
+#include "runners/scenario/timeline.h"
 #include "runners/server/replication.h"
 #include "runners/server/server_error.h"
 #include "runners/server/throwaway_server.h"
@@ -90,7 +91,14 @@ struct Run {
   std::string reason;
   std::unique_ptr<server::ThrowawayServer> master, slave;
   std::unique_ptr<load::LoadEngine> engine;
-  std::string last_clean_gtid;  // the last sync point that found no difference
+  std::unique_ptr<Timeline> timeline;
+  backup::BackupPosition recorded;  // what the backup recorded
+  // The start of the window a divergence happened in: the last sync point
+  // that found no difference, else where replication started.
+  std::string last_clean = "none";
+  // On the timeline's clock (seconds since the run started), for the
+  // load-rate-during-backup figure.
+  double load_start = -1, load_end = -1, backup_start = -1, backup_end = -1;
 
   // The first failure decides the status; later ones are recorded only.
   void Fail(RunStatusCode s, const std::string& why) {
@@ -106,6 +114,12 @@ struct Run {
     extra["seconds"] = seconds;
     report["phases"].push_back(extra);
   }
+  void Mark(const std::string& event) {
+    if (timeline) timeline->Mark(event);
+    const double now = timeline ? timeline->Now() : 0;
+    if (event == "backup start") backup_start = now;
+    if (event == "backup end") backup_end = now;
+  }
   bool failed() const { return status != RunStatusCode::kOk; }
 };
 
@@ -116,6 +130,7 @@ checker::CheckOptions CheckOptionsFor(const Run& run, bool quiesced) {
   co.threads = run.o.check_threads;
   co.chunk_size = 1000;
   co.sync_timeout = run.o.sync_timeout;
+  co.sync = run.o.position == "file" ? checker::SyncMode::kPosition : checker::SyncMode::kGtid;
   co.quiesced = quiesced;
   co.fix_sql = true;
   return co;
@@ -123,6 +138,7 @@ checker::CheckOptions CheckOptionsFor(const Run& run, bool quiesced) {
 
 // One check; its full report goes to checks/<name>.json.
 void Check(Run& run, const std::string& name, bool quiesced) {
+  run.Mark(name);
   const auto t0 = Clock::now();
   checker::CheckReport r = checker::RunCheck(CheckOptionsFor(run, quiesced));
   fs::create_directories(run.dir / "checks");
@@ -133,14 +149,16 @@ void Check(Run& run, const std::string& name, bool quiesced) {
   run.Phase(name, Since(t0), {{"result", checker::ToString(r.status)}, {"gtid", r.gtid},
                               {"commit_block_ms", r.commit_block_ms}});
   if (r.status == checker::CheckStatus::kOk) {
-    run.last_clean_gtid = r.gtid;
+    run.last_clean = fmt::format("{} at {}", name, r.gtid);
     return;
   }
   if (r.status == checker::CheckStatus::kDivergence) {
     std::ofstream(run.dir / "checks" / (name + ".txt")) << checker::Summary(r);
     run.Fail(RunStatusCode::kDivergence,
-             fmt::format("{} found differences at GTID {} (last clean sync point: {}); see checks/{}.txt", name,
-                         r.gtid, run.last_clean_gtid.empty() ? "none" : run.last_clean_gtid, name));
+             fmt::format("{} found differences at {} (window since the last clean point: from {} to {}); see "
+                         "checks/{}.txt",
+                         name, r.gtid, run.last_clean, r.gtid, name));
+    if (!run.report.contains("divergence")) run.report["divergence"] = {{"first_seen_by", name}, {"at", r.gtid}, {"clean_until", run.last_clean}};
     return;
   }
   run.Fail(FromCheck(r.status), fmt::format("{}: {}", name, r.error));
@@ -186,94 +204,39 @@ void StartMasterAndLoad(Run& run) {
   lo.query_log_dir = run.dir / "queries";
   run.engine = std::make_unique<load::LoadEngine>(lo);
   run.engine->Start();
+  run.timeline->AttachLoad(run.engine.get());
+  run.load_start = run.timeline->Now();
+  run.Mark("load start");
   Say(fmt::format("load: {} threads for {} s, seed {}", o.threads, o.duration.count(), o.seed));
 }
 
-void StartReplication(Run& run, const backup::BackupPosition& at) {
-  db::Connection s(db::ParseDsn(run.slave->Dsn(""), nullptr));
-  server::ReplicationSource source;
-  source.port = run.master->port();
-  server::StartReplicaAtGtid(s, source, at.gtid);
-  Say(fmt::format("slave on 127.0.0.1:{} replicating from GTID {}", run.slave->port(), at.gtid));
-}
-
-server::ServerOptions SlaveServerOptions(const Run& run) {
-  server::ServerOptions so = run.o.server;
-  so.role = "slave";
-  so.datadir_parent = run.dir / "slave";
-  so.extra_options = server::SlaveOptions(2);
-  for (const auto& x : run.o.slave_options) so.extra_options.push_back(x);
-  return so;
-}
-
-void RecordPosition(Run& run, const std::string& phase, double seconds, const backup::BackupPosition& at) {
-  Say(fmt::format("backup: done in {:.1f} s at {}:{}, GTID {}", seconds, at.binlog_file, at.binlog_pos, at.gtid));
-  const json pos = {{"binlog_file", at.binlog_file}, {"binlog_pos", at.binlog_pos}, {"gtid", at.gtid}};
-  run.Phase(phase, seconds, pos);
-  run.report["backup_position"] = pos;
-}
-
-// mariadb-backup under load; the slave starts on the prepared backup.
-void ProvisionWithMariabackup(Run& run) {
-  const ProvisionRunOptions& o = run.o;
-  backup::MariabackupOptions bo;
-  bo.target_dir = run.dir / "backup";
-  bo.log_dir = run.dir / "backup-logs";
-  bo.timeout = o.backup_timeout;
-  bo.binary = o.backup_binary;
-  auto t0 = Clock::now();
-  Say("backup: mariadb-backup --backup + --prepare while the load runs");
-  backup::BackupPosition at;
+// Backup, slave, replication (provision_slave.h).
+void Provision(Run& run) {
+  ProvisionContext ctx{run.o, run.dir, *run.master,
+                       [&run](const std::string& name, double seconds, json extra) {
+                         run.Phase(name, seconds, std::move(extra));
+                       },
+                       [&run](const std::string& event) { run.Mark(event); }};
+  ProvisionedSlave p;
   try {
-    at = backup::BackupAndPrepare(run.master->Admin(""), bo);
+    ProvisionSlave(ctx, p);
   } catch (const backup::BackupError& e) {
+    run.slave = std::move(p.slave);
     run.Fail(RunStatusCode::kBackupFailure, e.what());
     return;
+  } catch (...) {
+    run.slave = std::move(p.slave);
+    throw;
   }
-  RecordPosition(run, "backup+prepare", Since(t0), at);
-  t0 = Clock::now();
-  server::ServerOptions so = SlaveServerOptions(run);
-  so.datadir = bo.target_dir;
-  run.slave = std::make_unique<server::ThrowawayServer>(so);
-  run.slave->Start();
-  StartReplication(run, at);
-  run.Phase("slave start", Since(t0));
-}
-
-// mariadb-dump under load; the slave is a fresh server the dump is loaded into.
-void ProvisionWithDump(Run& run) {
-  const ProvisionRunOptions& o = run.o;
-  backup::DumpOptions d;
-  d.dump_file = run.dir / "backup" / "dump.sql";
-  d.log_dir = run.dir / "backup-logs";
-  d.timeout = o.backup_timeout;
-  d.dump_binary = o.backup_binary;
-  d.single_transaction = !o.unsafe_dump;
-  {
-    db::Connection m(db::ParseDsn(run.master->Dsn(""), nullptr));
-    d.databases = checker::ListDatabases(m, {});
-  }
-  auto t0 = Clock::now();
-  Say(fmt::format("backup: mariadb-dump{} while the load runs", o.unsafe_dump ? " WITHOUT --single-transaction (negative control)" : " --single-transaction"));
-  backup::BackupPosition at;
-  try {
-    at = backup::Dump(run.master->Admin(""), d);
-  } catch (const backup::BackupError& e) {
-    run.Fail(RunStatusCode::kBackupFailure, e.what());
-    return;
-  }
-  RecordPosition(run, "dump", Since(t0), at);
-  t0 = Clock::now();
-  run.slave = std::make_unique<server::ThrowawayServer>(SlaveServerOptions(run));
-  run.slave->Start();
-  try {
-    backup::Restore(run.slave->Admin(""), d);
-  } catch (const backup::BackupError& e) {
-    run.Fail(RunStatusCode::kBackupFailure, e.what());
-    return;
-  }
-  run.Phase("slave start+restore", Since(t0));
-  StartReplication(run, at);
+  run.slave = std::move(p.slave);
+  run.recorded = p.recorded;
+  run.report["backup_position"] = {{"binlog_file", p.recorded.binlog_file},
+                                   {"binlog_pos", p.recorded.binlog_pos},
+                                   {"gtid", p.recorded.gtid},
+                                   {"replication_started_at", p.started_at}};
+  run.last_clean = "the slave's start at " + p.started_at;
+  run.timeline->AttachReplication(db::ParseDsn(run.master->Dsn(""), nullptr),
+                                  db::ParseDsn(run.slave->Dsn(""), nullptr));
 }
 
 // Once the load stopped: the slave must apply everything in time.
@@ -281,15 +244,40 @@ void FinalCatchup(Run& run) {
   auto t0 = Clock::now();
   db::Connection m(db::ParseDsn(run.master->Dsn(""), nullptr));
   db::Connection s(db::ParseDsn(run.slave->Dsn(""), nullptr));
-  const std::string gtid = m.QueryValue("SELECT @@gtid_binlog_pos").value_or("");
-  Say("catch-up: waiting for the slave to apply " + gtid);
-  const bool reached = server::WaitForGtid(s, gtid, run.o.catchup_timeout);
-  run.Phase("catch-up", Since(t0), {{"gtid", gtid}, {"reached", reached}});
+  run.Mark("catch-up");
+  std::string gtid = m.QueryValue("SELECT @@gtid_binlog_pos").value_or("");
+  // Waits in one-second slices so that a slave whose SQL thread stopped on
+  // an error fails the run at once instead of after the whole timeout.
+  std::function<bool()> wait_slice;
+  if (run.o.position == "file") {
+    const auto rows = m.QueryRows("SHOW MASTER STATUS");
+    const std::string file = rows.rows.at(0).at(0).value_or("");
+    const uint64_t pos = std::stoull(rows.rows.at(0).at(1).value_or("0"));
+    gtid = fmt::format("{}:{}", file, pos);
+    Say("catch-up: waiting for the slave to execute up to " + gtid);
+    wait_slice = [&s, file, pos] { return server::WaitForPosition(s, file, pos, std::chrono::seconds(1)); };
+  } else {
+    Say("catch-up: waiting for the slave to apply " + gtid);
+    wait_slice = [&s, gtid] { return server::WaitForGtid(s, gtid, std::chrono::seconds(1)); };
+  }
+  const auto deadline = Clock::now() + run.o.catchup_timeout;
+  bool reached = false, stopped = false;
+  while (!reached && !stopped && Clock::now() < deadline && !g_stop) {
+    reached = wait_slice();
+    if (!reached) {
+      std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(s);
+      stopped = !st || st->has_error() || st->sql_stopped();
+    }
+  }
+  run.Mark(reached ? "caught up" : stopped ? "replication stopped" : "catch-up timeout");
+  run.Phase("catch-up", Since(t0), {{run.o.position == "file" ? "position" : "gtid", gtid}, {"reached", reached}});
   if (reached) return;
   std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(s);
   const std::string status = st ? st->Describe() : "not a replica";
   if (st && st->has_error()) {
     run.Fail(RunStatusCode::kReplicationFailure, "replication failed: " + status);
+  } else if (stopped) {
+    run.Fail(RunStatusCode::kReplicationFailure, fmt::format("the slave stopped replicating before {} ({})", gtid, status));
   } else {
     run.Fail(RunStatusCode::kCatchupTimeout,
              fmt::format("the slave did not reach {} within {} s ({})", gtid, run.o.catchup_timeout.count(), status));
@@ -301,28 +289,14 @@ void CheckServers(Run& run) {
   for (auto* s : {run.master.get(), run.slave.get()}) {
     if (s == nullptr) continue;
     if (auto crash = s->Poll()) {
-      std::string tail;
-      for (const auto& line : crash->log_tail) tail += "\n  " + line;
       run.status = RunStatusCode::kOk;  // a crash outranks what it caused
-      run.Fail(RunStatusCode::kServerCrashed, crash->Describe() + tail);
+      run.Fail(RunStatusCode::kServerCrashed, crash->Describe());
+      run.report["crash"] = {{"server", s == run.master.get() ? "master" : "slave"},
+                             {"error_log", s->error_log().string()},
+                             {"error_log_tail", crash->log_tail}};
       s->set_keep_datadir(true);
     }
   }
-}
-
-std::string SummaryText(const Run& run) {
-  std::string out = fmt::format("randsync run {}\n", run.dir.filename().string());
-  for (const auto& p : run.report["phases"]) {
-    out += fmt::format("  {:<16} {:7.2f} s", p["phase"].get<std::string>(), p["seconds"].get<double>());
-    if (p.contains("result")) out += "  " + p["result"].get<std::string>();
-    if (p.contains("gtid") && !p["gtid"].get<std::string>().empty()) out += "  GTID " + p["gtid"].get<std::string>();
-    out += "\n";
-  }
-  if (run.report.contains("load")) out += "  " + run.report["load"]["summary_line"].get<std::string>() + "\n";
-  out += fmt::format("status: {} (exit {}){}\n", ToString(run.status), static_cast<int>(run.status),
-                     run.reason.empty() ? "" : ": " + run.reason);
-  out += "results: " + run.dir.string() + "\n";
-  return out;
 }
 
 }  // namespace
@@ -343,56 +317,105 @@ const char* ToString(RunStatusCode s) {
 
 void RequestProvisionRunStop() { g_stop = true; }
 
+namespace {
+
+json ConfigJson(const ProvisionRunOptions& o) {
+  return {{"grammar", o.grammar},
+          {"threads", o.threads},
+          {"duration_s", o.duration.count()},
+          {"seed", o.seed},
+          {"binlog_format", o.binlog_format},
+          {"backup", o.backup_method},
+          {"backup_options", o.backup_options},
+          {"position", o.position},
+          {"unsafe_dump", o.unsafe_dump},
+          {"test_position_skew", o.test_position_skew},
+          {"slave_parallel_threads", o.slave_parallel_threads},
+          {"slave_parallel_mode", o.slave_parallel_mode},
+          {"sync_points", o.sync_points},
+          {"sync_interval_s", o.sync_interval.count()},
+          {"sync_timeout_s", o.sync_timeout.count()},
+          {"catchup_timeout_s", o.catchup_timeout.count()},
+          {"master_options", o.master_options},
+          {"slave_options", o.slave_options}};
+}
+
+// Checks during the load, from the slave's start to the load's end: every
+// sync_interval, or sync_points evenly spread.
+void SyncPointsDuringLoad(Run& run, Clock::time_point load_end) {
+  const ProvisionRunOptions& o = run.o;
+  const auto from = Clock::now();
+  const auto span = load_end > from ? load_end - from : Clock::duration::zero();
+  for (unsigned k = 1; !g_stop; ++k) {
+    Clock::time_point at;
+    if (o.sync_interval.count() > 0) {
+      at = from + o.sync_interval * k;
+      if (at >= load_end) break;
+    } else {
+      if (k > o.sync_points) break;
+      at = from + span * k / (o.sync_points + 1);
+    }
+    // Wait, but notice a dead server at once rather than at the next check.
+    while (Clock::now() < at && !g_stop && !run.failed()) {
+      SleepUntil(std::min(at, Clock::now() + std::chrono::milliseconds(500)));
+      CheckServers(run);
+    }
+    if (g_stop || run.failed()) break;
+    Check(run, fmt::format("sync-point-{}", k), false);
+    if (run.failed() && run.status != RunStatusCode::kDivergence) break;
+  }
+}
+
+// Stops the load and records its result.
+void EndLoad(Run& run) {
+  if (!run.engine) return;
+  if ((run.failed() && run.status != RunStatusCode::kDivergence) || g_stop) run.engine->Stop();
+  load::LoadResult lr = run.engine->Wait();
+  run.load_end = run.timeline->Now();
+  run.Mark("load end");
+  run.report["load"] = lr.ToJson();
+  run.report["load"]["summary_line"] =
+      fmt::format("load: {} statements, {} threads", lr.summary.statements, run.o.threads);
+  if (lr.status != load::RunStatus::kOk) {
+    run.Fail(FromLoad(lr.status), lr.fatal ? lr.fatal->Describe() : load::ToString(lr.status));
+  }
+}
+
+// What the backup cost the load: statements/s while it ran vs otherwise.
+void RecordLoadRate(Run& run) {
+  if (run.backup_start < 0 || run.backup_end < 0 || run.load_start < 0) return;
+  const double load_end = run.load_end >= 0 ? run.load_end : run.timeline->Now();
+  const LoadRate r =
+      RateInWindow(run.timeline->Samples(), run.backup_start, run.backup_end, run.load_start, load_end);
+  if (r.during_s == 0 || r.outside_s == 0) return;  // too short to say
+  run.report["load_rate"] = {{"during_backup_per_s", r.during},
+                             {"without_backup_per_s", r.outside},
+                             {"ratio", r.outside > 0 ? r.during / r.outside : 0.0},
+                             {"during_backup_seconds", r.during_s},
+                             {"without_backup_seconds", r.outside_s}};
+}
+
+}  // namespace
+
 ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
   Run run(o, MakeRunDir(o.results_root, o.seed));
   run.report["phases"] = json::array();
   run.report["failures"] = json::array();
-  run.report["config"] = {{"grammar", o.grammar},        {"threads", o.threads},
-                          {"duration_s", o.duration.count()}, {"seed", o.seed},
-                          {"binlog_format", o.binlog_format}, {"backup", o.backup_method},
-                          {"unsafe_dump", o.unsafe_dump},
-                          {"position", "gtid"},          {"sync_points", o.sync_points},
-                          {"catchup_timeout_s", o.catchup_timeout.count()},
-                          {"master_options", o.master_options}, {"slave_options", o.slave_options}};
+  run.report["config"] = ConfigJson(o);
   std::ofstream(run.dir / "config.json") << run.report["config"].dump(2) << "\n";
+  run.timeline = std::make_unique<Timeline>(run.dir / "timeline.csv");
   Say("results in " + run.dir.string());
   const auto load_end = Clock::now() + o.duration;
   try {
     StartMasterAndLoad(run);
     // Warm up before the backup: the backup must race real writes.
     SleepUntil(Clock::now() + std::min<std::chrono::seconds>(std::chrono::seconds(5), o.duration / 6));
-    if (!g_stop) {
-      if (o.backup_method == "mariadb-dump") {
-        ProvisionWithDump(run);
-      } else {
-        ProvisionWithMariabackup(run);
-      }
-    }
-    if (!run.failed() && !g_stop) {
-      const auto from = Clock::now();
-      const auto span = load_end > from ? load_end - from : Clock::duration::zero();
-      for (unsigned k = 1; k <= o.sync_points && !g_stop; ++k) {
-        SleepUntil(from + span * k / (o.sync_points + 1));
-        Check(run, fmt::format("sync-point-{}", k), false);
-        if (run.failed() && run.status != RunStatusCode::kDivergence) break;
-      }
-    }
-  } catch (const server::ServerError& e) {
-    run.Fail(RunStatusCode::kEnvironment, e.what());
+    if (!g_stop) Provision(run);
+    if (!run.failed() && !g_stop) SyncPointsDuringLoad(run, load_end);
   } catch (const std::exception& e) {
     run.Fail(RunStatusCode::kEnvironment, e.what());
   }
-  if (run.engine) {
-    if (run.failed() && run.status != RunStatusCode::kDivergence) run.engine->Stop();
-    if (g_stop) run.engine->Stop();
-    load::LoadResult lr = run.engine->Wait();
-    run.report["load"] = lr.ToJson();
-    run.report["load"]["summary_line"] =
-        fmt::format("load: {} statements, {} threads", lr.summary.statements, o.threads);
-    if (lr.status != load::RunStatus::kOk) {
-      run.Fail(FromLoad(lr.status), lr.fatal ? lr.fatal->Describe() : load::ToString(lr.status));
-    }
-  }
+  EndLoad(run);
   CheckServers(run);
   try {
     if (run.slave && (!run.failed() || run.status == RunStatusCode::kDivergence) && !g_stop) {
@@ -405,12 +428,15 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
   CheckServers(run);
   if (g_stop && !run.failed()) run.Fail(RunStatusCode::kEnvironment, "interrupted (SIGINT): partial report");
 
+  run.timeline->AttachReplication(std::nullopt, std::nullopt);
   // Keep the datadirs of a failed run; a passing run's backup is dead weight.
   for (auto* s : {run.slave.get(), run.master.get()}) {
     if (s == nullptr) continue;
     s->set_keep_datadir(run.failed());
     s->Stop();
   }
+  run.timeline->Stop();
+  RecordLoadRate(run);
   std::error_code ec;
   if (!run.failed()) fs::remove_all(run.dir / "backup", ec);
 
@@ -418,9 +444,7 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
   run.report["exit_status"] = static_cast<int>(run.status);
   run.report["reason"] = run.reason;
   run.report["seconds"] = Since(run.start);
-  std::ofstream(run.dir / "report.json") << run.report.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-  const std::string summary = SummaryText(run);
-  std::ofstream(run.dir / "summary.txt") << summary;
+  const std::string summary = WriteRunReport(run.report, run.dir);
   std::fputs(summary.c_str(), stdout);
   return ProvisionRunResult{run.status, run.reason, run.dir};
 }

@@ -1,6 +1,7 @@
-// The main job (`randsync run`): load a throwaway master, back it up with
-// mariadb-backup while the load runs, start a slave on the prepared backup
-// at the GTID the backup recorded, keep loading while it catches up, check
+// The main job (`randsync run`): load a throwaway master, back it up
+// (mariadb-backup, mariadb-dump or mydumper) while the load runs, provision a
+// slave from the backup at the GTID (or binlog position) the backup recorded
+// (provision_slave.h), keep loading while it catches up, check
 // master and slave at sync points during the load, stop the load, wait for
 // the final catch-up, check once more with the writers stopped.
 //
@@ -50,15 +51,25 @@ struct ProvisionRunOptions {
   std::string binlog_format = "ROW";
   std::vector<std::string> master_options;
   std::vector<std::string> slave_options;
+  // Slave parallel replication (0 threads: the server's default, serial).
+  unsigned slave_parallel_threads = 0;
+  std::string slave_parallel_mode;  // empty: the server's default
   // Phases.
   unsigned sync_points = 3;  // checks during the load, after the slave started
+  std::chrono::seconds sync_interval{0};  // when set: a check every this often instead
   std::chrono::seconds sync_timeout{120};
   std::chrono::seconds catchup_timeout{300};
   std::chrono::seconds backup_timeout{600};
-  std::filesystem::path backup_binary;  // empty: the system's mariadb-backup
-  std::string backup_method = "mariabackup";  // or "mariadb-dump"
-  // Negative control only: mariadb-dump without --single-transaction.
+  std::filesystem::path backup_binary;  // empty: the system's tool for backup_method
+  std::string backup_method = "mariabackup";  // or "mariadb-dump", "mydumper"
+  std::vector<std::string> backup_options;  // extra options of mariadb-backup --backup
+  // "gtid": CHANGE MASTER TO ... MASTER_USE_GTID=slave_pos from the backup's
+  // GTID; "file": MASTER_LOG_FILE/POS from its binlog coordinates.
+  std::string position = "gtid";
+  // Negative controls only: mariadb-dump without --single-transaction; the
+  // slave started this many transactions off the recorded GTID.
   bool unsafe_dump = false;
+  int test_position_skew = 0;
   unsigned check_threads = 2;
   // Where results/<run-id>/ goes.
   std::filesystem::path results_root = "results";

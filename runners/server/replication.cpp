@@ -15,6 +15,24 @@ void StartReplicaAtGtid(db::Connection& slave, const ReplicationSource& source,
   slave.Execute("START SLAVE");
 }
 
+void StartReplicaAtPosition(db::Connection& slave, const ReplicationSource& source, std::string_view file,
+                            uint64_t pos) {
+  slave.Execute("STOP SLAVE");
+  slave.Execute(fmt::format(
+      "CHANGE MASTER TO MASTER_HOST = {}, MASTER_PORT = {}, MASTER_USER = {}, MASTER_PASSWORD = {}, "
+      "MASTER_LOG_FILE = {}, MASTER_LOG_POS = {}, MASTER_USE_GTID = no, MASTER_CONNECT_RETRY = 1",
+      slave.Quote(source.host), source.port, slave.Quote(source.user), slave.Quote(source.password),
+      slave.Quote(file), pos));
+  slave.Execute("START SLAVE");
+}
+
+bool WaitForPosition(db::Connection& slave, std::string_view file, uint64_t pos, std::chrono::seconds timeout) {
+  // NULL: the SQL thread is not running (or not a replica); -1: timeout.
+  auto result =
+      slave.QueryValue(fmt::format("SELECT MASTER_POS_WAIT({}, {}, {})", slave.Quote(file), pos, timeout.count()));
+  return result && *result != "-1";
+}
+
 bool WaitForGtid(db::Connection& slave, std::string_view gtid, std::chrono::seconds timeout) {
   auto result = slave.QueryValue(
       fmt::format("SELECT MASTER_GTID_WAIT({}, {})", slave.Quote(gtid), timeout.count()));

@@ -27,6 +27,16 @@ struct ReplicationSource {
 void StartReplicaAtGtid(db::Connection& slave, const ReplicationSource& source,
                         std::string_view gtid_slave_pos);
 
+// CHANGE MASTER TO ... MASTER_LOG_FILE = `file`, MASTER_LOG_POS = `pos`,
+// MASTER_USE_GTID = no; START SLAVE: the classic coordinates, for servers
+// or users without GTID. Throws db::DbError.
+void StartReplicaAtPosition(db::Connection& slave, const ReplicationSource& source, std::string_view file,
+                            uint64_t pos);
+
+// MASTER_POS_WAIT(`file`, `pos`, timeout): true when the slave's SQL thread
+// executed up to there, false on timeout. Throws db::DbError.
+bool WaitForPosition(db::Connection& slave, std::string_view file, uint64_t pos, std::chrono::seconds timeout);
+
 // MASTER_GTID_WAIT(`gtid`, timeout): true when the slave applied it, false
 // on timeout. Throws db::DbError.
 bool WaitForGtid(db::Connection& slave, std::string_view gtid, std::chrono::seconds timeout);

@@ -1,0 +1,55 @@
+// Provisioning a slave from a backup taken under load, the three ways users
+// do it (../shared/reference/provisioning.md), each reading the position its
+// own way:
+//   mariabackup   --backup + --prepare; the slave starts on the prepared
+//                 directory; mariadb_backup_binlog_info has the position.
+//   mariadb-dump  --single-transaction --master-data=2 --gtid; the slave is a
+//                 fresh server loaded without binlogging; the dump's header
+//                 comments have the position.
+//   mydumper      --trx-consistency-only; myloader into a fresh server;
+//                 DIR/metadata has the position.
+// Then CHANGE MASTER TO at that GTID (or binlog file/position) and START
+// SLAVE. Every tool step has a deadline and a log in backup-logs/.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "runners/backup/mariabackup.h"
+#include "runners/scenario/provision_run.h"
+#include "runners/server/throwaway_server.h"
+
+namespace randsync::scenario {
+
+struct ProvisionContext {
+  const ProvisionRunOptions& options;
+  std::filesystem::path run_dir;  // backup/, backup-logs/ and slave/ go here
+  server::ThrowawayServer& master;
+  // Records a finished phase (name, seconds, details) in the run's report.
+  std::function<void(const std::string&, double, nlohmann::json)> phase;
+  // Marks an event on the timeline ("backup start", ...).
+  std::function<void(const std::string&)> mark;
+};
+
+struct ProvisionedSlave {
+  std::unique_ptr<server::ThrowawayServer> slave;  // replicating
+  backup::BackupPosition recorded;                 // what the backup recorded
+  std::string started_at;                          // where replication started, for the report
+};
+
+// Backs up the master, provisions and starts the slave. Throws
+// backup::BackupError for a failed tool step; server::ServerError when the
+// slave cannot start; db::DbError when replication cannot be configured.
+// `out.slave` is set as soon as the slave runs, so a caller catching an
+// exception can still stop it and keep its logs.
+void ProvisionSlave(const ProvisionContext& ctx, ProvisionedSlave& out);
+
+// "0-1-100" moved by `skew` transactions in its last domain: "0-1-105"
+// (negative control only).
+std::string SkewGtid(const std::string& gtid, int skew);
+
+}  // namespace randsync::scenario

@@ -1,0 +1,113 @@
+#include "runners/scenario/run_report.h"
+
+#include <fstream>
+
+#include <fmt/format.h>
+
+namespace randsync::scenario {
+namespace fs = std::filesystem;
+using nlohmann::json;
+namespace {
+
+std::string Str(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+double Num(const json& j, const char* key) { return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0; }
+
+std::string XmlEscape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // Control characters other than tab/newline are not allowed in XML 1.0.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+          out += ' ';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+bool PhaseFailed(const json& p) {
+  const std::string r = Str(p, "result");
+  return !r.empty() && r != "ok";
+}
+
+}  // namespace
+
+std::string SummaryText(const json& report, const fs::path& run_dir) {
+  std::string out = fmt::format("randsync run {}\n", run_dir.filename().string());
+  for (const auto& p : report.value("phases", json::array())) {
+    out += fmt::format("  {:<18} {:7.2f} s", Str(p, "phase"), Num(p, "seconds"));
+    if (p.contains("result")) out += "  " + Str(p, "result");
+    if (!Str(p, "gtid").empty()) out += "  GTID " + Str(p, "gtid");
+    if (!Str(p, "position").empty()) out += "  at " + Str(p, "position");
+    out += "\n";
+  }
+  if (report.contains("load")) out += "  " + Str(report["load"], "summary_line") + "\n";
+  if (report.contains("load_rate")) {
+    const json& r = report["load_rate"];
+    out += fmt::format("  load during the backup: {:.0f} statements/s vs {:.0f} without ({:.0f}%)\n",
+                       Num(r, "during_backup_per_s"), Num(r, "without_backup_per_s"), 100 * Num(r, "ratio"));
+  }
+  out += fmt::format("status: {} (exit {}){}\n", Str(report, "status"), report.value("exit_status", -1),
+                     Str(report, "reason").empty() ? "" : ": " + Str(report, "reason"));
+  if (report.contains("crash")) {
+    const json& c = report["crash"];
+    out += fmt::format("{} error log {} ends:\n", Str(c, "server"), Str(c, "error_log"));
+    const json tail = c.value("error_log_tail", json::array());
+    const size_t from = tail.size() > 12 ? tail.size() - 12 : 0;
+    for (size_t i = from; i < tail.size(); ++i) out += "  " + tail[i].get<std::string>() + "\n";
+  }
+  out += "results: " + run_dir.string() + "\n";
+  return out;
+}
+
+std::string JUnitXml(const json& report, const std::string& run_id) {
+  const json phases = report.value("phases", json::array());
+  const bool ok = report.value("exit_status", -1) == 0;
+  unsigned failures = ok ? 0 : 1;
+  for (const auto& p : phases) failures += PhaseFailed(p) ? 1 : 0;
+  const std::string cls = XmlEscape("randsync.run." + run_id);
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format("<testsuites>\n<testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3f}\">\n",
+                     cls, phases.size() + 1, failures, Num(report, "seconds"));
+  for (const auto& p : phases) {
+    out += fmt::format("  <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"", cls, XmlEscape(Str(p, "phase")),
+                       Num(p, "seconds"));
+    if (PhaseFailed(p)) {
+      out += fmt::format(">\n    <failure message=\"{}\"/>\n  </testcase>\n",
+                         XmlEscape(Str(p, "result") + (Str(p, "gtid").empty() ? "" : " at GTID " + Str(p, "gtid"))));
+    } else {
+      out += "/>\n";
+    }
+  }
+  out += fmt::format("  <testcase classname=\"{}\" name=\"status\" time=\"{:.3f}\"", cls, Num(report, "seconds"));
+  if (ok) {
+    out += "/>\n";
+  } else {
+    out += fmt::format(">\n    <failure type=\"{}\" message=\"{}\"/>\n  </testcase>\n", XmlEscape(Str(report, "status")),
+                       XmlEscape(Str(report, "reason")));
+  }
+  out += "</testsuite>\n</testsuites>\n";
+  return out;
+}
+
+std::string WriteRunReport(const json& report, const fs::path& run_dir) {
+  std::ofstream(run_dir / "report.json") << report.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  const std::string summary = SummaryText(report, run_dir);
+  std::ofstream(run_dir / "summary.txt") << summary;
+  std::ofstream(run_dir / "junit.xml") << JUnitXml(report, run_dir.filename().string());
+  return summary;
+}
+
+}  // namespace randsync::scenario

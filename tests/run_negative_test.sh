@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Negative controls of `randsync run`: provisioning mistakes users make, each
+# of which must be caught, never reported ok, and pointed at a table:
+#   (a) a logical dump without --single-transaction under write load;
+#   (c) the slave started a few transactions off the recorded GTID;
+#   (d) Aria tables written during a mariadb-backup with --no-lock.
+# Caught means either replication stops on the missing/duplicate row (103,
+# Last_SQL_Error names the table) or the checker finds the rows (111); which
+# one comes first depends on what the load touched next. (b), STATEMENT
+# format with server-dependent values, is in run_cli_test.sh.
+source "$(dirname "$0")/run_test_lib.sh"
+
+# The status and the table named in summary.txt or the checks' diffs.
+expect_caught() {
+  local what=$1
+  [[ $last_rc -eq 103 || $last_rc -eq 111 ]] || return
+  if [[ $last_rc -eq 103 ]]; then
+    grep -q "Last_SQL_Error=.*test\.[A-Za-z_0-9]" "$last_run/summary.txt" ||
+      { echo "FAIL: $what: replication failure without the table"; cat "$last_run/summary.txt"; fail=1; return; }
+  else
+    grep -q '^  `test`\.`[^`]*`: DIFFERENT' "$last_run"/checks/*.txt ||
+      { echo "FAIL: $what: divergence without the table"; cat "$last_run"/checks/*.txt; fail=1; return; }
+  fi
+  echo "   caught: $(grep '^status:' "$last_run/summary.txt" | cut -c1-220)"
+}
+
+# A short catch-up deadline: a slave that stopped on an error must fail the
+# run at once, and one that cannot catch up must not hold the test.
+common=(--threads 8 --duration 10 --sync-points 2 --catchup-timeout 60)
+run_expect unsafe-dump 103 111 -- "${common[@]}" --backup mariadb-dump --test-unsafe-dump && expect_caught "unsafe dump"
+run_expect skew-plus-3 103 111 -- "${common[@]}" --test-position-skew 3 && expect_caught "GTID skew +3"
+run_expect skew-minus-3 103 111 -- "${common[@]}" --test-position-skew -3 && expect_caught "GTID skew -3"
+run_expect aria-no-lock 103 111 -- "${common[@]}" --gendata "$(dirname "$0")/data/aria_and_innodb.zz" \
+    --backup-option=--no-lock && expect_caught "--no-lock"
+
+exit $fail

@@ -1,0 +1,97 @@
+// The files a run leaves for people and CI (summary.txt, junit.xml) and the
+// load-rate-during-backup figure, from hand-made report documents and
+// timelines: no server needed.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "runners/scenario/run_report.h"
+#include "runners/scenario/timeline.h"
+
+namespace randsync::scenario {
+namespace {
+
+using nlohmann::json;
+
+json PassingReport() {
+  return {{"phases", json::array({{{"phase", "backup"}, {"seconds", 2.5}},
+                                  {{"phase", "sync-point-1"}, {"seconds", 1.0}, {"result", "ok"}, {"gtid", "0-1-9"}}})},
+          {"status", "STATUS_OK"},
+          {"exit_status", 0},
+          {"reason", ""},
+          {"seconds", 30.0}};
+}
+
+size_t Count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(JUnit, APassingRunHasOneCasePerPhaseAndNoFailure) {
+  const std::string x = JUnitXml(PassingReport(), "run1");
+  EXPECT_NE(x.find("tests=\"3\" failures=\"0\""), std::string::npos) << x;
+  EXPECT_EQ(Count(x, "<testcase "), 3u) << x;
+  EXPECT_EQ(Count(x, "<failure"), 0u) << x;
+  EXPECT_NE(x.find("name=\"sync-point-1\""), std::string::npos) << x;
+}
+
+TEST(JUnit, AFailedCheckAndTheStatusAreFailuresWithEscapedText) {
+  json r = PassingReport();
+  r["phases"].push_back({{"phase", "final-check"}, {"seconds", 1.0}, {"result", "divergence"}, {"gtid", "0-1-20"}});
+  r["status"] = "STATUS_DIVERGENCE";
+  r["exit_status"] = 111;
+  r["reason"] = "rows <differ> in `t` & \"u\"\x01";
+  const std::string x = JUnitXml(r, "run2");
+  EXPECT_NE(x.find("failures=\"2\""), std::string::npos) << x;
+  EXPECT_NE(x.find("message=\"divergence at GTID 0-1-20\""), std::string::npos) << x;
+  EXPECT_NE(x.find("rows &lt;differ&gt; in `t` &amp; &quot;u&quot; "), std::string::npos) << x;
+  EXPECT_EQ(x.find('\x01'), std::string::npos);
+  EXPECT_NE(x.find("type=\"STATUS_DIVERGENCE\""), std::string::npos) << x;
+}
+
+TEST(Summary, NamesPhasesLoadRateStatusAndCrashTail) {
+  json r = PassingReport();
+  r["load_rate"] = {{"during_backup_per_s", 500.0}, {"without_backup_per_s", 1000.0}, {"ratio", 0.5}};
+  r["status"] = "STATUS_SERVER_CRASHED";
+  r["exit_status"] = 101;
+  r["reason"] = "mariadbd (slave) exited unexpectedly";
+  r["crash"] = {{"server", "slave"}, {"error_log", "/r/slave/slave.err"}, {"error_log_tail", {"line a", "line b"}}};
+  const std::string s = SummaryText(r, "/results/run3");
+  EXPECT_NE(s.find("sync-point-1"), std::string::npos) << s;
+  EXPECT_NE(s.find("GTID 0-1-9"), std::string::npos) << s;
+  EXPECT_NE(s.find("500 statements/s vs 1000 without (50%)"), std::string::npos) << s;
+  EXPECT_NE(s.find("status: STATUS_SERVER_CRASHED (exit 101): mariadbd (slave)"), std::string::npos) << s;
+  EXPECT_NE(s.find("slave error log /r/slave/slave.err ends:\n  line a\n  line b\n"), std::string::npos) << s;
+}
+
+TimelineSample At(unsigned second, uint64_t statements) {
+  TimelineSample s;
+  s.second = second;
+  s.statements = statements;
+  return s;
+}
+
+TEST(LoadRateInWindow, SplitsWholeLoadSecondsInsideAndOutside) {
+  // Load from 1.0 to 9.0 s; backup from 3.5 to 6.0 s.
+  std::vector<TimelineSample> t;
+  for (unsigned sec = 1; sec <= 10; ++sec) t.push_back(At(sec, sec >= 5 && sec <= 6 ? 50 : 100));
+  const LoadRate r = RateInWindow(t, 3.5, 6.0, 1.0, 9.0);
+  // Inside: seconds (4,5] and (5,6]; (3,4] straddles the start and is left out.
+  EXPECT_EQ(r.during_s, 2u);
+  EXPECT_DOUBLE_EQ(r.during, 50);
+  // Outside: (1,2], (2,3], (6,7], (7,8], (8,9]; (0,1] and (9,10] are not load.
+  EXPECT_EQ(r.outside_s, 5u);
+  EXPECT_DOUBLE_EQ(r.outside, 100);
+}
+
+TEST(LoadRateInWindow, ABackupShorterThanASecondHasNoFigure) {
+  std::vector<TimelineSample> t;
+  for (unsigned sec = 1; sec <= 10; ++sec) t.push_back(At(sec, 100));
+  EXPECT_EQ(RateInWindow(t, 4.2, 4.6, 1.0, 9.0).during_s, 0u);
+}
+
+}  // namespace
+}  // namespace randsync::scenario
