@@ -68,6 +68,10 @@ class TableHashServerTest : public testsupport::SharedServerTest {
     }
     InsertRows("rs_hash_a.t", rows, false);
     InsertRows("rs_hash_b.t", rows, true);
+    // The plan's equal-width ranges come from the row estimate; a background
+    // statistics update may still leave it at 101 or 110 (one more chunk).
+    // ANALYZE reads every page of so small a table: the estimate is exact.
+    Exec("ANALYZE TABLE rs_hash_a.t");
   }
 
   void InsertRows(const std::string& table, const std::vector<std::string>& rows, bool reverse) {

@@ -43,6 +43,9 @@ void Backup(const server::AdminTarget& source, const MariabackupOptions& options
   if (fs::exists(options.target_dir) && !fs::is_empty(options.target_dir)) {
     throw BackupError("backup target " + options.target_dir.string() + " is not empty");
   }
+  // mariadb-backup makes the target but not its parents.
+  fs::create_directories(options.target_dir.parent_path(), ec);
+  if (ec) throw BackupError("cannot create " + options.target_dir.parent_path().string() + ": " + ec.message());
   std::vector<std::string> backup = {binary.string(), "--backup", "--target-dir=" + options.target_dir.string(),
                                      "--user=" + source.user};
   if (!source.password.empty()) backup.push_back("--password=" + source.password);

@@ -6,10 +6,12 @@
 #include <atomic>
 #include <cctype>
 #include <csignal>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "db/dsn.h"
 #include "runners/cli/subcommands.h"
 #include "runners/cli/workload.h"
 #include "runners/scenario/provision_run.h"
@@ -41,6 +43,11 @@ struct RunCliOptions {
   std::vector<std::string> slave_options;
   std::string basedir;
   std::string mariadbd;
+  std::string master_dsn;
+  std::string slave_datadir;
+  std::string slave_basedir;
+  std::string slave_mariadbd;
+  bool binlog_format_given = false;
   std::string results = "results";
   std::string mariabackup;
 };
@@ -72,6 +79,18 @@ void ValidateCombinations(const RunCliOptions& o) {
   if (!o.backup_options.empty() && o.backup != "mariabackup") {
     throw CLI::ValidationError("--backup-option applies to --backup mariabackup only");
   }
+  if (!o.master_dsn.empty() && !o.master_options.empty()) {
+    throw CLI::ValidationError("--master-option applies to a throwaway master; configure your --master yourself");
+  }
+  if (!o.master_dsn.empty() && o.binlog_format_given) {
+    throw CLI::ValidationError("--binlog-format applies to a throwaway master; set binlog_format on your --master");
+  }
+  if (!o.slave_datadir.empty()) {
+    std::error_code ec;
+    if (std::filesystem::exists(o.slave_datadir, ec) && !std::filesystem::is_empty(o.slave_datadir, ec)) {
+      throw CLI::ValidationError("--slave-datadir " + o.slave_datadir + " is not empty");
+    }
+  }
 }
 
 int RunRun(RunCliOptions o) {
@@ -102,6 +121,12 @@ int RunRun(RunCliOptions o) {
   p.slave_options = o.slave_options;
   if (!o.basedir.empty()) p.server = server::ServerOptions::FromBasedir(o.basedir);
   if (!o.mariadbd.empty()) p.server.mariadbd = o.mariadbd;
+  if (!o.slave_basedir.empty() || !o.slave_mariadbd.empty()) {
+    p.slave_server = o.slave_basedir.empty() ? p.server : server::ServerOptions::FromBasedir(o.slave_basedir);
+    if (!o.slave_mariadbd.empty()) p.slave_server->mariadbd = o.slave_mariadbd;
+  }
+  if (!o.master_dsn.empty()) p.master_dsn = db::ParseDsn(o.master_dsn);
+  p.slave_dir = o.slave_datadir;
   p.results_root = o.results;
   p.backup_binary = o.mariabackup;
   p.backup_method = o.backup;
@@ -144,9 +169,9 @@ Runner RegisterRun(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--slave-parallel-mode", o->slave_parallel_mode, "The slave's slave_parallel_mode")
       ->check(CLI::IsMember({"none", "minimal", "conservative", "optimistic", "aggressive"}));
-  cmd->add_option("--binlog-format", o->binlog_format, "The master's binlog_format")
-      ->check(CLI::IsMember({"row", "mixed", "statement"}))
-      ->capture_default_str();
+  auto* format = cmd->add_option("--binlog-format", o->binlog_format, "The throwaway master's binlog_format")
+                     ->check(CLI::IsMember({"row", "mixed", "statement"}))
+                     ->capture_default_str();
   auto* points = cmd->add_option("--sync-points", o->sync_points,
                                  "Checks during the load, evenly spread after the slave started")
                      ->capture_default_str();
@@ -163,6 +188,17 @@ Runner RegisterRun(CLI::App& app) {
   cmd->add_option("--slave-option", o->slave_options, "Extra mariadbd option for the slave (repeatable)");
   cmd->add_option("--basedir", o->basedir, "Server installation or build tree")->check(CLI::ExistingDirectory);
   cmd->add_option("--mariadbd", o->mariadbd, "The mariadbd binary");
+  cmd->add_option("--master", o->master_dsn,
+                  "Your running master (mysql://user:pass@host:port/db) instead of a throwaway one: binary log on; "
+                  "data and load go to db (default test), its tables of the same names are replaced; the slave "
+                  "replicates as this user (REPLICATION SLAVE); mariabackup needs the master on this machine");
+  cmd->add_option("--slave-datadir", o->slave_datadir,
+                  "Put the slave's datadir (and the backup it starts on) here instead of results/<run-id>/slave; "
+                  "must be empty or new");
+  cmd->add_option("--slave-basedir", o->slave_basedir,
+                  "Start the slave from this server build (installation or build tree); default: the master's")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--slave-mariadbd", o->slave_mariadbd, "The slave's mariadbd binary; default: the master's");
   cmd->add_option("--mariabackup", o->mariabackup,
                   "The backup binary: mariadb-backup, mariadb-dump or mydumper, after --backup (default: the "
                   "system's)");
@@ -177,7 +213,10 @@ Runner RegisterRun(CLI::App& app) {
       ->group("");
   // Combinations CLI11 cannot express; checked at parse time so that they
   // are usage errors like the others.
-  cmd->parse_complete_callback([o] { ValidateCombinations(*o); });
+  cmd->parse_complete_callback([o, format] {
+    o->binlog_format_given = format->count() > 0;
+    ValidateCombinations(*o);
+  });
   return [o]() -> int { return RunRun(*o); };
 }
 

@@ -13,10 +13,12 @@
 
 #include "checker/check_report.h"
 #include "checker/check_run.h"
+#include "checker/chunk_plan.h"
 #include "db/connection.h"
 #include "db/replication_status.h"
 #include "engine/load/load_engine.h"
 #include "engine/schema/schema_reader.h"
+#include "runners/scenario/master_endpoint.h"
 #include "runners/scenario/provision_slave.h"
 #include "runners/scenario/run_report.h"
 #include "runners/scenario/timeline.h"
@@ -89,7 +91,8 @@ struct Run {
   Clock::time_point start = Clock::now();
   RunStatusCode status = RunStatusCode::kOk;
   std::string reason;
-  std::unique_ptr<server::ThrowawayServer> master, slave;
+  std::unique_ptr<server::ThrowawayServer> master, slave;  // master: null when external
+  MasterEndpoint endpoint;  // how to reach the master, throwaway or not
   std::unique_ptr<load::LoadEngine> engine;
   std::unique_ptr<Timeline> timeline;
   backup::BackupPosition recorded;  // what the backup recorded
@@ -125,7 +128,7 @@ struct Run {
 
 checker::CheckOptions CheckOptionsFor(const Run& run, bool quiesced) {
   checker::CheckOptions co;
-  co.master = db::ParseDsn(run.master->Dsn(""), nullptr);
+  co.master = run.endpoint.dsn;
   co.slave = db::ParseDsn(run.slave->Dsn(""), nullptr);
   co.threads = run.o.check_threads;
   co.chunk_size = 1000;
@@ -170,7 +173,7 @@ void SleepUntil(Clock::time_point t) {
   while (Clock::now() < t && !g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 }
 
-void StartMasterAndLoad(Run& run) {
+server::ServerOptions MasterServerOptions(const Run& run) {
   const ProvisionRunOptions& o = run.o;
   server::ServerOptions mo = o.server;
   mo.role = "master";
@@ -180,12 +183,29 @@ void StartMasterAndLoad(Run& run) {
   // close metadata/row lock cycles that only this timeout breaks.
   mo.extra_options.push_back("--innodb-lock-wait-timeout=2");
   for (const auto& x : o.master_options) mo.extra_options.push_back(x);
-  run.master = std::make_unique<server::ThrowawayServer>(mo);
+  return mo;
+}
+
+void StartMasterAndLoad(Run& run) {
+  const ProvisionRunOptions& o = run.o;
   auto t0 = Clock::now();
-  run.master->Start();
-  Say(fmt::format("master on 127.0.0.1:{} (binlog {}), error log {}", run.master->port(), o.binlog_format,
-                  run.master->error_log().string()));
-  const db::Dsn dsn = db::ParseDsn(run.master->Dsn("test"), nullptr);
+  if (o.master_dsn) {
+    run.endpoint = ExternalMaster(*o.master_dsn, o.backup_method);
+    Say(fmt::format("{} (binlog {}, server id {}); data and load go to its `{}` database", run.endpoint.description,
+                    run.endpoint.binlog_format, run.endpoint.server_id, run.endpoint.data_database));
+    db::Connection c(run.endpoint.dsn);
+    c.Execute("CREATE DATABASE IF NOT EXISTS " + checker::QuoteIdentifier(run.endpoint.data_database));
+  } else {
+    run.master = std::make_unique<server::ThrowawayServer>(MasterServerOptions(run));
+    run.master->Start();
+    run.endpoint = EndpointOf(*run.master, o.binlog_format);
+    Say(fmt::format("master on 127.0.0.1:{} (binlog {}), error log {}", run.master->port(), o.binlog_format,
+                    run.master->error_log().string()));
+  }
+  run.report["master"] = {{"description", run.endpoint.description}, {"external", run.endpoint.external},
+                          {"binlog_format", run.endpoint.binlog_format}, {"server_id", run.endpoint.server_id}};
+  db::Dsn dsn = run.endpoint.dsn;
+  dsn.database = run.endpoint.data_database;
   GendataOptions g;
   g.seed = o.seed;
   g.dict_dirs = o.dict_dirs;
@@ -212,7 +232,7 @@ void StartMasterAndLoad(Run& run) {
 
 // Backup, slave, replication (provision_slave.h).
 void Provision(Run& run) {
-  ProvisionContext ctx{run.o, run.dir, *run.master,
+  ProvisionContext ctx{run.o, run.dir, run.endpoint,
                        [&run](const std::string& name, double seconds, json extra) {
                          run.Phase(name, seconds, std::move(extra));
                        },
@@ -235,14 +255,14 @@ void Provision(Run& run) {
                                    {"gtid", p.recorded.gtid},
                                    {"replication_started_at", p.started_at}};
   run.last_clean = "the slave's start at " + p.started_at;
-  run.timeline->AttachReplication(db::ParseDsn(run.master->Dsn(""), nullptr),
+  run.timeline->AttachReplication(run.endpoint.dsn,
                                   db::ParseDsn(run.slave->Dsn(""), nullptr));
 }
 
 // Once the load stopped: the slave must apply everything in time.
 void FinalCatchup(Run& run) {
   auto t0 = Clock::now();
-  db::Connection m(db::ParseDsn(run.master->Dsn(""), nullptr));
+  db::Connection m(run.endpoint.dsn);
   db::Connection s(db::ParseDsn(run.slave->Dsn(""), nullptr));
   run.Mark("catch-up");
   std::string gtid = m.QueryValue("SELECT @@gtid_binlog_pos").value_or("");
@@ -337,7 +357,13 @@ json ConfigJson(const ProvisionRunOptions& o) {
           {"sync_timeout_s", o.sync_timeout.count()},
           {"catchup_timeout_s", o.catchup_timeout.count()},
           {"master_options", o.master_options},
-          {"slave_options", o.slave_options}};
+          {"slave_options", o.slave_options},
+          {"master", o.master_dsn ? o.master_dsn->Redacted() : "throwaway"},
+          {"mariadbd", o.server.mariadbd.string()},
+          {"basedir", o.server.basedir.string()},
+          {"slave_mariadbd", o.slave_server ? o.slave_server->mariadbd.string() : o.server.mariadbd.string()},
+          {"slave_basedir", o.slave_server ? o.slave_server->basedir.string() : o.server.basedir.string()},
+          {"slave_datadir", o.slave_dir.string()}};
 }
 
 // Checks during the load, from the slave's start to the load's end: every
@@ -404,6 +430,11 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
   run.report["config"] = ConfigJson(o);
   std::ofstream(run.dir / "config.json") << run.report["config"].dump(2) << "\n";
   run.timeline = std::make_unique<Timeline>(run.dir / "timeline.csv");
+  if (!o.slave_dir.empty()) {
+    // The slave's folder lives elsewhere; the results folder points to it.
+    std::error_code ec;
+    fs::create_directory_symlink(fs::absolute(o.slave_dir), run.dir / "slave", ec);
+  }
   Say("results in " + run.dir.string());
   const auto load_end = Clock::now() + o.duration;
   try {
@@ -438,7 +469,7 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
   run.timeline->Stop();
   RecordLoadRate(run);
   std::error_code ec;
-  if (!run.failed()) fs::remove_all(run.dir / "backup", ec);
+  if (!run.failed()) fs::remove_all(o.slave_dir.empty() ? run.dir / "backup" : o.slave_dir / "backup", ec);
 
   run.report["status"] = ToString(run.status);
   run.report["exit_status"] = static_cast<int>(run.status);

@@ -13,9 +13,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "db/dsn.h"
 #include "engine/gendata/gendata.h"
 #include "engine/generator/program.h"
 #include "engine/values/values.h"
@@ -48,6 +50,15 @@ struct ProvisionRunOptions {
   uint64_t seed = 1;
   // Servers.
   server::ServerOptions server;  // binary/basedir; role and options are set per server
+  // The user's master instead of a throwaway one (--master DSN): data and
+  // load go to the DSN's database (default test); it is never stopped.
+  std::optional<db::Dsn> master_dsn;
+  // Another build for the slave (--slave-basedir / --slave-mariadbd);
+  // nullopt: the master's.
+  std::optional<server::ServerOptions> slave_server;
+  // Where the slave's datadir (and a backup it runs on) goes instead of
+  // results/<run-id>/slave (--slave-datadir): a bigger or faster disk.
+  std::filesystem::path slave_dir;
   std::string binlog_format = "ROW";
   std::vector<std::string> master_options;
   std::vector<std::string> slave_options;

@@ -1,9 +1,11 @@
 #include "runners/scenario/provision_slave.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
 
+#include "checker/chunk_plan.h"
 #include "checker/discovery.h"
 #include "db/connection.h"
 #include "runners/backup/logical_dump.h"
@@ -24,12 +26,24 @@ json PositionJson(const backup::BackupPosition& at) {
   return {{"binlog_file", at.binlog_file}, {"binlog_pos", at.binlog_pos}, {"gtid", at.gtid}};
 }
 
+// The slave's folder (datadir, socket, error log) and, for mariadb-backup,
+// the backup it runs on: in the results folder, or under --slave-datadir.
+fs::path SlaveDir(const ProvisionContext& ctx) {
+  return ctx.options.slave_dir.empty() ? ctx.run_dir / "slave" : ctx.options.slave_dir;
+}
+fs::path BackupDir(const ProvisionContext& ctx) {
+  return ctx.options.slave_dir.empty() ? ctx.run_dir / "backup" : ctx.options.slave_dir / "backup";
+}
+
+// Any id but the master's (a replica ignores events of its own id).
+unsigned SlaveServerId(const ProvisionContext& ctx) { return ctx.master.server_id == 2 ? 3 : 2; }
+
 server::ServerOptions SlaveServerOptions(const ProvisionContext& ctx) {
   const ProvisionRunOptions& o = ctx.options;
-  server::ServerOptions so = o.server;
+  server::ServerOptions so = o.slave_server ? *o.slave_server : o.server;
   so.role = "slave";
-  so.datadir_parent = ctx.run_dir / "slave";
-  so.extra_options = server::SlaveOptions(2);
+  so.datadir_parent = SlaveDir(ctx);
+  so.extra_options = server::SlaveOptions(SlaveServerId(ctx));
   if (o.slave_parallel_threads > 0) {
     so.extra_options.push_back(fmt::format("--slave-parallel-threads={}", o.slave_parallel_threads));
   }
@@ -38,14 +52,14 @@ server::ServerOptions SlaveServerOptions(const ProvisionContext& ctx) {
   return so;
 }
 
-std::vector<std::string> UserDatabases(server::ThrowawayServer& master) {
-  db::Connection m(db::ParseDsn(master.Dsn(""), nullptr));
+std::vector<std::string> UserDatabases(const MasterEndpoint& master) {
+  db::Connection m(master.dsn);
   return checker::ListDatabases(m, {});
 }
 
 backup::MariabackupOptions MariabackupOptionsFor(const ProvisionContext& ctx) {
   backup::MariabackupOptions b;
-  b.target_dir = ctx.run_dir / "backup";
+  b.target_dir = BackupDir(ctx);
   b.log_dir = ctx.run_dir / "backup-logs";
   b.timeout = ctx.options.backup_timeout;
   b.binary = ctx.options.backup_binary;
@@ -57,7 +71,7 @@ backup::MariabackupOptions MariabackupOptionsFor(const ProvisionContext& ctx) {
 // slave needs in backup/.
 backup::BackupPosition TakeBackup(const ProvisionContext& ctx) {
   const ProvisionRunOptions& o = ctx.options;
-  const fs::path dir = ctx.run_dir / "backup";
+  const fs::path dir = BackupDir(ctx);
   const fs::path logs = ctx.run_dir / "backup-logs";
   ctx.mark("backup start");
   const auto t0 = Clock::now();
@@ -72,7 +86,7 @@ backup::BackupPosition TakeBackup(const ProvisionContext& ctx) {
     d.dump_binary = o.backup_binary;
     d.single_transaction = !o.unsafe_dump;
     d.databases = UserDatabases(ctx.master);
-    at = backup::Dump(ctx.master.Admin(""), d);
+    at = backup::Dump(ctx.master.admin, d);
   } else if (o.backup_method == "mydumper") {
     Say("backup: mydumper --trx-consistency-only while the load runs");
     backup::MydumperOptions d;
@@ -81,10 +95,10 @@ backup::BackupPosition TakeBackup(const ProvisionContext& ctx) {
     d.timeout = o.backup_timeout;
     d.dumper_binary = o.backup_binary;
     d.databases = UserDatabases(ctx.master);
-    at = backup::DumpWithMydumper(ctx.master.Admin(""), d);
+    at = backup::DumpWithMydumper(ctx.master.admin, d);
   } else {
     Say("backup: mariadb-backup --backup while the load runs");
-    backup::Backup(ctx.master.Admin(""), MariabackupOptionsFor(ctx));
+    backup::Backup(ctx.master.admin, MariabackupOptionsFor(ctx));
   }
   ctx.mark("backup end");
   const double seconds = Since(t0);
@@ -102,10 +116,24 @@ backup::BackupPosition TakeBackup(const ProvisionContext& ctx) {
   return at;
 }
 
+// A fresh throwaway server has a `test` database; a master need not (the
+// user's may have been bootstrapped without it). Left there, it would be
+// reported as a schema difference the backup did not cause.
+void DropDatabasesTheMasterLacks(const ProvisionContext& ctx, server::ThrowawayServer& slave) {
+  const std::vector<std::string> keep = UserDatabases(ctx.master);
+  db::Connection s(db::ParseDsn(slave.Dsn(""), nullptr));
+  s.Execute("SET SESSION sql_log_bin = 0");
+  for (const std::string& d : checker::ListDatabases(s, {})) {
+    if (std::find(keep.begin(), keep.end(), d) == keep.end()) {
+      s.Execute("DROP DATABASE " + checker::QuoteIdentifier(d));
+    }
+  }
+}
+
 // Starts the slave on (mariabackup) or with (logical) the backup.
 void StartSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
   const ProvisionRunOptions& o = ctx.options;
-  const fs::path dir = ctx.run_dir / "backup";
+  const fs::path dir = BackupDir(ctx);
   const fs::path logs = ctx.run_dir / "backup-logs";
   server::ServerOptions so = SlaveServerOptions(ctx);
   if (o.backup_method == "mariabackup") so.datadir = dir;
@@ -115,6 +143,7 @@ void StartSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
   ctx.phase("slave start", Since(t0), json::object());
   if (o.backup_method == "mariabackup") return;  // it runs on the backup's data
   const auto t1 = Clock::now();
+  DropDatabasesTheMasterLacks(ctx, *out.slave);
   if (o.backup_method == "mariadb-dump") {
     backup::DumpOptions d;
     d.dump_file = dir / "dump.sql";
@@ -145,8 +174,7 @@ void ProvisionSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
   out.recorded = TakeBackup(ctx);
   StartSlave(ctx, out);
   db::Connection s(db::ParseDsn(out.slave->Dsn(""), nullptr));
-  server::ReplicationSource source;
-  source.port = ctx.master.port();
+  const server::ReplicationSource& source = ctx.master.source;
   if (o.position == "file") {
     if (out.recorded.binlog_file.empty()) throw backup::BackupError("the backup recorded no binlog file/position");
     server::StartReplicaAtPosition(s, source, out.recorded.binlog_file, out.recorded.binlog_pos);
@@ -161,7 +189,8 @@ void ProvisionSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
     out.started_at = "GTID " + gtid;
   }
   ctx.mark("slave started");
-  Say(fmt::format("slave on 127.0.0.1:{} replicating from {}{}", out.slave->port(), out.started_at,
+  Say(fmt::format("slave on 127.0.0.1:{} (server id {}, {}) replicating from {}{}", out.slave->port(),
+                  SlaveServerId(ctx), SlaveDir(ctx).string(), out.started_at,
                   o.test_position_skew ? fmt::format(" ({:+} transactions off the backup: negative control)",
                                                      o.test_position_skew)
                                        : ""));

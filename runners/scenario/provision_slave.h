@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runners/backup/mariabackup.h"
+#include "runners/scenario/master_endpoint.h"
 #include "runners/scenario/provision_run.h"
 #include "runners/server/throwaway_server.h"
 
@@ -27,8 +28,10 @@ namespace randsync::scenario {
 
 struct ProvisionContext {
   const ProvisionRunOptions& options;
-  std::filesystem::path run_dir;  // backup/, backup-logs/ and slave/ go here
-  server::ThrowawayServer& master;
+  // backup-logs/ goes here; backup/ and slave/ too unless
+  // options.slave_dir says otherwise.
+  std::filesystem::path run_dir;
+  const MasterEndpoint& master;
   // Records a finished phase (name, seconds, details) in the run's report.
   std::function<void(const std::string&, double, nlohmann::json)> phase;
   // Marks an event on the timeline ("backup start", ...).

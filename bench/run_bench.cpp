@@ -1,0 +1,155 @@
+// What the main job costs and where its time goes: runs `randsync run` (the
+// embedded default unless told otherwise) for each backup method, --repeat
+// times interleaved, and prints from each run's report.json
+//  - the median time of every phase (master+data, backup, prepare, slave
+//    start, restore, each sync point, catch-up, final check) and of the whole
+//    run;
+//  - the load rate while the backup ran against the rate the rest of the
+//    load time (timeline.csv's whole seconds, same run), and their ratio:
+//    what the backup costs the master;
+//  - the status of every run (a benchmark of a failing run means nothing:
+//    the program exits 1 if any run was not ok).
+//
+//   run_bench [--randsync PATH] [--backups mariabackup,mariadb-dump,mydumper]
+//             [--repeat 2] [--duration 60] [--threads 8] [--seed 1]
+//             [--results DIR] [-- extra randsync run options...]
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// Runs argv with stdout and stderr to `log`; returns the exit status.
+int RunLogged(const std::vector<std::string>& argv, const fs::path& log) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    FILE* f = std::fopen(log.c_str(), "w");
+    if (f != nullptr) {
+      dup2(fileno(f), 1);
+      dup2(fileno(f), 2);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+struct MethodFigures {
+  std::vector<std::string> phase_order;
+  std::map<std::string, std::vector<double>> phases;
+  std::vector<double> total, during, without, ratio;
+  std::vector<std::string> statuses;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app("Phase times of `randsync run` and the load rate during the backup vs without it");
+  std::string randsync = (fs::path(argv[0]).parent_path() / "randsync").string();
+  std::vector<std::string> backups = {"mariabackup", "mariadb-dump", "mydumper"};
+  unsigned repeat = 2, duration = 60, threads = 8;
+  uint64_t seed = 1;
+  std::string results = "/tmp/randsync-run-bench";
+  std::vector<std::string> extra;
+  app.add_option("--randsync", randsync, "The randsync binary")->capture_default_str();
+  app.add_option("--backups", backups, "Backup methods")->delimiter(',')->capture_default_str();
+  app.add_option("--repeat", repeat, "Runs per method (interleaved)")->capture_default_str();
+  app.add_option("--duration", duration, "--duration of each run")->capture_default_str();
+  app.add_option("--threads", threads, "--threads of each run")->capture_default_str();
+  app.add_option("--seed", seed, "Seed of the first round (+1 per round)")->capture_default_str();
+  app.add_option("--results", results, "Where the runs' results go")->capture_default_str();
+  app.add_option("extra", extra, "Further `randsync run` options (after --)");
+  CLI11_PARSE(app, argc, argv);
+  if (access(randsync.c_str(), X_OK) != 0) {
+    std::fprintf(stderr, "run_bench: %s is not executable (build randsync first, or pass --randsync)\n",
+                 randsync.c_str());
+    return 2;
+  }
+
+  std::map<std::string, MethodFigures> figures;
+  bool all_ok = true;
+  for (unsigned round = 0; round < repeat; ++round) {
+    for (const auto& method : backups) {
+      const fs::path root = fs::path(results) / method;
+      std::vector<std::string> args = {randsync, "run", "--backup", method, "--duration", std::to_string(duration),
+                                       "--threads", std::to_string(threads), "--seed", std::to_string(seed + round),
+                                       "--results", root.string()};
+      args.insert(args.end(), extra.begin(), extra.end());
+      fs::create_directories(root);
+      const auto t0 = std::chrono::steady_clock::now();
+      const int rc = RunLogged(args, root / fmt::format("round{}.log", round + 1));
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::ifstream in(root / "latest" / "report.json");
+      json r = json::parse(in, nullptr, false);
+      MethodFigures& f = figures[method];
+      if (r.is_discarded()) {
+        std::fprintf(stderr, "run_bench: %s round %u: exit %d and no report\n", method.c_str(), round + 1, rc);
+        all_ok = false;
+        continue;
+      }
+      f.statuses.push_back(r.value("status", "?"));
+      if (rc != 0) all_ok = false;
+      f.total.push_back(wall);
+      for (const auto& p : r["phases"]) {
+        const std::string name = p.value("phase", "?");
+        if (!f.phases.count(name)) f.phase_order.push_back(name);
+        f.phases[name].push_back(p.value("seconds", 0.0));
+      }
+      if (r.contains("load_rate")) {
+        f.during.push_back(r["load_rate"].value("during_backup_per_s", 0.0));
+        f.without.push_back(r["load_rate"].value("without_backup_per_s", 0.0));
+        f.ratio.push_back(r["load_rate"].value("ratio", 0.0));
+      }
+      std::fprintf(stderr, "run_bench: %s round %u: %s in %.1f s\n", method.c_str(), round + 1,
+                   r.value("status", "?").c_str(), wall);
+    }
+  }
+
+  std::printf("randsync run, %u threads, %u s of load, %u round(s) per method; median seconds\n", threads, duration,
+              repeat);
+  for (const auto& method : backups) {
+    const MethodFigures& f = figures[method];
+    std::printf("\n%s (statuses:", method.c_str());
+    for (const auto& s : f.statuses) std::printf(" %s", s.c_str());
+    std::printf(")\n");
+    for (const auto& name : f.phase_order) {
+      std::printf("  %-18s %8.2f\n", name.c_str(), Median(f.phases.at(name)));
+    }
+    std::printf("  %-18s %8.2f\n", "whole run", Median(f.total));
+    if (f.ratio.empty()) {
+      std::printf("  load during the backup: backup shorter than one whole second of load, no figure\n");
+    } else {
+      std::printf("  load during the backup %.0f statements/s, without %.0f: ratio %.2f (min %.2f)\n",
+                  Median(f.during), Median(f.without), Median(f.ratio),
+                  *std::min_element(f.ratio.begin(), f.ratio.end()));
+    }
+  }
+  return all_ok ? 0 : 1;
+}

@@ -1,0 +1,38 @@
+// How `randsync run` reaches its master: a throwaway server it started, or
+// the user's own (--master DSN). Everything after the master's start (data,
+// load, backup, replication, checks, timeline) goes through this, so the
+// two kinds differ only in who starts and stops the server.
+#pragma once
+
+#include <string>
+
+#include "db/dsn.h"
+#include "runners/server/admin_connection.h"
+#include "runners/server/replication.h"
+#include "runners/server/throwaway_server.h"
+
+namespace randsync::scenario {
+
+struct MasterEndpoint {
+  db::Dsn dsn;                        // no default database
+  server::AdminTarget admin;          // for the backup tools (no database)
+  server::ReplicationSource source;   // what the slave's CHANGE MASTER TO names
+  std::string data_database = "test";  // where the data and the load go
+  unsigned server_id = 1;
+  std::string binlog_format;          // the master's, as it runs
+  std::string description;            // for progress lines and the report
+  bool external = false;
+};
+
+MasterEndpoint EndpointOf(const server::ThrowawayServer& master, const std::string& binlog_format);
+
+// Connects to the user's master and checks what the run needs before
+// anything is written to it, each failure one line naming the cause and
+// the fix: reachable; binary log on; a MariaDB server (GTID, BACKUP
+// STAGE); for mariabackup, its datadir on this machine (the tool copies
+// files). The slave replicates as the DSN's user, which therefore needs
+// REPLICATION SLAVE; a missing grant shows as the slave's IO error.
+// Throws std::runtime_error.
+MasterEndpoint ExternalMaster(const db::Dsn& dsn, const std::string& backup_method);
+
+}  // namespace randsync::scenario
