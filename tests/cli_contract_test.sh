@@ -76,4 +76,18 @@ check_one_line_error "run with a missing grammar" "/nonexistent/g.yy" run --gram
 rc=$?; [[ $rc -eq 2 ]] || { echo "FAIL: run usage error exit $rc, expected 2"; fail=1; }
 "$RANDSYNC" run --backup mydumper --backup-option=--no-lock >/dev/null 2>&1
 rc=$?; [[ $rc -eq 2 ]] || { echo "FAIL: run invalid combination exit $rc, expected 2"; fail=1; }
+
+# randsync campaign / replay: bad input is one line naming the cause
+check_one_line_error "campaign without a spec" "SPEC" campaign
+printf '{"dimensions": {"backup": ["x"]}}' > "$tmp/bad-spec.json"
+check_one_line_error "campaign with a bad dimension" "bad-spec.json: dimension 'backup'" campaign "$tmp/bad-spec.json"
+printf '{ "trials": 3, }' > "$tmp/bad-json.json"
+check_one_line_error "campaign spec that is not JSON" "bad-json.json: not valid JSON" campaign "$tmp/bad-json.json"
+printf '{"trials": 3}' > "$tmp/ok-spec.json"
+check_one_line_error "campaign with a bad shard" "--shard 3/2" campaign "$tmp/ok-spec.json" --shard 3/2 --list
+check_one_line_error "campaign merge of a non-campaign" "not a campaign.json" campaign merge "$tmp/ok-spec.json"
+check_one_line_error "replay of a non-results folder" "no recorded command line" replay "$tmp"
+check_one_line_error "unknown --bisect-bad status" "divergnce" run --bisect-exit --bisect-bad divergnce
+n=$("$RANDSYNC" campaign "$tmp/ok-spec.json" --list | wc -l)
+[[ $n -eq 3 ]] || { echo "FAIL: campaign --list printed $n trials, expected 3"; fail=1; }
 exit $fail

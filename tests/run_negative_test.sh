@@ -3,7 +3,8 @@
 # of which must be caught, never reported ok, and pointed at a table:
 #   (a) a logical dump without --single-transaction under write load;
 #   (c) the slave started a few transactions off the recorded GTID;
-#   (d) Aria tables written during a mariadb-backup with --no-lock.
+#   (d) Aria tables written during a mariadb-backup with --no-lock;
+# and a slave that cannot catch up within --catchup-timeout (112).
 # Caught means either replication stops on the missing/duplicate row (103,
 # Last_SQL_Error names the table) or the checker finds the rows (111); which
 # one comes first depends on what the load touched next. (b), STATEMENT
@@ -32,5 +33,11 @@ run_expect skew-plus-3 103 111 -- "${common[@]}" --test-position-skew 3 && expec
 run_expect skew-minus-3 103 111 -- "${common[@]}" --test-position-skew -3 && expect_caught "GTID skew -3"
 run_expect aria-no-lock 103 111 -- "${common[@]}" --gendata "$(dirname "$0")/data/aria_and_innodb.zz" \
     --backup-option=--no-lock && expect_caught "--no-lock"
+
+# A slave that cannot catch up in time: a delayed replica (30 s behind by
+# design), no sync point on the way, two seconds to catch up at the end.
+run_expect catchup-timeout 112 -- --threads 4 --duration 8 --sync-points 0 --slave-delay 30 --catchup-timeout 2 &&
+  { grep -q "did not reach .* within 2 s" "$last_run/summary.txt" ||
+      { echo "FAIL: catch-up timeout not explained"; cat "$last_run/summary.txt"; fail=1; }; }
 
 exit $fail

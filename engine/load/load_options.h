@@ -53,6 +53,11 @@ struct LoadOptions {
   // Empty: no query logs. Otherwise created if missing; one thread-N.sql
   // per worker (see query_log.h).
   std::filesystem::path query_log_dir;
+  // Empty: generate. Otherwise each worker N sends the statements of
+  // replay_dir/thread-N.sql (a recorded run's query logs) in order instead
+  // of generating, and ends when its log does. The program is still
+  // required (it is not used to generate).
+  std::filesystem::path replay_dir;
   // Live progress line on stderr (only when it is a terminal).
   bool show_progress = false;
   size_t stack_bytes = kWorkerStackBytes;

@@ -80,4 +80,60 @@ std::filesystem::path QueryLogPath(const std::filesystem::path& dir, uint32_t th
   return dir / ("thread-" + std::to_string(thread_id) + ".sql");
 }
 
+QueryLogReader::QueryLogReader(const std::filesystem::path& path) : path_(path) {
+  file_ = std::fopen(path.c_str(), "r");
+  if (file_ == nullptr) throw std::runtime_error("cannot read the query log " + path.string());
+}
+
+QueryLogReader::~QueryLogReader() {
+  if (file_) std::fclose(file_);
+}
+
+bool QueryLogReader::ReadLine(std::string& line) {
+  line.clear();
+  int c;
+  while ((c = std::fgetc(file_)) != EOF) {
+    if (c == '\n') return true;
+    line.push_back(static_cast<char>(c));
+  }
+  return !line.empty();
+}
+
+bool QueryLogReader::Next(std::string& statement) {
+  statement.clear();
+  std::string line;
+  bool started = false;
+  while (ReadLine(line)) {
+    if (!started && line.rfind("-- ", 0) == 0) continue;  // a Comment() between statements
+    if (!started && line.rfind("DELIMITER ", 0) == 0) {
+      // A statement holding ';': everything up to the delimiter's own line.
+      const std::string delimiter = line.substr(10);
+      bool first = true;
+      while (ReadLine(line) && line != delimiter) {
+        if (!first) statement.push_back('\n');
+        statement += line;
+        first = false;
+      }
+      ReadLine(line);  // "DELIMITER ;"
+      return true;
+    }
+    if (line == ";") {
+      // After a statement holding a comment marker. One that was nothing
+      // but "-- ..." lines was taken for Comment() lines: nothing to send.
+      if (!started) continue;
+      return true;
+    }
+    if (started) statement.push_back('\n');
+    started = true;
+    // Outside DELIMITER blocks a statement holds no ';': a line ending in
+    // one ends the statement.
+    if (!line.empty() && line.back() == ';') {
+      statement.append(line, 0, line.size() - 1);
+      return true;
+    }
+    statement += line;
+  }
+  return started;
+}
+
 }  // namespace randsync::load

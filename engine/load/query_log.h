@@ -46,6 +46,27 @@ class QueryLog {
   std::chrono::steady_clock::time_point last_flush_{};
 };
 
+// Reads a QueryLog back, statement by statement, exactly as it was sent:
+// the inverse of QueryLog::Statement (DELIMITER blocks, a ';' on its own
+// line, "-- " comment lines between statements skipped). For replaying a
+// recorded run instead of generating.
+class QueryLogReader {
+ public:
+  // Throws std::runtime_error when `path` cannot be read.
+  explicit QueryLogReader(const std::filesystem::path& path);
+  ~QueryLogReader();
+  QueryLogReader(const QueryLogReader&) = delete;
+  QueryLogReader& operator=(const QueryLogReader&) = delete;
+
+  // The next statement, or false at the end of the log.
+  bool Next(std::string& statement);
+
+ private:
+  bool ReadLine(std::string& line);
+  std::FILE* file_ = nullptr;
+  std::filesystem::path path_;
+};
+
 // Where thread `thread_id` (1-based) logs in `dir`: dir/thread-N.sql.
 std::filesystem::path QueryLogPath(const std::filesystem::path& dir, uint32_t thread_id);
 

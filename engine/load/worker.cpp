@@ -85,6 +85,10 @@ void Worker::Loop() {
     return;
   }
 
+  if (!o.replay_dir.empty()) {
+    Replay(QueryLogPath(o.replay_dir, thread_id_));
+    return;
+  }
   uint64_t done = 0;
   while (!control_.ShouldStop()) {
     if (o.queries_per_thread != 0 && done >= o.queries_per_thread) return;
@@ -105,6 +109,24 @@ void Worker::Loop() {
       if (control_.ShouldStop()) return;
       if (!Execute(sql)) return;
     }
+  }
+}
+
+void Worker::Replay(const std::filesystem::path& log) {
+  std::optional<QueryLogReader> reader;
+  try {
+    reader.emplace(log);
+  } catch (const std::exception& e) {
+    Fatal(Outcome::kEnvironment, 0, "", e.what(), "");
+    return;
+  }
+  std::string sql;
+  while (!control_.ShouldStop() && reader->Next(sql)) {
+    if (!control_.TakeQuery()) return;
+    stats_.RecordQuery();
+    control_.Gate([this] { log_.Flush(); });
+    if (control_.ShouldStop()) return;
+    if (!Execute(sql)) return;
   }
 }
 

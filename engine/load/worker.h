@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,6 +55,8 @@ class Worker {
 
  private:
   void Loop();
+  // Sends the statements of a recorded query log instead of generating.
+  void Replay(const std::filesystem::path& log);
   // Sends one statement; false when the worker must end.
   bool Execute(std::string_view sql);
   // After a lost connection: reconnects if the server still answers, else

@@ -24,9 +24,17 @@ std::string OneLine(const std::string& s) {
   return out;
 }
 
+std::vector<std::string>& Invocation() {
+  static std::vector<std::string> args;
+  return args;
+}
+
 }  // namespace
 
+const std::vector<std::string>& InvocationArgs() { return Invocation(); }
+
 int Main(int argc, char** argv) {
+  Invocation().assign(argv, argv + argc);
   CLI::App app{"randsync: grammar-driven load, backup-provisioned slaves and "
                "consistency checks for MariaDB replication",
                "randsync"};
@@ -39,6 +47,8 @@ int Main(int argc, char** argv) {
       {"load", RegisterLoad(app)},
       {"check", RegisterCheck(app)},
       {"run", RegisterRun(app)},
+      {"campaign", RegisterCampaign(app)},
+      {"replay", RegisterReplay(app)},
   };
 
   try {

@@ -2,6 +2,9 @@
 // one-line error contract (bad option -> one line on stderr, non-zero exit).
 #pragma once
 
+#include <string>
+#include <vector>
+
 namespace randsync::cli {
 
 // Exit codes of the command line itself. Run statuses (101 crash, 103
@@ -12,5 +15,9 @@ inline constexpr int kExitUsage = 2;          // bad option, missing argument
 inline constexpr int kExitEnvironment = 110;  // RQG's STATUS_ENVIRONMENT_FAILURE
 
 int Main(int argc, char** argv);
+
+// The command line Main() was called with (argv[0] included), for the
+// results a run records so that it can be replayed.
+const std::vector<std::string>& InvocationArgs();
 
 }  // namespace randsync::cli

@@ -8,10 +8,13 @@
 #include <csignal>
 #include <filesystem>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
 #include "db/dsn.h"
+#include "runners/cli/app.h"
+#include "runners/cli/bisect_exit.h"
 #include "runners/cli/subcommands.h"
 #include "runners/cli/workload.h"
 #include "runners/scenario/provision_run.h"
@@ -30,6 +33,7 @@ struct RunCliOptions {
   std::string binlog_format = "row";
   std::string position = "gtid";
   unsigned slave_parallel_threads = 0;
+  unsigned slave_delay_s = 0;
   std::string slave_parallel_mode;
   std::vector<std::string> backup_options;
   bool test_unsafe_dump = false;
@@ -48,6 +52,8 @@ struct RunCliOptions {
   std::string slave_basedir;
   std::string slave_mariadbd;
   bool binlog_format_given = false;
+  std::string replay_queries;
+  BisectOptions bisect;
   std::string results = "results";
   std::string mariabackup;
 };
@@ -101,6 +107,16 @@ int RunRun(RunCliOptions o) {
   p.values = w.values;
   p.dict_dirs = w.dict_dirs;
   p.grammar = o.workload.grammar;
+  p.redefines = o.workload.redefines;
+  p.gendata_spec = o.gendata;
+  p.mask = o.workload.mask;
+  p.mask_level = o.workload.mask_level;
+  // Recorded for replay, passwords redacted (a replay takes them from
+  // $RANDSYNC_PASSWORD like any DSN without one).
+  static const std::regex password(R"((mysql://[^:/@]*:)[^@]*@)");
+  for (const std::string& a : InvocationArgs()) p.command_line.push_back(std::regex_replace(a, password, "$1***@"));
+  std::error_code ec;
+  p.working_dir = std::filesystem::current_path(ec).string();
   if (!o.gendata.empty()) p.gendata = DataSpecFile{o.gendata};
   p.threads = o.threads;
   p.duration = std::chrono::seconds(o.duration_s);
@@ -110,6 +126,7 @@ int RunRun(RunCliOptions o) {
   p.sync_interval = std::chrono::seconds(o.sync_interval_s);
   p.position = o.position;
   p.slave_parallel_threads = o.slave_parallel_threads;
+  p.slave_delay_s = o.slave_delay_s;
   p.slave_parallel_mode = o.slave_parallel_mode;
   p.backup_options = o.backup_options;
   p.unsafe_dump = o.test_unsafe_dump;
@@ -127,12 +144,13 @@ int RunRun(RunCliOptions o) {
   }
   if (!o.master_dsn.empty()) p.master_dsn = db::ParseDsn(o.master_dsn);
   p.slave_dir = o.slave_datadir;
+  p.replay_dir = o.replay_queries;
   p.results_root = o.results;
   p.backup_binary = o.mariabackup;
   p.backup_method = o.backup;
   std::signal(SIGINT, OnRunSignal);
   std::signal(SIGTERM, OnRunSignal);
-  return static_cast<int>(scenario::RunProvisionScenario(p).status);
+  return BisectExit(o.bisect, static_cast<int>(scenario::RunProvisionScenario(p).status));
 }
 
 }  // namespace
@@ -167,6 +185,10 @@ Runner RegisterRun(CLI::App& app) {
                   "The slave's slave_parallel_threads (0: the server's default, serial)")
       ->check(CLI::Range(0u, 16383u))
       ->capture_default_str();
+  cmd->add_option("--slave-delay", o->slave_delay_s,
+                  "A delayed replica: CHANGE MASTER TO MASTER_DELAY = this many seconds (sync points and the "
+                  "catch-up then need timeouts longer than it)")
+      ->check(CLI::Range(0u, 86400u));
   cmd->add_option("--slave-parallel-mode", o->slave_parallel_mode, "The slave's slave_parallel_mode")
       ->check(CLI::IsMember({"none", "minimal", "conservative", "optimistic", "aggressive"}));
   auto* format = cmd->add_option("--binlog-format", o->binlog_format, "The throwaway master's binlog_format")
@@ -204,6 +226,11 @@ Runner RegisterRun(CLI::App& app) {
                   "system's)");
 
   cmd->add_option("--results", o->results, "Where results/<run-id>/ goes")->capture_default_str();
+  cmd->add_option("--replay-queries", o->replay_queries,
+                  "Send the statements of a recorded run's query logs (DIR/thread-N.sql) instead of generating; "
+                  "`randsync replay --from-query-logs` sets it")
+      ->check(CLI::ExistingDirectory);
+  AddBisectOptions(*cmd, o->bisect);
   // Negative controls for randsync's own tests; hidden from --help.
   cmd->add_flag("--test-unsafe-dump", o->test_unsafe_dump,
                 "mariadb-dump without --single-transaction, position read before it starts")

@@ -14,5 +14,7 @@ Runner RegisterGen(CLI::App& app);
 Runner RegisterLoad(CLI::App& app);
 Runner RegisterCheck(CLI::App& app);
 Runner RegisterRun(CLI::App& app);
+Runner RegisterCampaign(CLI::App& app);
+Runner RegisterReplay(CLI::App& app);
 
 }  // namespace randsync::cli

@@ -222,6 +222,7 @@ void StartMasterAndLoad(Run& run) {
   lo.schema = std::make_shared<Schema>(ReadSchemaFromServer(dsn));
   lo.dsn = dsn;
   lo.query_log_dir = run.dir / "queries";
+  lo.replay_dir = o.replay_dir;
   run.engine = std::make_unique<load::LoadEngine>(lo);
   run.engine->Start();
   run.timeline->AttachLoad(run.engine.get());
@@ -341,6 +342,15 @@ namespace {
 
 json ConfigJson(const ProvisionRunOptions& o) {
   return {{"grammar", o.grammar},
+          {"redefines", o.redefines},
+          {"gendata", o.gendata_spec.empty() ? "default" : o.gendata_spec},
+          {"mask", o.mask},
+          {"mask_level", o.mask_level},
+          {"dict_dirs", o.dict_dirs},
+          {"check_threads", o.check_threads},
+          {"command_line", o.command_line},
+          {"replay_queries", o.replay_dir.string()},
+          {"working_dir", o.working_dir},
           {"threads", o.threads},
           {"duration_s", o.duration.count()},
           {"seed", o.seed},
@@ -350,6 +360,7 @@ json ConfigJson(const ProvisionRunOptions& o) {
           {"position", o.position},
           {"unsafe_dump", o.unsafe_dump},
           {"test_position_skew", o.test_position_skew},
+          {"slave_delay_s", o.slave_delay_s},
           {"slave_parallel_threads", o.slave_parallel_threads},
           {"slave_parallel_mode", o.slave_parallel_mode},
           {"sync_points", o.sync_points},

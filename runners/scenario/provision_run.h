@@ -42,10 +42,20 @@ struct ProvisionRunOptions {
   // Workload.
   std::shared_ptr<const Program> program;
   std::shared_ptr<const ValueGenerator> values;
-  std::string grammar;  // for the report
+  // For the report and for replaying the run: the workload's files and the
+  // command line that started it, with the directory it ran in.
+  std::string grammar;
+  std::vector<std::string> redefines;
+  std::string gendata_spec;  // empty: RQG's default data
+  uint64_t mask = 0;
+  int mask_level = 1;
+  std::vector<std::string> command_line;
+  std::string working_dir;
   GendataSource gendata = SimpleData{};
   std::vector<std::string> dict_dirs;
   uint32_t threads = 8;
+  // Replay a recorded run's query logs instead of generating (empty: generate).
+  std::filesystem::path replay_dir;
   std::chrono::seconds duration{60};  // of the whole load
   uint64_t seed = 1;
   // Servers.
@@ -81,6 +91,8 @@ struct ProvisionRunOptions {
   // slave started this many transactions off the recorded GTID.
   bool unsafe_dump = false;
   int test_position_skew = 0;
+  // The slave's MASTER_DELAY in seconds (a delayed replica).
+  unsigned slave_delay_s = 0;
   unsigned check_threads = 2;
   // Where results/<run-id>/ goes.
   std::filesystem::path results_root = "results";

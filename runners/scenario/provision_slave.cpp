@@ -174,7 +174,8 @@ void ProvisionSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
   out.recorded = TakeBackup(ctx);
   StartSlave(ctx, out);
   db::Connection s(db::ParseDsn(out.slave->Dsn(""), nullptr));
-  const server::ReplicationSource& source = ctx.master.source;
+  server::ReplicationSource source = ctx.master.source;
+  source.delay_s = o.slave_delay_s;
   if (o.position == "file") {
     if (out.recorded.binlog_file.empty()) throw backup::BackupError("the backup recorded no binlog file/position");
     server::StartReplicaAtPosition(s, source, out.recorded.binlog_file, out.recorded.binlog_pos);

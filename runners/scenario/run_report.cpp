@@ -15,6 +15,13 @@ std::string Str(const json& j, const char* key) {
 
 double Num(const json& j, const char* key) { return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0; }
 
+bool PhaseFailed(const json& p) {
+  const std::string r = Str(p, "result");
+  return !r.empty() && r != "ok";
+}
+
+}  // namespace
+
 std::string XmlEscape(const std::string& s) {
   std::string out;
   out.reserve(s.size());
@@ -36,13 +43,6 @@ std::string XmlEscape(const std::string& s) {
   }
   return out;
 }
-
-bool PhaseFailed(const json& p) {
-  const std::string r = Str(p, "result");
-  return !r.empty() && r != "ok";
-}
-
-}  // namespace
 
 std::string SummaryText(const json& report, const fs::path& run_dir) {
   std::string out = fmt::format("randsync run {}\n", run_dir.filename().string());

@@ -23,6 +23,10 @@ std::string SummaryText(const nlohmann::json& report, const std::filesystem::pat
 // the run's reason unless the run passed.
 std::string JUnitXml(const nlohmann::json& report, const std::string& run_id);
 
+// Text made safe for an XML attribute or element (JUnit files): the five
+// special characters escaped, control characters XML 1.0 forbids blanked.
+std::string XmlEscape(const std::string& text);
+
 // Writes report.json, summary.txt and junit.xml into `run_dir`; returns the
 // summary text.
 std::string WriteRunReport(const nlohmann::json& report, const std::filesystem::path& run_dir);

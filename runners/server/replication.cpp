@@ -10,8 +10,9 @@ void StartReplicaAtGtid(db::Connection& slave, const ReplicationSource& source,
   slave.Execute("SET GLOBAL gtid_slave_pos = " + slave.Quote(gtid_slave_pos));
   slave.Execute(fmt::format(
       "CHANGE MASTER TO MASTER_HOST = {}, MASTER_PORT = {}, MASTER_USER = {}, MASTER_PASSWORD = {}, "
-      "MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1",
-      slave.Quote(source.host), source.port, slave.Quote(source.user), slave.Quote(source.password)));
+      "MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1, MASTER_DELAY = {}",
+      slave.Quote(source.host), source.port, slave.Quote(source.user), slave.Quote(source.password),
+      source.delay_s));
   slave.Execute("START SLAVE");
 }
 
@@ -20,9 +21,10 @@ void StartReplicaAtPosition(db::Connection& slave, const ReplicationSource& sour
   slave.Execute("STOP SLAVE");
   slave.Execute(fmt::format(
       "CHANGE MASTER TO MASTER_HOST = {}, MASTER_PORT = {}, MASTER_USER = {}, MASTER_PASSWORD = {}, "
-      "MASTER_LOG_FILE = {}, MASTER_LOG_POS = {}, MASTER_USE_GTID = no, MASTER_CONNECT_RETRY = 1",
+      "MASTER_LOG_FILE = {}, MASTER_LOG_POS = {}, MASTER_USE_GTID = no, MASTER_CONNECT_RETRY = 1, "
+      "MASTER_DELAY = {}",
       slave.Quote(source.host), source.port, slave.Quote(source.user), slave.Quote(source.password),
-      slave.Quote(file), pos));
+      slave.Quote(file), pos, source.delay_s));
   slave.Execute("START SLAVE");
 }
 

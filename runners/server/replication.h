@@ -20,6 +20,10 @@ struct ReplicationSource {
   uint16_t port = 0;
   std::string user = "root";
   std::string password;
+  // MASTER_DELAY: the slave applies each event only this many seconds after
+  // the master wrote it (a delayed replica; also a way to make a slave
+  // that cannot catch up in time, for tests).
+  unsigned delay_s = 0;
 };
 
 // SET GLOBAL gtid_slave_pos = `gtid_slave_pos`; CHANGE MASTER TO ...

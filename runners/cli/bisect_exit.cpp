@@ -1,0 +1,59 @@
+#include "runners/cli/bisect_exit.h"
+
+#include <cstdio>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace randsync::cli {
+
+void AddBisectOptions(CLI::App& cmd, BisectOptions& o) {
+  cmd.add_flag("--bisect-exit", o.enabled,
+               "Exit for `git bisect run`: 0 ok, 1 a --bisect-bad status, 125 (skip) anything else");
+  cmd.add_option("--bisect-bad", o.bad,
+                 "Statuses that mean bad with --bisect-exit: names or numbers of crash (101), corruption (106), "
+                 "replication (103), backup (108), divergence (111), catchup (112)")
+      ->capture_default_str()
+      ->check([](const std::string& v) {
+        try {
+          ParseBadStatuses(v);
+          return std::string();
+        } catch (const std::exception& e) {
+          return std::string(e.what());
+        }
+      });
+}
+
+std::set<int> ParseBadStatuses(const std::string& list) {
+  static const std::map<std::string, int> names = {{"crash", 101},      {"corruption", 106}, {"replication", 103},
+                                                   {"backup", 108},     {"divergence", 111}, {"catchup", 112},
+                                                   {"environment", 110}};
+  std::set<int> out;
+  std::stringstream in(list);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (item.empty()) continue;
+    if (auto it = names.find(item); it != names.end()) {
+      out.insert(it->second);
+      continue;
+    }
+    bool numeric = !item.empty();
+    for (char c : item) numeric = numeric && c >= '0' && c <= '9';
+    if (!numeric || item.size() > 3 || std::stoi(item) == 0) {
+      throw std::invalid_argument("unknown status '" + item + "' in --bisect-bad");
+    }
+    out.insert(std::stoi(item));
+  }
+  if (out.empty()) throw std::invalid_argument("--bisect-bad names no status");
+  return out;
+}
+
+int BisectExit(const BisectOptions& o, int status) {
+  if (!o.enabled) return status;
+  const int mapped = status == 0 ? kBisectGood : ParseBadStatuses(o.bad).count(status) ? kBisectBad : kBisectSkip;
+  std::fprintf(stderr, "randsync: --bisect-exit: status %d -> %d (%s)\n", status, mapped,
+               mapped == kBisectGood ? "good" : mapped == kBisectBad ? "bad" : "skip");
+  return mapped;
+}
+
+}  // namespace randsync::cli
