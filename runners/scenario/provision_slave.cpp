@@ -11,6 +11,7 @@
 #include "runners/backup/logical_dump.h"
 #include "runners/backup/mydumper.h"
 #include "runners/server/replication.h"
+#include "runners/server/server_error.h"
 
 namespace randsync::scenario {
 namespace fs = std::filesystem;
@@ -139,7 +140,15 @@ void StartSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
   if (o.backup_method == "mariabackup") so.datadir = dir;
   out.slave = std::make_unique<server::ThrowawayServer>(so);
   const auto t0 = Clock::now();
-  out.slave->Start();
+  try {
+    out.slave->Start();
+  } catch (const server::ServerError& e) {
+    // A server that starts on a fresh datadir but not on the prepared
+    // backup (e.g. "Found 1 prepared transactions!" after --no-lock) was
+    // given an unusable backup: that is the backup's failure.
+    if (o.backup_method != "mariabackup" || e.kind() != server::ServerErrorKind::kStartFailed) throw;
+    throw backup::BackupError(std::string("the slave does not start on the prepared backup: ") + e.what());
+  }
   ctx.phase("slave start", Since(t0), json::object());
   if (o.backup_method == "mariabackup") return;  // it runs on the backup's data
   const auto t1 = Clock::now();
