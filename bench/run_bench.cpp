@@ -4,9 +4,10 @@
 //  - the median time of every phase (master+data, backup, prepare, slave
 //    start, restore, each sync point, catch-up, final check) and of the whole
 //    run;
-//  - the load rate while the backup ran against the rate the rest of the
-//    load time (timeline.csv's whole seconds, same run), and their ratio:
-//    what the backup costs the master;
+//  - the load rate while the backup ran against the rate before it (the
+//    master alone; timeline.csv's whole seconds, same run), and their
+//    ratio: what the backup costs the master; and the rate after it, when
+//    the slave replicates on the same machine;
 //  - the status of every run (a benchmark of a failing run means nothing:
 //    the program exits 1 if any run was not ok).
 //
@@ -64,14 +65,14 @@ int RunLogged(const std::vector<std::string>& argv, const fs::path& log) {
 struct MethodFigures {
   std::vector<std::string> phase_order;
   std::map<std::string, std::vector<double>> phases;
-  std::vector<double> total, during, without, ratio;
+  std::vector<double> total, during, before, after, ratio;
   std::vector<std::string> statuses;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app("Phase times of `randsync run` and the load rate during the backup vs without it");
+  CLI::App app("Phase times of `randsync run` and the load rate during the backup vs before it");
   std::string randsync = (fs::path(argv[0]).parent_path() / "randsync").string();
   std::vector<std::string> backups = {"mariabackup", "mariadb-dump", "mydumper"};
   unsigned repeat = 2, duration = 60, threads = 8;
@@ -124,7 +125,8 @@ int main(int argc, char** argv) {
       }
       if (r.contains("load_rate")) {
         f.during.push_back(r["load_rate"].value("during_backup_per_s", 0.0));
-        f.without.push_back(r["load_rate"].value("without_backup_per_s", 0.0));
+        f.before.push_back(r["load_rate"].value("before_backup_per_s", 0.0));
+        f.after.push_back(r["load_rate"].value("after_backup_per_s", 0.0));
         f.ratio.push_back(r["load_rate"].value("ratio", 0.0));
       }
       std::fprintf(stderr, "run_bench: %s round %u: %s in %.1f s\n", method.c_str(), round + 1,
@@ -146,9 +148,10 @@ int main(int argc, char** argv) {
     if (f.ratio.empty()) {
       std::printf("  load during the backup: backup shorter than one whole second of load, no figure\n");
     } else {
-      std::printf("  load during the backup %.0f statements/s, without %.0f: ratio %.2f (min %.2f)\n",
-                  Median(f.during), Median(f.without), Median(f.ratio),
-                  *std::min_element(f.ratio.begin(), f.ratio.end()));
+      std::printf("  load during the backup %.0f statements/s, before it %.0f: ratio %.2f (min %.2f); after it "
+                  "(slave replicating on this machine) %.0f\n",
+                  Median(f.during), Median(f.before), Median(f.ratio),
+                  *std::min_element(f.ratio.begin(), f.ratio.end()), Median(f.after));
     }
   }
   return all_ok ? 0 : 1;

@@ -54,7 +54,8 @@ TEST(JUnit, AFailedCheckAndTheStatusAreFailuresWithEscapedText) {
 
 TEST(Summary, NamesPhasesLoadRateStatusAndCrashTail) {
   json r = PassingReport();
-  r["load_rate"] = {{"during_backup_per_s", 500.0}, {"without_backup_per_s", 1000.0}, {"ratio", 0.5}};
+  r["load_rate"] = {{"during_backup_per_s", 500.0}, {"before_backup_per_s", 1000.0}, {"after_backup_per_s", 800.0},
+                    {"ratio", 0.5}};
   r["status"] = "STATUS_SERVER_CRASHED";
   r["exit_status"] = 101;
   r["reason"] = "mariadbd (slave) exited unexpectedly";
@@ -62,7 +63,7 @@ TEST(Summary, NamesPhasesLoadRateStatusAndCrashTail) {
   const std::string s = SummaryText(r, "/results/run3");
   EXPECT_NE(s.find("sync-point-1"), std::string::npos) << s;
   EXPECT_NE(s.find("GTID 0-1-9"), std::string::npos) << s;
-  EXPECT_NE(s.find("500 statements/s vs 1000 without (50%)"), std::string::npos) << s;
+  EXPECT_NE(s.find("500 statements/s vs 1000 before it (50%); 800 after it"), std::string::npos) << s;
   EXPECT_NE(s.find("status: STATUS_SERVER_CRASHED (exit 101): mariadbd (slave)"), std::string::npos) << s;
   EXPECT_NE(s.find("slave error log /r/slave/slave.err ends:\n  line a\n  line b\n"), std::string::npos) << s;
 }
@@ -74,17 +75,20 @@ TimelineSample At(unsigned second, uint64_t statements) {
   return s;
 }
 
-TEST(LoadRateInWindow, SplitsWholeLoadSecondsInsideAndOutside) {
+TEST(LoadRateInWindow, SplitsWholeLoadSecondsBeforeDuringAndAfter) {
   // Load from 1.0 to 9.0 s; backup from 3.5 to 6.0 s.
   std::vector<TimelineSample> t;
-  for (unsigned sec = 1; sec <= 10; ++sec) t.push_back(At(sec, sec >= 5 && sec <= 6 ? 50 : 100));
+  for (unsigned sec = 1; sec <= 10; ++sec) t.push_back(At(sec, sec <= 3 ? 100 : sec <= 6 ? 50 : 80));
   const LoadRate r = RateInWindow(t, 3.5, 6.0, 1.0, 9.0);
-  // Inside: seconds (4,5] and (5,6]; (3,4] straddles the start and is left out.
+  // During: (4,5] and (5,6]; (3,4] straddles the start and is left out.
   EXPECT_EQ(r.during_s, 2u);
   EXPECT_DOUBLE_EQ(r.during, 50);
-  // Outside: (1,2], (2,3], (6,7], (7,8], (8,9]; (0,1] and (9,10] are not load.
-  EXPECT_EQ(r.outside_s, 5u);
-  EXPECT_DOUBLE_EQ(r.outside, 100);
+  // Before: (1,2], (2,3]; (0,1] is not load.
+  EXPECT_EQ(r.before_s, 2u);
+  EXPECT_DOUBLE_EQ(r.before, 100);
+  // After: (6,7], (7,8], (8,9]; (9,10] is not load.
+  EXPECT_EQ(r.after_s, 3u);
+  EXPECT_DOUBLE_EQ(r.after, 80);
 }
 
 TEST(LoadRateInWindow, ABackupShorterThanASecondHasNoFigure) {

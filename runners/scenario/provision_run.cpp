@@ -424,12 +424,14 @@ void RecordLoadRate(Run& run) {
   const double load_end = run.load_end >= 0 ? run.load_end : run.timeline->Now();
   const LoadRate r =
       RateInWindow(run.timeline->Samples(), run.backup_start, run.backup_end, run.load_start, load_end);
-  if (r.during_s == 0 || r.outside_s == 0) return;  // too short to say
+  if (r.during_s == 0 || r.before_s == 0) return;  // too short to say
   run.report["load_rate"] = {{"during_backup_per_s", r.during},
-                             {"without_backup_per_s", r.outside},
-                             {"ratio", r.outside > 0 ? r.during / r.outside : 0.0},
+                             {"before_backup_per_s", r.before},
+                             {"after_backup_per_s", r.after},
+                             {"ratio", r.before > 0 ? r.during / r.before : 0.0},
                              {"during_backup_seconds", r.during_s},
-                             {"without_backup_seconds", r.outside_s}};
+                             {"before_backup_seconds", r.before_s},
+                             {"after_backup_seconds", r.after_s}};
 }
 
 }  // namespace

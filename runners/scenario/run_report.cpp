@@ -56,8 +56,11 @@ std::string SummaryText(const json& report, const fs::path& run_dir) {
   if (report.contains("load")) out += "  " + Str(report["load"], "summary_line") + "\n";
   if (report.contains("load_rate")) {
     const json& r = report["load_rate"];
-    out += fmt::format("  load during the backup: {:.0f} statements/s vs {:.0f} without ({:.0f}%)\n",
-                       Num(r, "during_backup_per_s"), Num(r, "without_backup_per_s"), 100 * Num(r, "ratio"));
+    out += fmt::format(
+        "  load during the backup: {:.0f} statements/s vs {:.0f} before it ({:.0f}%); {:.0f} after it (slave "
+        "replicating)\n",
+        Num(r, "during_backup_per_s"), Num(r, "before_backup_per_s"), 100 * Num(r, "ratio"),
+        Num(r, "after_backup_per_s"));
   }
   out += fmt::format("status: {} (exit {}){}\n", Str(report, "status"), report.value("exit_status", -1),
                      Str(report, "reason").empty() ? "" : ": " + Str(report, "reason"));

@@ -145,21 +145,26 @@ void Timeline::WriteRow(const TimelineSample& s) {
 LoadRate RateInWindow(const std::vector<TimelineSample>& samples, double from, double to, double load_start,
                       double load_end) {
   LoadRate r;
-  uint64_t in = 0, out = 0;
+  uint64_t during = 0, before = 0, after = 0;
   for (const auto& s : samples) {
     // Row `second` covers (second-1, second]; keep only whole load seconds.
     const double begin = s.second - 1.0, end = s.second;
     if (begin < load_start || end > load_end) continue;
     if (begin >= from && end <= to) {
-      in += s.statements;
+      during += s.statements;
       ++r.during_s;
-    } else if (end <= from || begin >= to) {
-      out += s.statements;
-      ++r.outside_s;
+    } else if (end <= from) {
+      before += s.statements;
+      ++r.before_s;
+    } else if (begin >= to) {
+      after += s.statements;
+      ++r.after_s;
     }
   }
-  if (r.during_s) r.during = static_cast<double>(in) / r.during_s;
-  if (r.outside_s) r.outside = static_cast<double>(out) / r.outside_s;
+  auto mean = [](uint64_t n, unsigned s) { return s ? static_cast<double>(n) / s : 0.0; };
+  r.during = mean(during, r.during_s);
+  r.before = mean(before, r.before_s);
+  r.after = mean(after, r.after_s);
   return r;
 }
 

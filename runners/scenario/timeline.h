@@ -78,13 +78,14 @@ class Timeline {
   std::thread thread_;
 };
 
-// Mean statements per second over the seconds inside [from, to) and over
-// the load's other seconds (the first and last load second are partial and
-// left out), for "what the backup costs the master".
+// Mean statements per second over the whole load seconds inside [from, to)
+// (the backup), before it (the master alone) and after it (the master while
+// a slave replicates on the same machine, and the checks run), for "what
+// the backup costs the master". The first and last load seconds are
+// partial and left out.
 struct LoadRate {
-  double during = 0;      // statements/s inside the window
-  double outside = 0;     // statements/s elsewhere while the load ran
-  unsigned during_s = 0, outside_s = 0;
+  double during = 0, before = 0, after = 0;  // statements/s
+  unsigned during_s = 0, before_s = 0, after_s = 0;
 };
 LoadRate RateInWindow(const std::vector<TimelineSample>& samples, double from, double to, double load_start,
                       double load_end);
