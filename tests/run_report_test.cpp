@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "runners/scenario/result_file.h"
 #include "runners/scenario/run_report.h"
 #include "runners/scenario/timeline.h"
 
@@ -95,6 +96,18 @@ TEST(LoadRateInWindow, ABackupShorterThanASecondHasNoFigure) {
   std::vector<TimelineSample> t;
   for (unsigned sec = 1; sec <= 10; ++sec) t.push_back(At(sec, 100));
   EXPECT_EQ(RateInWindow(t, 4.2, 4.6, 1.0, 9.0).during_s, 0u);
+}
+
+TEST(ResultFile, AFullDiskIsAnErrorNamingTheFile) {
+  // /dev/full: every write fails with ENOSPC, as on a full results disk.
+  try {
+    WriteResultFile("/dev/full", std::string(1 << 16, 'x'));
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot write /dev/full: No space left on device"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(WriteResultFile("/nonexistent/dir/report.json", "x"), std::runtime_error);
 }
 
 }  // namespace

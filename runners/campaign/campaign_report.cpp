@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "runners/scenario/result_file.h"
 #include "runners/scenario/run_report.h"
 
 namespace randsync::campaign {
@@ -136,11 +137,11 @@ CampaignResults ReadCampaignJson(const fs::path& file) {
 std::string WriteCampaignFiles(const CampaignResults& r, const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  std::ofstream(dir / "campaign.json") << ToJson(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-                                       << "\n";
-  std::ofstream(dir / "junit.xml") << JUnitXml(r);
+  scenario::WriteResultFile(dir / "campaign.json",
+                            ToJson(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  scenario::WriteResultFile(dir / "junit.xml", JUnitXml(r));
   const std::string summary = SummaryTable(r);
-  std::ofstream(dir / "summary.txt") << summary;
+  scenario::WriteResultFile(dir / "summary.txt", summary);
   return summary;
 }
 

@@ -38,7 +38,7 @@ nlohmann::ordered_json ToJson(const CampaignResults& r);
 CampaignResults ReadCampaignJson(const std::filesystem::path& file);
 
 // Writes campaign.json, junit.xml and summary.txt into `dir`; returns the
-// summary text.
+// summary text. Throws std::runtime_error naming a file it cannot write.
 std::string WriteCampaignFiles(const CampaignResults& r, const std::filesystem::path& dir);
 
 // The shards' campaign.json (a campaign folder or the file itself each)

@@ -76,7 +76,12 @@ int RunCampaign(const CampaignOptions& o) {
       results.trials.push_back(std::move(r));
       std::sort(results.trials.begin(), results.trials.end(),
                 [](const TrialResult& a, const TrialResult& b) { return a.trial.index < b.trial.index; });
-      WriteCampaignFiles(results, o.output);  // after every trial: a killed campaign keeps what finished
+      try {
+        WriteCampaignFiles(results, o.output);  // after every trial: a killed campaign keeps what finished
+      } catch (const std::exception& e) {
+        // Said here; the final write below fails the campaign with it.
+        std::fprintf(stderr, "randsync: campaign: %s\n", e.what());
+      }
     }
   };
   std::vector<std::thread> workers;

@@ -20,6 +20,7 @@
 #include "engine/schema/schema_reader.h"
 #include "runners/scenario/master_endpoint.h"
 #include "runners/scenario/provision_slave.h"
+#include "runners/scenario/result_file.h"
 #include "runners/scenario/run_report.h"
 #include "runners/scenario/timeline.h"
 #include "runners/server/replication.h"
@@ -145,8 +146,8 @@ void Check(Run& run, const std::string& name, bool quiesced) {
   const auto t0 = Clock::now();
   checker::CheckReport r = checker::RunCheck(CheckOptionsFor(run, quiesced));
   fs::create_directories(run.dir / "checks");
-  std::ofstream(run.dir / "checks" / (name + ".json"))
-      << checker::ToJson(r).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  WriteResultFile(run.dir / "checks" / (name + ".json"),
+                  checker::ToJson(r).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   Say(fmt::format("{}: {} ({}; {} rows per side, {:.2f} s)", name, checker::ToString(r.status),
                   r.sync_description.empty() ? r.error : r.sync_description, r.master_rows, Since(t0)));
   run.Phase(name, Since(t0), {{"result", checker::ToString(r.status)}, {"gtid", r.gtid},
@@ -156,7 +157,7 @@ void Check(Run& run, const std::string& name, bool quiesced) {
     return;
   }
   if (r.status == checker::CheckStatus::kDivergence) {
-    std::ofstream(run.dir / "checks" / (name + ".txt")) << checker::Summary(r);
+    WriteResultFile(run.dir / "checks" / (name + ".txt"), checker::Summary(r));
     run.Fail(RunStatusCode::kDivergence,
              fmt::format("{} found differences at {} (window since the last clean point: from {} to {}); see "
                          "checks/{}.txt",
@@ -441,8 +442,8 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
   run.report["phases"] = json::array();
   run.report["failures"] = json::array();
   run.report["config"] = ConfigJson(o);
-  std::ofstream(run.dir / "config.json") << run.report["config"].dump(2) << "\n";
-  run.timeline = std::make_unique<Timeline>(run.dir / "timeline.csv");
+  WriteResultFile(run.dir / "config.json", run.report["config"].dump(2) + "\n");
+  run.timeline = std::make_unique<Timeline>(run.dir / "timeline.csv", 10);
   if (!o.slave_dir.empty()) {
     // The slave's folder lives elsewhere; the results folder points to it.
     std::error_code ec;
@@ -488,7 +489,19 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
   run.report["exit_status"] = static_cast<int>(run.status);
   run.report["reason"] = run.reason;
   run.report["seconds"] = Since(run.start);
-  const std::string summary = WriteRunReport(run.report, run.dir);
+  std::string summary;
+  try {
+    summary = WriteRunReport(run.report, run.dir);
+  } catch (const std::exception& e) {
+    // The result must not be lost: the summary still goes to stdout, the
+    // file problem to stderr, and an otherwise passing run fails with it.
+    Say(e.what());
+    summary = SummaryText(run.report, run.dir);
+    if (!run.failed()) {
+      run.status = RunStatusCode::kEnvironment;
+      run.reason = e.what();
+    }
+  }
   std::fputs(summary.c_str(), stdout);
   return ProvisionRunResult{run.status, run.reason, run.dir};
 }

@@ -1,5 +1,7 @@
 #include "runners/scenario/run_report.h"
 
+#include "runners/scenario/result_file.h"
+
 #include <fstream>
 
 #include <fmt/format.h>
@@ -106,10 +108,10 @@ std::string JUnitXml(const json& report, const std::string& run_id) {
 }
 
 std::string WriteRunReport(const json& report, const fs::path& run_dir) {
-  std::ofstream(run_dir / "report.json") << report.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  WriteResultFile(run_dir / "report.json", report.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   const std::string summary = SummaryText(report, run_dir);
-  std::ofstream(run_dir / "summary.txt") << summary;
-  std::ofstream(run_dir / "junit.xml") << JUnitXml(report, run_dir.filename().string());
+  WriteResultFile(run_dir / "summary.txt", summary);
+  WriteResultFile(run_dir / "junit.xml", JUnitXml(report, run_dir.filename().string()));
   return summary;
 }
 

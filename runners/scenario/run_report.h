@@ -28,7 +28,7 @@ std::string JUnitXml(const nlohmann::json& report, const std::string& run_id);
 std::string XmlEscape(const std::string& text);
 
 // Writes report.json, summary.txt and junit.xml into `run_dir`; returns the
-// summary text.
+// summary text. Throws std::runtime_error naming a file it cannot write.
 std::string WriteRunReport(const nlohmann::json& report, const std::filesystem::path& run_dir);
 
 }  // namespace randsync::scenario

@@ -1,6 +1,7 @@
 #include "runners/scenario/timeline.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -34,7 +35,8 @@ std::string Optional(const std::optional<uint64_t>& v) { return v ? std::to_stri
 
 }  // namespace
 
-Timeline::Timeline(const std::filesystem::path& csv) : out_(csv) {
+Timeline::Timeline(const std::filesystem::path& csv, unsigned progress_every)
+    : out_(csv), progress_every_(progress_every) {
   out_ << "second,statements,errors,slave_lag_s,slave_behind_trx,events\n" << std::flush;
   thread_ = std::thread([this] { Loop(); });
 }
@@ -132,6 +134,20 @@ void Timeline::SampleOnce(unsigned second) {
   s.events.swap(pending_events_);
   samples_.push_back(s);
   WriteRow(s);
+  MaybeSayProgress(s);
+}
+
+void Timeline::MaybeSayProgress(const TimelineSample& s) {
+  progress_statements_ += s.statements;
+  progress_errors_ += s.errors;
+  if (progress_every_ == 0 || s.second % progress_every_ != 0 || engine_ == nullptr) return;
+  std::string slave;
+  if (s.slave_behind_trx) slave = fmt::format(", slave {} transactions behind", *s.slave_behind_trx);
+  if (s.slave_lag_s) slave += fmt::format(" ({} s)", *s.slave_lag_s);
+  std::fprintf(stderr, "randsync: run: %u s: %.0f statements/s, %llu errors in the last %u s%s\n", s.second,
+               static_cast<double>(progress_statements_) / progress_every_,
+               static_cast<unsigned long long>(progress_errors_), progress_every_, slave.c_str());
+  progress_statements_ = progress_errors_ = 0;
 }
 
 void Timeline::WriteRow(const TimelineSample& s) {

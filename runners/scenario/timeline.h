@@ -41,8 +41,11 @@ struct TimelineSample {
 
 class Timeline {
  public:
-  // Starts sampling at once; the file gets its header now.
-  explicit Timeline(const std::filesystem::path& csv);
+  // Starts sampling at once; the file gets its header now. Every
+  // `progress_every` seconds (0: never) a one-line summary of the last
+  // period goes to stderr, so that a long load between two phases is not
+  // silent in a buildbot log.
+  explicit Timeline(const std::filesystem::path& csv, unsigned progress_every = 0);
   ~Timeline();  // stops and joins
   Timeline(const Timeline&) = delete;
   Timeline& operator=(const Timeline&) = delete;
@@ -65,6 +68,7 @@ class Timeline {
   void Loop();
   void SampleOnce(unsigned second);
   void WriteRow(const TimelineSample& s);
+  void MaybeSayProgress(const TimelineSample& s);
 
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::ofstream out_;
@@ -75,6 +79,8 @@ class Timeline {
   std::vector<TimelineSample> samples_;
   uint64_t last_statements_ = 0, last_errors_ = 0;
   std::atomic<bool> stop_{false};
+  const unsigned progress_every_;
+  uint64_t progress_statements_ = 0, progress_errors_ = 0;  // since the last progress line
   std::thread thread_;
 };
 
