@@ -227,8 +227,8 @@ Runner RegisterRun(CLI::App& app) {
 
   cmd->add_option("--results", o->results, "Where results/<run-id>/ goes")->capture_default_str();
   cmd->add_option("--replay-queries", o->replay_queries,
-                  "Send the statements of a recorded run's query logs (DIR/thread-N.sql) instead of generating; "
-                  "`randsync replay --from-query-logs` sets it")
+                  "Send the statements of a recorded run's query logs (DIR/thread-N.sql) instead of generating, "
+                  "until the logs end (at most 4x --duration + 60 s); `randsync replay --from-query-logs` sets it")
       ->check(CLI::ExistingDirectory);
   AddBisectOptions(*cmd, o->bisect);
   // Negative controls for randsync's own tests; hidden from --help.
