@@ -28,8 +28,10 @@
 //
 //   check_bench [--rows 2000000] [--repeat 3] [--threads-list 2,4]
 //               [--randsync PATH] [--buffer-pool 1G] [--batch 250000]
-//               [--pt-table-checksum PATH] [--skip-pt] [--basedir DIR]
+//               [--pt-table-checksum PATH] [--skip-pt] [--basedir DIR] [--hold S]
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -73,6 +75,7 @@ struct Args {
   std::string pt = "/usr/bin/pt-table-checksum";
   bool skip_pt = false;
   std::string basedir;
+  unsigned hold_s = 0;
 };
 
 Args ParseArgs(int argc, char** argv) {
@@ -98,6 +101,9 @@ Args ParseArgs(int argc, char** argv) {
   app.add_option("--pt-table-checksum", a.pt, "pt-table-checksum binary")->capture_default_str();
   app.add_flag("--skip-pt", a.skip_pt, "Do not run pt-table-checksum");
   app.add_option("--basedir", a.basedir, "Server installation or build tree");
+  app.add_option("--hold", a.hold_s,
+                 "After loading, keep the servers up this many seconds (for profiling by hand)"
+                 " instead of timing the methods");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -526,6 +532,21 @@ int main(int argc, char** argv) {
     // An untimed pass on both so that every method starts from the same
     // warm buffer pools (the slave's pages were written by replication).
     RunChecksumParallel(mdsn, sdsn, list);
+    if (args.hold_s > 0) {
+      std::printf("holding the servers for %u s: master pid %d, slave pid %d\n", args.hold_s,
+                  static_cast<int>(master.pid()), static_cast<int>(slave.pid()));
+      std::fflush(stdout);
+      // Until the time is up or SIGINT/SIGTERM: either way main returns and
+      // the servers' destructors stop them and remove their directories.
+      sigset_t stop;
+      sigemptyset(&stop);
+      sigaddset(&stop, SIGINT);
+      sigaddset(&stop, SIGTERM);
+      pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+      const timespec wait{static_cast<time_t>(args.hold_s), 0};
+      sigtimedwait(&stop, nullptr, &wait);
+      return 0;
+    }
     std::fflush(stdout);
 
     std::string why;

@@ -12,6 +12,10 @@
 namespace randsync::checker {
 namespace {
 
+bool IsIntegerType(std::string_view t) {
+  return t == "tinyint" || t == "smallint" || t == "mediumint" || t == "int" || t == "bigint";
+}
+
 bool IsNumericType(std::string_view t) {
   for (std::string_view n : {"tinyint", "smallint", "mediumint", "int", "integer", "bigint",
                              "decimal", "numeric", "float", "double", "real"}) {
@@ -121,6 +125,43 @@ std::string TablePlan::SelectSql(size_t i, std::string_view db) const {
   return sql;
 }
 
+std::string TablePlan::SelectRunSql(size_t first, size_t last, std::string_view db) const {
+  std::string cols;
+  for (const auto& c : columns) cols += (cols.empty() ? "" : ", ") + QuoteIdentifier(c.name);
+  ChunkRange run;
+  run.lower = chunks.at(first).lower;
+  run.upper = chunks.at(last - 1).upper;
+  std::string sql = "SELECT " + cols + " FROM " +
+                    QuoteIdentifier(db.empty() ? std::string_view(database) : db) + "." +
+                    QuoteIdentifier(table) + " FORCE INDEX (PRIMARY)";
+  const std::string where = BuildWhere(*this, run);
+  if (!where.empty()) sql += " " + where;
+  return sql + " ORDER BY " + KeyList(key);
+}
+
+size_t TablePlan::integer_key_column() const {
+  if (key_name != "PRIMARY" || key.size() != 1) return std::string::npos;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == key[0]) return IsIntegerType(columns[i].data_type) ? i : std::string::npos;
+  }
+  return std::string::npos;
+}
+
+__int128 TablePlan::IntegerUpperBound(size_t i) const {
+  const std::vector<std::string>& upper = chunks.at(i).upper;
+  if (upper.size() != 1 || upper[0].empty()) throw std::invalid_argument("chunk has no integer upper bound");
+  const std::string& text = upper[0];
+  const bool negative = text[0] == '-';
+  __int128 value = 0;
+  for (size_t k = negative || text[0] == '+' ? 1 : 0; k < text.size(); ++k) {
+    if (text[k] < '0' || text[k] > '9' || value > (__int128{1} << 100)) {
+      throw std::invalid_argument("not an integer boundary: " + text);
+    }
+    value = value * 10 + (text[k] - '0');
+  }
+  return negative ? -value : value;
+}
+
 TablePlan DescribeTable(db::Connection& conn, std::string_view database, std::string_view table) {
   TablePlan plan;
   plan.database = std::string(database);
@@ -164,10 +205,6 @@ TablePlan DescribeTable(db::Connection& conn, std::string_view database, std::st
 }
 
 namespace {
-
-bool IsIntegerType(const std::string& t) {
-  return t == "tinyint" || t == "smallint" || t == "mediumint" || t == "int" || t == "bigint";
-}
 
 // Equal-width ranges of a single-column integer key from MIN, MAX and the
 // row estimate: three cheap statements instead of one walk over the whole

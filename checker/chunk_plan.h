@@ -50,6 +50,20 @@ struct TablePlan {
   // the plan's own). Plain columns only: see row_encoding.h for why no
   // column is wrapped in an expression.
   std::string SelectSql(size_t i, std::string_view database = {}) const;
+
+  // Chunks [first, last) as one SELECT in key order, read through the
+  // PRIMARY index: WHERE only on the run's outer bounds (none for a whole
+  // table). For tables with an integer_key_column().
+  std::string SelectRunSql(size_t first, size_t last, std::string_view database = {}) const;
+
+  // The position in `columns` of the key when it is one integer column
+  // (TINYINT..BIGINT) of the PRIMARY KEY; npos otherwise. Such a table's
+  // chunks can be read as one key-ordered stream and told apart by the
+  // client (table_hasher.h): its boundaries are plain integers.
+  size_t integer_key_column() const;
+  // Chunk `i`'s upper bound as an integer (integer_key_column() tables,
+  // i not the last chunk). Throws std::invalid_argument otherwise.
+  __int128 IntegerUpperBound(size_t i) const;
 };
 
 // `name` in backquotes, inner backquotes doubled.

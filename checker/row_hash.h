@@ -17,7 +17,6 @@
 #include <string_view>
 #include <vector>
 
-struct XXH3_state_s;
 
 namespace randsync::db {
 class BinaryResult;
@@ -64,7 +63,7 @@ class RowHasher {
   Hash128 Finish();
   void Flush();
 
-  XXH3_state_s* state_;
+  void* state_;  // an XXH3_state_t, opaque here: row_hash.cpp inlines xxHash
   static constexpr size_t kBufferSize = 4096;
   unsigned char buffer_[kBufferSize];
   size_t used_ = 0;

@@ -19,6 +19,7 @@
 // hash.
 #include "checker/table_hasher.h"
 
+#include <stdexcept>
 #include <string>
 
 #include "db/raw_row_stream.h"
@@ -39,6 +40,28 @@ ChunkDigest HashChunk(db::Connection& conn, const TablePlan& plan, size_t i,
                       std::string_view database) {
   RowHasher hasher;
   return HashChunk(conn, plan, i, database, hasher);
+}
+
+std::vector<ChunkDigest> HashChunkRun(db::Connection& conn, const TablePlan& plan, size_t first, size_t last,
+                                      std::string_view database, RowHasher& hasher) {
+  if (first >= last || last > plan.chunks.size()) throw std::out_of_range("HashChunkRun: bad chunk run");
+  if (last - first == 1) return {HashChunk(conn, plan, first, database, hasher)};
+  const size_t key_column = plan.integer_key_column();
+  if (key_column == std::string::npos) throw std::invalid_argument("HashChunkRun: the key is not one integer");
+  // Chunk c holds the keys below its upper bound (and at or above c-1's).
+  std::vector<__int128> upper;
+  for (size_t c = first; c + 1 < last; ++c) upper.push_back(plan.IntegerUpperBound(c));
+  std::vector<ChunkDigest> digests(last - first);
+  db::RawRowStream rows(conn, plan.SelectRunSql(first, last, database), key_column);
+  size_t c = 0;  // index into digests
+  while (rows.Next()) {
+    if (c < upper.size()) {
+      const __int128 key = rows.integer();
+      while (c < upper.size() && key >= upper[c]) ++c;
+    }
+    digests[c].Add(hasher.HashImage(rows.row()));
+  }
+  return digests;
 }
 
 }  // namespace randsync::checker

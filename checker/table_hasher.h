@@ -1,8 +1,10 @@
-// Hashing one planned chunk over one connection.
+// Hashing planned chunks over one connection: one chunk per SELECT, or a run
+// of consecutive chunks as one key-ordered SELECT cut apart by the client.
 #pragma once
 
 #include <cstddef>
 #include <string_view>
+#include <vector>
 
 #include "checker/chunk_plan.h"
 #include "checker/row_hash.h"
@@ -21,5 +23,14 @@ ChunkDigest HashChunk(db::Connection& conn, const TablePlan& plan, size_t i,
 // Same, with a caller-owned hasher (one per thread, reused across chunks).
 ChunkDigest HashChunk(db::Connection& conn, const TablePlan& plan, size_t i,
                       std::string_view database, RowHasher& hasher);
+
+// Chunks [first, last) of a plan with an integer_key_column(), as one
+// SELECT in key order (TablePlan::SelectRunSql) whose rows the client assigns
+// to chunks by comparing the key with the boundaries: the server evaluates
+// no range condition per row (only the run's outer bounds, absent for a
+// whole table) and runs one statement instead of last - first. The digests
+// equal HashChunk's for every chunk. Returns last - first digests.
+std::vector<ChunkDigest> HashChunkRun(db::Connection& conn, const TablePlan& plan, size_t first, size_t last,
+                                      std::string_view database, RowHasher& hasher);
 
 }  // namespace randsync::checker

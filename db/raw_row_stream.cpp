@@ -2,6 +2,8 @@
 
 #include <mysql.h>
 
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "db/connection.h"
@@ -11,11 +13,10 @@
 namespace randsync::db {
 namespace {
 
-// Bytes taken by a binary-protocol value of `type` starting at `p`.
-size_t ValueSize(enum_field_types type, const unsigned char* p) {
+// Width of a fixed-size binary-protocol value of `type`; 0 if the value
+// carries its own length (temporals, strings, DECIMAL, BLOB).
+uint8_t FixedSize(enum_field_types type) {
   switch (type) {
-    case MYSQL_TYPE_NULL:
-      return 0;
     case MYSQL_TYPE_TINY:
       return 1;
     case MYSQL_TYPE_SHORT:
@@ -28,6 +29,17 @@ size_t ValueSize(enum_field_types type, const unsigned char* p) {
     case MYSQL_TYPE_LONGLONG:
     case MYSQL_TYPE_DOUBLE:
       return 8;
+    default:
+      return 0;
+  }
+}
+
+// Bytes taken by a binary-protocol value of `type` starting at `p`.
+size_t ValueSize(enum_field_types type, const unsigned char* p) {
+  if (const uint8_t fixed = FixedSize(type)) return fixed;
+  switch (type) {
+    case MYSQL_TYPE_NULL:
+      return 0;
     case MYSQL_TYPE_DATE:
     case MYSQL_TYPE_TIME:
     case MYSQL_TYPE_DATETIME:
@@ -52,17 +64,24 @@ struct RawRowStream::State {
   MYSQL* mysql = nullptr;
   MYSQL_STMT* stmt = nullptr;
   std::vector<enum_field_types> types;
+  std::vector<uint8_t> fixed;  // per column: FixedSize(type), the fast path
   size_t bitmap_bytes = 0;
   // Set by the callback while Connector/C walks the current row.
   const unsigned char* first_value = nullptr;  // the first non-NULL value
   const unsigned char* end = nullptr;          // just past the last value
   std::string_view row;
+  // The watched integer column (kNoColumn: none) and its value's bytes.
+  size_t watched = kNoColumn;
+  bool watched_unsigned = false;
+  const unsigned char* watched_value = nullptr;
 
   static void OnColumn(void* data, unsigned int column, unsigned char** row) {
     State& s = *static_cast<State*>(data);
     if (row == nullptr) return;  // NULL: only its bitmap bit
     if (s.first_value == nullptr) s.first_value = *row;
-    *row += ValueSize(s.types[column], *row);
+    if (column == s.watched) s.watched_value = *row;
+    const uint8_t fixed = s.fixed[column];
+    *row += fixed != 0 ? fixed : ValueSize(s.types[column], *row);
     s.end = *row;
   }
 
@@ -71,8 +90,10 @@ struct RawRowStream::State {
   }
 };
 
-RawRowStream::RawRowStream(Connection& conn, std::string_view sql) : state_(std::make_unique<State>()) {
+RawRowStream::RawRowStream(Connection& conn, std::string_view sql, size_t integer_column)
+    : state_(std::make_unique<State>()) {
   State& s = *state_;
+  s.watched = integer_column;
   s.mysql = conn.native();
   s.stmt = mysql_stmt_init(s.mysql);
   if (s.stmt == nullptr) throw DbError(2008, "HY000", "out of memory", "mysql_stmt_init");
@@ -81,9 +102,18 @@ RawRowStream::RawRowStream(Connection& conn, std::string_view sql) : state_(std:
     const unsigned n = mysql_num_fields(meta);
     MYSQL_FIELD* fields = mysql_fetch_fields(meta);
     for (unsigned i = 0; i < n; ++i) s.types.push_back(fields[i].type);
+    if (s.watched != kNoColumn && s.watched < n) s.watched_unsigned = (fields[s.watched].flags & UNSIGNED_FLAG) != 0;
     mysql_free_result(meta);
   }
   s.bitmap_bytes = (s.types.size() + 9) / 8;
+  for (enum_field_types t : s.types) s.fixed.push_back(FixedSize(t));
+  if (s.watched != kNoColumn) {
+    const enum_field_types t = s.watched < s.types.size() ? s.types[s.watched] : MYSQL_TYPE_NULL;
+    if (t != MYSQL_TYPE_TINY && t != MYSQL_TYPE_SHORT && t != MYSQL_TYPE_INT24 && t != MYSQL_TYPE_LONG &&
+        t != MYSQL_TYPE_LONGLONG) {
+      throw std::invalid_argument("RawRowStream: column " + std::to_string(s.watched) + " is not an integer");
+    }
+  }
   void* self = &s;
   ps_result_callback callback = &State::OnColumn;
   if (mysql_stmt_attr_set(s.stmt, STMT_ATTR_CB_USER_DATA, self) != 0 ||
@@ -102,6 +132,7 @@ bool RawRowStream::Next() {
   if (s.types.empty()) return false;
   s.first_value = nullptr;
   s.end = nullptr;
+  s.watched_value = nullptr;
   const int rc = mysql_stmt_fetch(s.stmt);
   if (rc == MYSQL_NO_DATA) return false;
   if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) ThrowStatementError(s.stmt, s.mysql, "reading result");
@@ -117,5 +148,18 @@ bool RawRowStream::Next() {
 }
 
 std::string_view RawRowStream::row() const { return state_->row; }
+
+__int128 RawRowStream::integer() const {
+  const State& s = *state_;
+  if (s.watched_value == nullptr) throw DbError(2000, "HY000", "the watched integer column is NULL", "RawRowStream");
+  const unsigned char* p = s.watched_value;
+  // Little-endian, of the protocol's width for the type (INT24 travels as 4).
+  const size_t width = s.fixed[s.watched];  // an integer type: checked when opened
+  uint64_t bits = 0;
+  for (size_t i = 0; i < width; ++i) bits |= uint64_t{p[i]} << (8 * i);
+  if (s.watched_unsigned) return static_cast<__int128>(bits);
+  const unsigned shift = static_cast<unsigned>(64 - 8 * width);  // sign-extend from `width` bytes
+  return static_cast<__int128>(static_cast<int64_t>(bits << shift) >> shift);
+}
 
 }  // namespace randsync::db

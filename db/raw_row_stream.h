@@ -30,9 +30,14 @@ class Connection;
 
 class RawRowStream {
  public:
+  static constexpr size_t kNoColumn = static_cast<size_t>(-1);
+
   // Prepares and executes `sql` (no parameters), fetched unbuffered. The
-  // connection is busy until the stream is destroyed. Throws DbError.
-  RawRowStream(Connection& conn, std::string_view sql);
+  // connection is busy until the stream is destroyed. `integer_column`, if
+  // given, is a NOT NULL integer column whose value each row exposes as
+  // integer() (for cutting a key-ordered stream into chunks). Throws
+  // DbError; std::invalid_argument if that column is not an integer.
+  RawRowStream(Connection& conn, std::string_view sql, size_t integer_column = kNoColumn);
   ~RawRowStream();
   RawRowStream(const RawRowStream&) = delete;
   RawRowStream& operator=(const RawRowStream&) = delete;
@@ -42,6 +47,9 @@ class RawRowStream {
   bool Next();
   // The current row's image (see above).
   std::string_view row() const;
+  // The current row's value of `integer_column` (signed or unsigned, any
+  // width). Throws DbError if it is NULL.
+  __int128 integer() const;
 
  private:
   struct State;

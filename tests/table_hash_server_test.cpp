@@ -88,12 +88,33 @@ class TableHashServerTest : public testsupport::SharedServerTest {
 
   std::vector<size_t> DifferingChunks(const TablePlan& plan) {
     std::vector<size_t> out;
+    std::vector<ChunkDigest> a, b;
     for (size_t i = 0; i < plan.chunks.size(); ++i) {
-      const ChunkDigest a = HashChunk(*conn_, plan, i, "rs_hash_a");
-      const ChunkDigest b = HashChunk(*conn_, plan, i, "rs_hash_b");
-      if (a != b) out.push_back(i);
+      a.push_back(HashChunk(*conn_, plan, i, "rs_hash_a"));
+      b.push_back(HashChunk(*conn_, plan, i, "rs_hash_b"));
+      if (a.back() != b.back()) out.push_back(i);
+    }
+    // An integer-keyed table can also be read in runs of chunks cut apart
+    // by the client (what the check does): every planted difference must
+    // land in the same chunks that way.
+    if (plan.integer_key_column() != std::string::npos) {
+      ExpectRunsMatch(plan, "rs_hash_a", a);
+      ExpectRunsMatch(plan, "rs_hash_b", b);
     }
     return out;
+  }
+
+  // HashChunkRun over the whole table and over two runs split in the middle
+  // gives chunk for chunk the digests of `expected` (HashChunk's).
+  void ExpectRunsMatch(const TablePlan& plan, const std::string& database,
+                       const std::vector<ChunkDigest>& expected) {
+    RowHasher hasher;
+    const size_t n = plan.chunks.size();
+    EXPECT_EQ(HashChunkRun(*conn_, plan, 0, n, database, hasher), expected) << database << " as one run";
+    if (n < 3) return;
+    std::vector<ChunkDigest> split = HashChunkRun(*conn_, plan, 0, n / 2, database, hasher);
+    for (const ChunkDigest& d : HashChunkRun(*conn_, plan, n / 2, n, database, hasher)) split.push_back(d);
+    EXPECT_EQ(split, expected) << database << " as two runs";
   }
 
   // Applies `on_a` to a and `on_b` to b (either may be empty), then expects
@@ -163,6 +184,63 @@ TEST_F(TableHashServerTest, IntegerKeysDenseAndSparseCoverEveryRowOnce) {
     for (size_t i = 0; i < plan.chunks.size(); ++i) total += HashChunk(*conn_, plan, i).rows;
     EXPECT_EQ(total, 5002u);
   }
+}
+
+// Runs of chunks read as one key-ordered stream and cut by the client give
+// HashChunk's digests, for every integer width and signedness (the binary
+// protocol sends each in its own width; MEDIUMINT travels as 4 bytes),
+// negative keys, unsigned keys above INT64_MAX, and keys outside the planned
+// span, which belong to the open first and last chunks.
+TEST_F(TableHashServerTest, IntegerKeyRunsGiveEveryChunksDigest) {
+  struct Case {
+    const char* type;
+    const char* key_expr;  // of seq 1..N
+    int rows;
+  };
+  const Case cases[] = {
+      {"TINYINT", "CAST(seq AS SIGNED) - 120", 240},
+      {"SMALLINT UNSIGNED", "seq * 250", 260},
+      {"MEDIUMINT", "(CAST(seq AS SIGNED) - 500) * 16000", 1000},
+      {"INT", "seq * seq", 1000},
+      {"BIGINT", "(CAST(seq AS SIGNED) - 500) * 18014398509481", 1000},
+      {"BIGINT UNSIGNED", "18446744073709551615 - seq * 1000003", 1000},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.type);
+    const std::string table = "ik" + std::to_string(n++);
+    Exec("CREATE TABLE rs_hash_a." + table + " (k " + c.type + " NOT NULL PRIMARY KEY, v VARCHAR(20))");
+    Exec("INSERT INTO rs_hash_a." + table + " SELECT " + c.key_expr + ", CONCAT('v', seq) FROM seq_1_to_" +
+         std::to_string(c.rows));
+    Exec("ANALYZE TABLE rs_hash_a." + table);
+    const TablePlan plan = PlanTable(*conn_, "rs_hash_a", table, 64);
+    ASSERT_NE(plan.integer_key_column(), std::string::npos);
+    ASSERT_GE(plan.chunks.size(), 3u);
+    std::vector<ChunkDigest> chunks;
+    uint64_t total = 0;
+    for (size_t i = 0; i < plan.chunks.size(); ++i) {
+      chunks.push_back(HashChunk(*conn_, plan, i, "rs_hash_a"));
+      total += chunks.back().rows;
+    }
+    EXPECT_EQ(total, static_cast<uint64_t>(c.rows));
+    ExpectRunsMatch(plan, "rs_hash_a", chunks);
+  }
+  // Keys below and above the plan: the open chunks take them on both paths.
+  const TablePlan plan = PlanTable(*conn_, "rs_hash_a", "ik3", 64);
+  auto hash_chunks = [&] {
+    std::vector<ChunkDigest> out;
+    for (size_t i = 0; i < plan.chunks.size(); ++i) out.push_back(HashChunk(*conn_, plan, i, "rs_hash_a"));
+    return out;
+  };
+  const std::vector<ChunkDigest> before = hash_chunks();
+  Exec("INSERT INTO rs_hash_a.ik3 VALUES (-2147483648, 'low'), (2147483647, 'high')");
+  const std::vector<ChunkDigest> after = hash_chunks();
+  EXPECT_EQ(after.front().rows, before.front().rows + 1);
+  EXPECT_EQ(after.back().rows, before.back().rows + 1);
+  ExpectRunsMatch(plan, "rs_hash_a", after);
+  // A key that is not one integer has no runs.
+  Exec("CREATE TABLE rs_hash_a.sk (k VARCHAR(10) NOT NULL PRIMARY KEY)");
+  EXPECT_EQ(PlanTable(*conn_, "rs_hash_a", "sk", 64).integer_key_column(), std::string::npos);
 }
 
 TEST_F(TableHashServerTest, SameRowsInAnotherOrderHashEqual) {
