@@ -16,7 +16,8 @@
 //      (sequential pair), and on both at once (two threads); the values of
 //      the two servers must agree;
 //  (c) `randsync check --master ... --slave ... --databases bench --threads N
-//      --json FILE` for each N of --threads-list; exit 0 and "status" in the
+//      --json FILE` for each N of --threads-list (0: no --threads, randsync's
+//      default); exit 0 and "status" in the
 //      JSON must say equal. Skipped with a note when the binary has no
 //      `check` subcommand.
 // Prints min and median wall seconds, the peak RSS of the client process
@@ -26,7 +27,7 @@
 // CHECKSUM TABLE pair. Target: randsync <= 1/3 of pt-table-checksum and
 // <= 1.2x the sequential CHECKSUM TABLE pair.
 //
-//   check_bench [--rows 2000000] [--repeat 3] [--threads-list 2,4]
+//   check_bench [--rows 2000000] [--repeat 3] [--threads-list 0,4]
 //               [--randsync PATH] [--buffer-pool 1G] [--batch 250000]
 //               [--pt-table-checksum PATH] [--skip-pt] [--basedir DIR] [--hold S]
 #include <fcntl.h>
@@ -68,7 +69,7 @@ namespace {
 struct Args {
   uint64_t rows = 2000000;
   unsigned repeat = 3;
-  std::vector<unsigned> threads_list = {2, 4};
+  std::vector<unsigned> threads_list = {0, 4};  // 0: randsync's default
   std::string randsync;
   std::string buffer_pool = "1G";
   uint64_t batch = 250000;
@@ -88,9 +89,10 @@ Args ParseArgs(int argc, char** argv) {
   app.add_option("--repeat", a.repeat, "Timed runs of every method")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app.add_option("--threads-list", a.threads_list, "randsync check --threads values (comma list)")
+  app.add_option("--threads-list", a.threads_list,
+                 "randsync check --threads values (comma list; 0: its default, the cores up to 4)")
       ->delimiter(',')
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--randsync", a.randsync,
                  "randsync binary (default: randsync next to this program)");
   app.add_option("--buffer-pool", a.buffer_pool, "innodb_buffer_pool_size of each server")
@@ -380,18 +382,25 @@ Sample RunChecksumParallel(const std::string& mdsn, const std::string& sdsn,
   return out;
 }
 
+std::string ThreadsLabel(unsigned threads) { return threads == 0 ? "default" : std::to_string(threads); }
+
 // (c) randsync check; throws unless it exits 0 (equal) and writes a JSON
 // report with a "status" (returned in *status).
 Sample RunRandsync(const Args& args, uint16_t mport, uint16_t sport, unsigned threads,
                    const std::filesystem::path& json_path, bool verbose, std::string* status) {
   std::filesystem::remove(json_path);
-  ChildRun r = Spawn({args.randsync, "check", "--master",
-                      "mysql://root@127.0.0.1:" + std::to_string(mport) + "/", "--slave",
-                      "mysql://root@127.0.0.1:" + std::to_string(sport) + "/", "--databases",
-                      "bench", "--threads", std::to_string(threads), "--json", json_path.string()});
+  std::vector<std::string> argv = {args.randsync, "check", "--master",
+                                   "mysql://root@127.0.0.1:" + std::to_string(mport) + "/", "--slave",
+                                   "mysql://root@127.0.0.1:" + std::to_string(sport) + "/", "--databases",
+                                   "bench", "--json", json_path.string()};
+  if (threads != 0) {
+    argv.push_back("--threads");
+    argv.push_back(std::to_string(threads));
+  }
+  ChildRun r = Spawn(argv);
   if (verbose) std::printf("%s", r.out.c_str());
   if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
-    throw std::runtime_error("randsync check --threads " + std::to_string(threads) + " failed (" +
+    throw std::runtime_error("randsync check --threads " + ThreadsLabel(threads) + " failed (" +
                              Describe(r.status) + "):\n" + r.out);
   }
   std::ifstream f(json_path);
@@ -563,7 +572,7 @@ int main(int argc, char** argv) {
     methods.push_back({"CHECKSUM TABLE, both at once", {}, false});
     if (have_check) {
       for (unsigned t : args.threads_list) {
-        methods.push_back({"randsync check --threads " + std::to_string(t), {}, true});
+        methods.push_back({"randsync check --threads " + ThreadsLabel(t), {}, true});
       }
     }
     const std::filesystem::path json_path = master.dir() / "check_bench.json";
@@ -581,7 +590,8 @@ int main(int argc, char** argv) {
         } else if (m.name == "CHECKSUM TABLE, both at once") {
           s = RunChecksumParallel(mdsn, sdsn, list);
         } else {
-          const unsigned t = static_cast<unsigned>(std::stoul(m.name.substr(m.name.rfind(' ') + 1)));
+          const std::string label = m.name.substr(m.name.rfind(' ') + 1);
+          const unsigned t = label == "default" ? 0 : static_cast<unsigned>(std::stoul(label));
           s = RunRandsync(args, master.port(), slave.port(), t, json_path, first, &status);
         }
         s.servers_cpu_s =

@@ -222,6 +222,8 @@ CheckStatus StatusOf(const SyncError& e) {
 
 }  // namespace
 
+unsigned DefaultCheckThreads() { return std::clamp(std::thread::hardware_concurrency(), 1u, 4u); }
+
 const char* ToString(CheckStatus status) {
   switch (status) {
     case CheckStatus::kOk:

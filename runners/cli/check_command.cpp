@@ -26,7 +26,7 @@ struct CheckCliOptions {
   std::string slave;
   std::vector<std::string> databases;
   std::vector<std::string> tables;
-  unsigned threads = 4;
+  unsigned threads = checker::DefaultCheckThreads();
   uint64_t chunk_size = 10000;
   std::string sync = "gtid";
   unsigned sync_timeout_s = 60;
@@ -155,7 +155,8 @@ Runner RegisterCheck(CLI::App& app) {
                   "Databases to compare, comma-separated (default: all but mysql, information_schema, "
                   "performance_schema, sys)");
   cmd->add_option("--tables", o->tables, "Tables to compare (table or db.table, comma-separated; default all)");
-  cmd->add_option("-T,--threads", o->threads, "Connections per server hashing in parallel")
+  cmd->add_option("-T,--threads", o->threads,
+                  "Connections per server hashing in parallel (default: this machine's cores, at most 4)")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
   cmd->add_option("--chunk-size", o->chunk_size, "Rows per chunk (key range)")
