@@ -133,7 +133,7 @@ std::string TablePlan::SelectRunSql(size_t first, size_t last, std::string_view 
   run.upper = chunks.at(last - 1).upper;
   std::string sql = "SELECT " + cols + " FROM " +
                     QuoteIdentifier(db.empty() ? std::string_view(database) : db) + "." +
-                    QuoteIdentifier(table) + " FORCE INDEX (PRIMARY)";
+                    QuoteIdentifier(table);
   const std::string where = BuildWhere(*this, run);
   if (!where.empty()) sql += " " + where;
   return sql + " ORDER BY " + KeyList(key);

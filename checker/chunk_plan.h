@@ -51,9 +51,11 @@ struct TablePlan {
   // column is wrapped in an expression.
   std::string SelectSql(size_t i, std::string_view database = {}) const;
 
-  // Chunks [first, last) as one SELECT in key order, read through the
-  // PRIMARY index: WHERE only on the run's outer bounds (none for a whole
-  // table). For tables with an integer_key_column().
+  // Chunks [first, last) as one SELECT ORDER BY the key, with WHERE only on
+  // the run's outer bounds (none for a whole table). For tables with an
+  // integer_key_column(). No index hint: InnoDB reads its clustered PRIMARY
+  // KEY in order anyway, and a side that lacks the key (a schema difference)
+  // still answers, by sorting.
   std::string SelectRunSql(size_t first, size_t last, std::string_view database = {}) const;
 
   // The position in `columns` of the key when it is one integer column

@@ -19,6 +19,7 @@
 // hash.
 #include "checker/table_hasher.h"
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -52,7 +53,16 @@ std::vector<ChunkDigest> HashChunkRun(db::Connection& conn, const TablePlan& pla
   std::vector<__int128> upper;
   for (size_t c = first; c + 1 < last; ++c) upper.push_back(plan.IntegerUpperBound(c));
   std::vector<ChunkDigest> digests(last - first);
-  db::RawRowStream rows(conn, plan.SelectRunSql(first, last, database), key_column);
+  std::optional<db::RawRowStream> stream;
+  try {
+    stream.emplace(conn, plan.SelectRunSql(first, last, database), key_column);
+  } catch (const std::invalid_argument&) {
+    // The key column is no integer on this side (a schema difference, which
+    // the schema comparison reports): let the server cut the chunks.
+    for (size_t c = first; c < last; ++c) digests[c - first] = HashChunk(conn, plan, c, database, hasher);
+    return digests;
+  }
+  db::RawRowStream& rows = *stream;
   size_t c = 0;  // index into digests
   while (rows.Next()) {
     if (c < upper.size()) {

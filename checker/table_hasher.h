@@ -29,7 +29,9 @@ ChunkDigest HashChunk(db::Connection& conn, const TablePlan& plan, size_t i,
 // to chunks by comparing the key with the boundaries: the server evaluates
 // no range condition per row (only the run's outer bounds, absent for a
 // whole table) and runs one statement instead of last - first. The digests
-// equal HashChunk's for every chunk. Returns last - first digests.
+// equal HashChunk's for every chunk. Returns last - first digests. (A side
+// whose key column is not an integer, against the plan, is read chunk by
+// chunk.)
 std::vector<ChunkDigest> HashChunkRun(db::Connection& conn, const TablePlan& plan, size_t first, size_t last,
                                       std::string_view database, RowHasher& hasher);
 
