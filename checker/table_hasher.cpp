@@ -65,9 +65,12 @@ std::vector<ChunkDigest> HashChunkRun(db::Connection& conn, const TablePlan& pla
   db::RawRowStream& rows = *stream;
   size_t c = 0;  // index into digests
   while (rows.Next()) {
+    // A NULL key (only where the key is not one, a schema difference) sorts
+    // first and stays in the current chunk, where the digests then differ.
     if (c < upper.size()) {
-      const __int128 key = rows.integer();
-      while (c < upper.size() && key >= upper[c]) ++c;
+      if (const std::optional<__int128> key = rows.integer()) {
+        while (c < upper.size() && *key >= upper[c]) ++c;
+      }
     }
     digests[c].Add(hasher.HashImage(rows.row()));
   }

@@ -149,9 +149,9 @@ bool RawRowStream::Next() {
 
 std::string_view RawRowStream::row() const { return state_->row; }
 
-__int128 RawRowStream::integer() const {
+std::optional<__int128> RawRowStream::integer() const {
   const State& s = *state_;
-  if (s.watched_value == nullptr) throw DbError(2000, "HY000", "the watched integer column is NULL", "RawRowStream");
+  if (s.watched_value == nullptr) return std::nullopt;
   const unsigned char* p = s.watched_value;
   // Little-endian, of the protocol's width for the type (INT24 travels as 4).
   const size_t width = s.fixed[s.watched];  // an integer type: checked when opened

@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace randsync::db {
@@ -48,8 +49,8 @@ class RawRowStream {
   // The current row's image (see above).
   std::string_view row() const;
   // The current row's value of `integer_column` (signed or unsigned, any
-  // width). Throws DbError if it is NULL.
-  __int128 integer() const;
+  // width); nullopt for NULL.
+  std::optional<__int128> integer() const;
 
  private:
   struct State;

@@ -264,6 +264,17 @@ TEST_F(TableHashServerTest, RunsOnASideWithAnotherKeyGiveEveryChunksDigest) {
     for (size_t i = 0; i < plan.chunks.size(); ++i) chunks.push_back(HashChunk(*conn_, plan, i, "rs_hash_b"));
     ExpectRunsMatch(plan, "rs_hash_b", chunks);
   }
+  // A slave whose key column is nullable and holds a NULL: the run keeps
+  // that row (in the first chunk, where NULL sorts) instead of failing.
+  Exec("ALTER TABLE rs_hash_b.rk2 MODIFY k INT NULL");
+  Exec("INSERT INTO rs_hash_b.rk2 VALUES (NULL, 'null key')");
+  const TablePlan plan = PlanTable(*conn_, "rs_hash_a", "rk2", 25);
+  RowHasher hasher;
+  const std::vector<ChunkDigest> run = HashChunkRun(*conn_, plan, 0, plan.chunks.size(), "rs_hash_b", hasher);
+  uint64_t total = 0;
+  for (const ChunkDigest& d : run) total += d.rows;
+  EXPECT_EQ(total, 201u);
+  EXPECT_EQ(run.front().rows, HashChunk(*conn_, plan, 0, "rs_hash_b").rows + 1);
 }
 
 TEST_F(TableHashServerTest, SameRowsInAnotherOrderHashEqual) {
