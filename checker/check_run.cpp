@@ -162,24 +162,28 @@ void HashAll(SyncPoint& point, Work& work, Progress& progress) {
       const Run& run = work.runs[r];
       const TablePlan& plan = work.plans[run.table];
       const size_t base = work.item_base[run.table];
-      try {
-        const std::vector<ChunkDigest> digests =
-            HashChunkRun(conn, plan, run.first, run.last, plan.database, hasher);
-        for (size_t c = run.first; c < run.last; ++c) {
-          out[base + c] = digests[c - run.first];
-          rows += digests[c - run.first].rows;
+      uint64_t counted = 0;  // chunks of this run in `done`
+      auto count = [&](uint64_t chunks, uint64_t chunk_rows) {
+        counted += chunks;
+        rows += chunk_rows;
+        const uint64_t d = done += chunks;
+        if (d - reported >= 16 || d == total) {
+          reported = d;
+          progress.Report("hash", d, total, rows);
         }
+      };
+      try {
+        const std::vector<ChunkDigest> digests = HashChunkRun(
+            conn, plan, run.first, run.last, plan.database, hasher,
+            [&](const ChunkDigest& d) { count(1, d.rows); });
+        for (size_t c = run.first; c < run.last; ++c) out[base + c] = digests[c - run.first];
       } catch (const db::DbError& e) {
         if (ConnectionLost(e)) work.Fatal(fmt::format("{}: {}", slave ? "slave" : "master", e.what()));
         // Recorded per table: ER_TABLE_DEF_CHANGED (DDL after the point) is
         // reported as not compared, anything else as an error.
         work.Fail(run.table, fmt::format("{}: {}", slave ? "slave" : "master", e.what()));
       }
-      const uint64_t d = done += run.last - run.first;
-      if (d - reported >= 16 || d == total) {
-        reported = d;
-        progress.Report("hash", d, total, rows);
-      }
+      count(run.last - run.first - counted, 0);  // a failed run's chunks are done too
     }
     try {
       conn.Execute("SET SESSION character_set_results = utf8mb4");

@@ -19,6 +19,7 @@
 // hash.
 #include "checker/table_hasher.h"
 
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -44,23 +45,33 @@ ChunkDigest HashChunk(db::Connection& conn, const TablePlan& plan, size_t i,
 }
 
 std::vector<ChunkDigest> HashChunkRun(db::Connection& conn, const TablePlan& plan, size_t first, size_t last,
-                                      std::string_view database, RowHasher& hasher) {
+                                      std::string_view database, RowHasher& hasher,
+                                      const std::function<void(const ChunkDigest&)>& chunk_done) {
   if (first >= last || last > plan.chunks.size()) throw std::out_of_range("HashChunkRun: bad chunk run");
-  if (last - first == 1) return {HashChunk(conn, plan, first, database, hasher)};
+  std::vector<ChunkDigest> digests(last - first);
+  auto done = [&](size_t i) {
+    if (chunk_done) chunk_done(digests[i]);
+  };
+  auto chunk_by_chunk = [&] {
+    for (size_t c = first; c < last; ++c) {
+      digests[c - first] = HashChunk(conn, plan, c, database, hasher);
+      done(c - first);
+    }
+    return digests;
+  };
+  if (last - first == 1) return chunk_by_chunk();
   const size_t key_column = plan.integer_key_column();
   if (key_column == std::string::npos) throw std::invalid_argument("HashChunkRun: the key is not one integer");
   // Chunk c holds the keys below its upper bound (and at or above c-1's).
   std::vector<__int128> upper;
   for (size_t c = first; c + 1 < last; ++c) upper.push_back(plan.IntegerUpperBound(c));
-  std::vector<ChunkDigest> digests(last - first);
   std::optional<db::RawRowStream> stream;
   try {
     stream.emplace(conn, plan.SelectRunSql(first, last, database), key_column);
   } catch (const std::invalid_argument&) {
     // The key column is no integer on this side (a schema difference, which
     // the schema comparison reports): let the server cut the chunks.
-    for (size_t c = first; c < last; ++c) digests[c - first] = HashChunk(conn, plan, c, database, hasher);
-    return digests;
+    return chunk_by_chunk();
   }
   db::RawRowStream& rows = *stream;
   size_t c = 0;  // index into digests
@@ -69,11 +80,12 @@ std::vector<ChunkDigest> HashChunkRun(db::Connection& conn, const TablePlan& pla
     // first and stays in the current chunk, where the digests then differ.
     if (c < upper.size()) {
       if (const std::optional<__int128> key = rows.integer()) {
-        while (c < upper.size() && *key >= upper[c]) ++c;
+        while (c < upper.size() && *key >= upper[c]) done(c++);
       }
     }
     digests[c].Add(hasher.HashImage(rows.row()));
   }
+  while (c < digests.size()) done(c++);
   return digests;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -32,7 +33,10 @@ ChunkDigest HashChunk(db::Connection& conn, const TablePlan& plan, size_t i,
 // equal HashChunk's for every chunk. Returns last - first digests. (A side
 // whose key column is not an integer, against the plan, is read chunk by
 // chunk.)
+// `chunk_done`, if set, is called with each chunk's digest as soon as the
+// stream has passed it, in key order (progress for long runs).
 std::vector<ChunkDigest> HashChunkRun(db::Connection& conn, const TablePlan& plan, size_t first, size_t last,
-                                      std::string_view database, RowHasher& hasher);
+                                      std::string_view database, RowHasher& hasher,
+                                      const std::function<void(const ChunkDigest&)>& chunk_done = {});
 
 }  // namespace randsync::checker

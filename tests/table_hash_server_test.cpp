@@ -110,7 +110,12 @@ class TableHashServerTest : public testsupport::SharedServerTest {
                        const std::vector<ChunkDigest>& expected) {
     RowHasher hasher;
     const size_t n = plan.chunks.size();
-    EXPECT_EQ(HashChunkRun(*conn_, plan, 0, n, database, hasher), expected) << database << " as one run";
+    std::vector<ChunkDigest> reported;  // by the progress callback, as each chunk ends
+    EXPECT_EQ(HashChunkRun(*conn_, plan, 0, n, database, hasher,
+                           [&](const ChunkDigest& d) { reported.push_back(d); }),
+              expected)
+        << database << " as one run";
+    EXPECT_EQ(reported, expected) << database << ": chunk_done once per chunk, in order";
     if (n < 3) return;
     std::vector<ChunkDigest> split = HashChunkRun(*conn_, plan, 0, n / 2, database, hasher);
     for (const ChunkDigest& d : HashChunkRun(*conn_, plan, n / 2, n, database, hasher)) split.push_back(d);

@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include <fmt/core.h>
 
 #include "checker/check_report.h"
 #include "checker/check_run.h"
 #include "db/dsn.h"
 #include "runners/cli/app.h"
+#include "runners/cli/check_progress.h"
 #include "runners/cli/subcommands.h"
 
 namespace randsync::cli {
@@ -35,37 +35,6 @@ struct CheckCliOptions {
   std::string json;
   std::string fix_sql;
   bool quiet = false;
-};
-
-// A live line on a terminal; phase changes only otherwise, so a buildbot log
-// shows where a check spent its time without a line per chunk.
-class ProgressPrinter {
- public:
-  explicit ProgressPrinter(bool quiet) : quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0) {}
-  ~ProgressPrinter() {
-    if (tty_ && live_) std::fputs("\n", stderr);
-  }
-  void operator()(const checker::CheckProgress& p) {
-    if (quiet_) return;
-    if (p.phase != phase_) {
-      if (tty_ && live_) std::fputs("\n", stderr);
-      live_ = false;
-      phase_ = p.phase;
-      if (!tty_) std::fprintf(stderr, "check: %s ...\n", p.phase.c_str());
-    }
-    if (tty_ && p.total > 0) {
-      std::fprintf(stderr, "\rcheck: %s %llu/%llu%s", p.phase.c_str(), static_cast<unsigned long long>(p.done),
-                   static_cast<unsigned long long>(p.total),
-                   p.rows ? fmt::format(", {} rows", p.rows).c_str() : "");
-      live_ = true;
-    }
-  }
-
- private:
-  bool quiet_;
-  bool tty_;
-  bool live_ = false;
-  std::string phase_;
 };
 
 std::vector<std::string> SplitCommas(const std::vector<std::string>& items) {
@@ -105,7 +74,7 @@ int RunCheckCommand(const CheckCliOptions& o) {
     fix_out.open(o.fix_sql);
     if (!fix_out) throw std::runtime_error("--fix-sql: cannot write " + o.fix_sql);
   }
-  auto printer = std::make_shared<ProgressPrinter>(o.quiet);
+  auto printer = std::make_shared<CheckProgressPrinter>(o.quiet, ::isatty(STDERR_FILENO) != 0, stderr);
   options.progress = [printer](const checker::CheckProgress& p) { (*printer)(p); };
 
   checker::CheckReport report = checker::RunCheck(options);
