@@ -154,9 +154,15 @@ void HashAll(SyncPoint& point, Work& work, Progress& progress) {
     // whose charset differs between the sides is a schema difference.
     try {
       conn.Execute("SET SESSION character_set_results = NULL");
-      db::WidenServerSendBuffer(conn);  // results in 1 MB writes: see send_buffer.h
     } catch (const db::DbError& e) {
       work.Fatal(fmt::format("{}: {}", slave ? "slave" : "master", e.what()));
+    }
+    // Results in 1 MB writes (send_buffer.h); an optimisation only, so a
+    // server or proxy that refuses it is read as it is.
+    try {
+      db::WidenServerSendBuffer(conn);
+    } catch (const db::DbError& e) {
+      if (ConnectionLost(e)) work.Fatal(fmt::format("{}: {}", slave ? "slave" : "master", e.what()));
     }
     for (size_t r; !work.stop && (r = next[slave]++) < work.runs.size();) {
       const Run& run = work.runs[r];
