@@ -122,8 +122,8 @@ std::vector<Run> PlanRuns(const std::vector<TableCheck>& tables, const Work& wor
   std::vector<Run> runs;
   const size_t share = std::max<size_t>(1, (work.items.size() + lanes - 1) / lanes);
   for (size_t t = 0; t < tables.size(); ++t) {
-    const size_t chunks = t < work.plans.size() ? work.plans[t].chunks.size() : 0;
-    if (chunks == 0 || work.item_base[t] == std::string::npos) continue;
+    if (work.item_base[t] == std::string::npos) continue;  // not hashed
+    const size_t chunks = work.plans[t].chunks.size();
     const bool streamed = work.plans[t].integer_key_column() != std::string::npos &&
                           tables[t].ref.engine == "InnoDB";
     const size_t step = streamed ? share : 1;

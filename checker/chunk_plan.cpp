@@ -114,26 +114,30 @@ std::string KeyBelow(const std::vector<std::string>& key, const std::vector<std:
   return KeyCompare(key, values, "<", "<");
 }
 
-std::string TablePlan::SelectSql(size_t i, std::string_view db) const {
+namespace {
+
+// "SELECT every column FROM db.table" (db empty: the plan's own).
+std::string SelectAllFrom(const TablePlan& plan, std::string_view db) {
   std::string cols;
-  for (const auto& c : columns) cols += (cols.empty() ? "" : ", ") + QuoteIdentifier(c.name);
-  std::string sql = "SELECT " + cols + " FROM " +
-                    QuoteIdentifier(db.empty() ? std::string_view(database) : db) + "." +
-                    QuoteIdentifier(table);
+  for (const auto& c : plan.columns) cols += (cols.empty() ? "" : ", ") + QuoteIdentifier(c.name);
+  return "SELECT " + cols + " FROM " + QuoteIdentifier(db.empty() ? std::string_view(plan.database) : db) +
+         "." + QuoteIdentifier(plan.table);
+}
+
+}  // namespace
+
+std::string TablePlan::SelectSql(size_t i, std::string_view db) const {
+  std::string sql = SelectAllFrom(*this, db);
   const std::string& where = chunks.at(i).where;
   if (!where.empty()) sql += " " + where;
   return sql;
 }
 
 std::string TablePlan::SelectRunSql(size_t first, size_t last, std::string_view db) const {
-  std::string cols;
-  for (const auto& c : columns) cols += (cols.empty() ? "" : ", ") + QuoteIdentifier(c.name);
   ChunkRange run;
   run.lower = chunks.at(first).lower;
   run.upper = chunks.at(last - 1).upper;
-  std::string sql = "SELECT " + cols + " FROM " +
-                    QuoteIdentifier(db.empty() ? std::string_view(database) : db) + "." +
-                    QuoteIdentifier(table);
+  std::string sql = SelectAllFrom(*this, db);
   const std::string where = BuildWhere(*this, run);
   if (!where.empty()) sql += " " + where;
   return sql + " ORDER BY " + KeyList(key);

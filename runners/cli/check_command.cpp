@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-
 #include "checker/check_report.h"
 #include "checker/check_run.h"
 #include "db/dsn.h"
