@@ -227,8 +227,8 @@ bool FileBefore(const std::string& a, const std::string& b) {
 }
 
 // Runs START SLAVE UNTIL the point and waits for the SQL thread to stop there.
-void SlaveStep(db::Connection& slave, SyncPoint& point, const SyncOptions& options,
-               ReplicationRestorer& restorer) {
+void SlaveStep(db::Connection& slave, const db::Dsn& dsn, unsigned deadline_s, SyncPoint& point,
+               const SyncOptions& options, ReplicationRestorer& restorer) {
   const auto t0 = Clock::now();
   const auto deadline = t0 + options.timeout;
   const std::string where = options.mode == SyncMode::kGtid
@@ -242,6 +242,12 @@ void SlaveStep(db::Connection& slave, SyncPoint& point, const SyncOptions& optio
     if (options.mode == SyncMode::kGtid) return SlaveGtid(slave).Past(db::GtidPos::Parse(point.gtid));
     return FileBefore(point.binlog_file, st.relay_master_log_file) ||
            (st.relay_master_log_file == point.binlog_file && st.exec_master_log_pos > point.binlog_pos);
+  };
+
+  auto stopped_elsewhere = [&](const db::SlaveStatus& st) {
+    return SyncError(SyncError::Kind::kReplication,
+                     fmt::format("the slave's SQL thread stopped at {} instead of {}: {}",
+                                 SlavePosition(slave, options.mode, st), where, st.Describe()));
   };
 
   std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(slave);
@@ -278,9 +284,18 @@ void SlaveStep(db::Connection& slave, SyncPoint& point, const SyncOptions& optio
     }
     if (st->sql_stopped()) {
       if (at_point(*st)) break;
-      throw SyncError(SyncError::Kind::kReplication,
-                      fmt::format("the slave's SQL thread stopped at {} instead of {}: {}",
-                                  SlavePosition(slave, options.mode, *st), where, st->Describe()));
+      throw stopped_elsewhere(*st);
+    }
+    // MariaDB tests a position UNTIL before it applies the next event, so a
+    // slave that has applied everything up to the point keeps running when
+    // the master logs nothing after it (the load has ended). The UNTIL still
+    // keeps it from applying past the point, so it is there: stop it here.
+    if (options.mode == SyncMode::kPosition && at_point(*st)) {
+      StopSlave(slave, dsn, deadline_s, restorer);
+      st = db::ReadSlaveStatus(slave);
+      if (!st) throw SyncError(SyncError::Kind::kSetup, "the slave stopped being a replica");
+      if (at_point(*st)) break;
+      throw stopped_elsewhere(*st);
     }
     if (Clock::now() >= deadline) {
       const std::string pos = SlavePosition(slave, options.mode, *st);
@@ -384,7 +399,7 @@ SyncPoint TakeSyncPoint(const db::Dsn& master, const db::Dsn& slave, const SyncO
   // Stopped first: then it cannot apply anything past the G read below.
   StopSlave(slave_control, slave, deadline_s, restorer);
   MasterStep(master_control, point, options);
-  SlaveStep(slave_control, point, options, restorer);
+  SlaveStep(slave_control, slave, deadline_s, point, options, restorer);
   OpenSnapshots(point.slave);
   point.locked_tables = LockTables(point.slave, point.locked_tables);
   if (options.on_slave_at_point) options.on_slave_at_point(slave_control);
