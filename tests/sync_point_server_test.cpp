@@ -117,18 +117,22 @@ TEST_F(SyncPointServerTest, PositionPointUnderWritesGivesOneViewOnBothSides) {
 
 // MariaDB checks a position UNTIL before applying the next event, so a slave
 // that has applied everything up to the point keeps running when the master
-// writes nothing after it (the load has ended). The point is still reached.
-TEST_F(SyncPointServerTest, PositionPointWithNothingWrittenAfterItIsReached) {
-  db::Connection s = pair().Slave();
-  s.Execute("STOP SLAVE SQL_THREAD");
-  db::Connection m = pair().Master();
-  for (int i = 1; i <= 20; ++i) m.Execute("UPDATE test.sp SET v = v + 1 WHERE pk = " + std::to_string(i));
-  SyncOptions o = Options(SyncMode::kPosition);
-  o.timeout = 10s;
-  SyncPoint p = TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), o);
-  std::cout << "sync point: " << p.Describe() << "\n";
-  ExpectSameViewEverywhere(p);
-  EXPECT_EQ(View(p.slave[0]), "100:210");
+// writes nothing after it (the load has ended). The point is still reached,
+// in either mode.
+TEST_F(SyncPointServerTest, PointWithNothingWrittenAfterItIsReached) {
+  for (SyncMode mode : {SyncMode::kPosition, SyncMode::kGtid}) {
+    SCOPED_TRACE(ToString(mode));
+    db::Connection s = pair().Slave();
+    s.Execute("STOP SLAVE SQL_THREAD");
+    db::Connection m = pair().Master();
+    for (int i = 1; i <= 20; ++i) m.Execute("UPDATE test.sp SET v = v + 1 WHERE pk = " + std::to_string(i));
+    SyncOptions o = Options(mode);
+    o.timeout = 10s;
+    SyncPoint p = TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), o);
+    std::cout << "sync point: " << p.Describe() << "\n";
+    ExpectSameViewEverywhere(p);
+    EXPECT_EQ(View(p.slave[0]), mode == SyncMode::kPosition ? "100:210" : "100:420");
+  }
 }
 
 TEST_F(SyncPointServerTest, SchemaHooksRunWhileBothSidesAreAtThePoint) {
