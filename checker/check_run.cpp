@@ -109,12 +109,12 @@ void PlanAll(SyncPoint& point, const std::vector<TableCheck>& tables, Work& work
   });
 }
 
-// How the items are read. A table whose key is one integer column of
-// InnoDB's clustered PRIMARY KEY is read in runs of consecutive chunks, each
-// one key-ordered SELECT cut apart by the client: the server then evaluates
-// no range per row and runs one statement per run, together about an eighth
-// of its CPU in a full check. Other keys (collations, several columns) are
-// read chunk by chunk, the server comparing. A run is at most one lane's
+// How the items are read. A table whose InnoDB clustered PRIMARY KEY is
+// made of integer columns is read in runs of consecutive chunks, each one
+// key-ordered SELECT cut apart by the client: the server then evaluates no
+// range per row and runs one statement per run, together about an eighth of
+// its CPU in a full check. Other keys (strings with collations, temporals,
+// decimals) are read chunk by chunk, the server comparing. A run is at most one lane's
 // fair share of all chunks, so that a big table still spreads over the
 // lanes, and runs are taken longest first, so that no lane starts a long one
 // at the end.
@@ -124,7 +124,7 @@ std::vector<Run> PlanRuns(const std::vector<TableCheck>& tables, const Work& wor
   for (size_t t = 0; t < tables.size(); ++t) {
     if (work.item_base[t] == std::string::npos) continue;  // not hashed
     const size_t chunks = work.plans[t].chunks.size();
-    const bool streamed = work.plans[t].integer_key_column() != std::string::npos &&
+    const bool streamed = !work.plans[t].integer_key_columns().empty() &&
                           tables[t].ref.engine == "InnoDB";
     const size_t step = streamed ? share : 1;
     for (size_t first = 0; first < chunks; first += step) runs.push_back({t, first, std::min(chunks, first + step)});

@@ -143,27 +143,36 @@ std::string TablePlan::SelectRunSql(size_t first, size_t last, std::string_view 
   return sql + " ORDER BY " + KeyList(key);
 }
 
-size_t TablePlan::integer_key_column() const {
-  if (key_name != "PRIMARY" || key.size() != 1) return std::string::npos;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (columns[i].name == key[0]) return IsIntegerType(columns[i].data_type) ? i : std::string::npos;
+std::vector<size_t> TablePlan::integer_key_columns() const {
+  std::vector<size_t> positions;
+  if (key_name != "PRIMARY") return {};
+  for (const std::string& k : key) {
+    auto it = std::find_if(columns.begin(), columns.end(), [&](const ColumnInfo& c) { return c.name == k; });
+    if (it == columns.end() || !IsIntegerType(it->data_type)) return {};
+    positions.push_back(static_cast<size_t>(it - columns.begin()));
   }
-  return std::string::npos;
+  return positions;
 }
 
-__int128 TablePlan::IntegerUpperBound(size_t i) const {
+std::vector<__int128> TablePlan::IntegerUpperBound(size_t i) const {
   const std::vector<std::string>& upper = chunks.at(i).upper;
-  if (upper.size() != 1 || upper[0].empty()) throw std::invalid_argument("chunk has no integer upper bound");
-  const std::string& text = upper[0];
-  const bool negative = text[0] == '-';
-  __int128 value = 0;
-  for (size_t k = negative || text[0] == '+' ? 1 : 0; k < text.size(); ++k) {
-    if (text[k] < '0' || text[k] > '9' || value > (__int128{1} << 100)) {
-      throw std::invalid_argument("not an integer boundary: " + text);
+  if (upper.empty() || upper.size() != key.size()) throw std::invalid_argument("chunk has no integer upper bound");
+  std::vector<__int128> values;
+  for (const std::string& text : upper) {
+    if (text.empty()) throw std::invalid_argument("chunk has no integer upper bound");
+    const bool negative = text[0] == '-';
+    __int128 value = 0;
+    const size_t start = negative || text[0] == '+' ? 1 : 0;
+    if (start == text.size()) throw std::invalid_argument("not an integer boundary: " + text);
+    for (size_t k = start; k < text.size(); ++k) {
+      if (text[k] < '0' || text[k] > '9' || value > (__int128{1} << 100)) {
+        throw std::invalid_argument("not an integer boundary: " + text);
+      }
+      value = value * 10 + (text[k] - '0');
     }
-    value = value * 10 + (text[k] - '0');
+    values.push_back(negative ? -value : value);
   }
-  return negative ? -value : value;
+  return values;
 }
 
 TablePlan DescribeTable(db::Connection& conn, std::string_view database, std::string_view table) {

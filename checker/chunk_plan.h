@@ -52,20 +52,23 @@ struct TablePlan {
   std::string SelectSql(size_t i, std::string_view database = {}) const;
 
   // Chunks [first, last) as one SELECT ORDER BY the key, with WHERE only on
-  // the run's outer bounds (none for a whole table). For tables with an
-  // integer_key_column(). No index hint: InnoDB reads its clustered PRIMARY
+  // the run's outer bounds (none for a whole table). For tables with
+  // integer_key_columns(). No index hint: InnoDB reads its clustered PRIMARY
   // KEY in order anyway, and a side that lacks the key (a schema difference)
   // still answers, by sorting.
   std::string SelectRunSql(size_t first, size_t last, std::string_view database = {}) const;
 
-  // The position in `columns` of the key when it is one integer column
-  // (TINYINT..BIGINT) of the PRIMARY KEY; npos otherwise. Such a table's
-  // chunks can be read as one key-ordered stream and told apart by the
-  // client (table_hasher.h): its boundaries are plain integers.
-  size_t integer_key_column() const;
-  // Chunk `i`'s upper bound as an integer (integer_key_column() tables,
-  // i not the last chunk). Throws std::invalid_argument otherwise.
-  __int128 IntegerUpperBound(size_t i) const;
+  // The positions in `columns` of the key's columns, in key order, when the
+  // key is the PRIMARY KEY and each of its columns is an integer
+  // (TINYINT..BIGINT); empty otherwise. Such a table's chunks can be read as
+  // one key-ordered stream and told apart by the client (table_hasher.h):
+  // its boundaries are tuples of plain integers, ordered lexicographically
+  // as the index orders them.
+  std::vector<size_t> integer_key_columns() const;
+  // Chunk `i`'s upper bound as integers, one per key column
+  // (integer_key_columns() tables, i not the last chunk). Throws
+  // std::invalid_argument otherwise.
+  std::vector<__int128> IntegerUpperBound(size_t i) const;
 };
 
 // `name` in backquotes, inner backquotes doubled.

@@ -19,6 +19,7 @@
 // hash.
 #include "checker/table_hasher.h"
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -60,27 +61,40 @@ std::vector<ChunkDigest> HashChunkRun(db::Connection& conn, const TablePlan& pla
     return digests;
   };
   if (last - first == 1) return chunk_by_chunk();
-  const size_t key_column = plan.integer_key_column();
-  if (key_column == std::string::npos) throw std::invalid_argument("HashChunkRun: the key is not one integer");
-  // Chunk c holds the keys below its upper bound (and at or above c-1's).
-  std::vector<__int128> upper;
+  const std::vector<size_t> key_columns = plan.integer_key_columns();
+  if (key_columns.empty()) throw std::invalid_argument("HashChunkRun: the key is not made of integers");
+  // Chunk c holds the keys below its upper bound (and at or above c-1's),
+  // in the index's order: tuples compared column by column.
+  std::vector<std::vector<__int128>> upper;
   for (size_t c = first; c + 1 < last; ++c) upper.push_back(plan.IntegerUpperBound(c));
   std::optional<db::RawRowStream> stream;
   try {
-    stream.emplace(conn, plan.SelectRunSql(first, last, database), key_column);
+    stream.emplace(conn, plan.SelectRunSql(first, last, database), key_columns);
   } catch (const std::invalid_argument&) {
-    // The key column is no integer on this side (a schema difference, which
+    // A key column is no integer on this side (a schema difference, which
     // the schema comparison reports): let the server cut the chunks.
     return chunk_by_chunk();
   }
   db::RawRowStream& rows = *stream;
+  std::vector<__int128> key(key_columns.size());
+  // The current row's key, false when a part of it is NULL (only where the
+  // key is not one, a schema difference).
+  auto read_key = [&] {
+    for (size_t k = 0; k < key.size(); ++k) {
+      const std::optional<__int128> v = rows.integer(k);
+      if (!v) return false;
+      key[k] = *v;
+    }
+    return true;
+  };
   size_t c = 0;  // index into digests
   while (rows.Next()) {
-    // A NULL key (only where the key is not one, a schema difference) sorts
-    // first and stays in the current chunk, where the digests then differ.
-    if (c < upper.size()) {
-      if (const std::optional<__int128> key = rows.integer()) {
-        while (c < upper.size() && *key >= upper[c]) done(c++);
+    // A row with a NULL in its key stays in the current chunk, where the
+    // digests then differ.
+    if (c < upper.size() && read_key()) {
+      while (c < upper.size() && !std::lexicographical_compare(key.begin(), key.end(), upper[c].begin(),
+                                                                upper[c].end())) {
+        done(c++);
       }
     }
     digests[c].Add(hasher.HashImage(rows.row()));

@@ -25,13 +25,13 @@ ChunkDigest HashChunk(db::Connection& conn, const TablePlan& plan, size_t i,
 ChunkDigest HashChunk(db::Connection& conn, const TablePlan& plan, size_t i,
                       std::string_view database, RowHasher& hasher);
 
-// Chunks [first, last) of a plan with an integer_key_column(), as one
+// Chunks [first, last) of a plan with integer_key_columns(), as one
 // SELECT in key order (TablePlan::SelectRunSql) whose rows the client assigns
 // to chunks by comparing the key with the boundaries: the server evaluates
 // no range condition per row (only the run's outer bounds, absent for a
 // whole table) and runs one statement instead of last - first. The digests
 // equal HashChunk's for every chunk. Returns last - first digests. (A side
-// whose key column is not an integer, against the plan, is read chunk by
+// where a key column is not an integer, against the plan, is read chunk by
 // chunk.)
 // `chunk_done`, if set, is called with each chunk's digest as soon as the
 // stream has passed it, in key order (progress for long runs).

@@ -2,6 +2,7 @@
 
 #include <mysql.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -70,16 +71,18 @@ struct RawRowStream::State {
   const unsigned char* first_value = nullptr;  // the first non-NULL value
   const unsigned char* end = nullptr;          // just past the last value
   std::string_view row;
-  // The watched integer column (kNoColumn: none) and its value's bytes.
-  size_t watched = kNoColumn;
-  bool watched_unsigned = false;
-  const unsigned char* watched_value = nullptr;
+  // The watched integer columns: per column its slot among them (-1: not
+  // watched), and per slot the column, its signedness and its value's bytes.
+  std::vector<int> slot;
+  std::vector<size_t> watched;
+  std::vector<bool> watched_unsigned;
+  std::vector<const unsigned char*> watched_value;
 
   static void OnColumn(void* data, unsigned int column, unsigned char** row) {
     State& s = *static_cast<State*>(data);
     if (row == nullptr) return;  // NULL: only its bitmap bit
     if (s.first_value == nullptr) s.first_value = *row;
-    if (column == s.watched) s.watched_value = *row;
+    if (const int slot = s.slot[column]; slot >= 0) s.watched_value[slot] = *row;
     const uint8_t fixed = s.fixed[column];
     *row += fixed != 0 ? fixed : ValueSize(s.types[column], *row);
     s.end = *row;
@@ -90,30 +93,37 @@ struct RawRowStream::State {
   }
 };
 
-RawRowStream::RawRowStream(Connection& conn, std::string_view sql, size_t integer_column)
+RawRowStream::RawRowStream(Connection& conn, std::string_view sql, const std::vector<size_t>& integer_columns)
     : state_(std::make_unique<State>()) {
   State& s = *state_;
-  s.watched = integer_column;
   s.mysql = conn.native();
   s.stmt = mysql_stmt_init(s.mysql);
   if (s.stmt == nullptr) throw DbError(2008, "HY000", "out of memory", "mysql_stmt_init");
   if (mysql_stmt_prepare(s.stmt, sql.data(), sql.size()) != 0) ThrowStatementError(s.stmt, s.mysql, "prepare");
+  std::vector<unsigned> flags;
   if (MYSQL_RES* meta = mysql_stmt_result_metadata(s.stmt)) {
     const unsigned n = mysql_num_fields(meta);
     MYSQL_FIELD* fields = mysql_fetch_fields(meta);
-    for (unsigned i = 0; i < n; ++i) s.types.push_back(fields[i].type);
-    if (s.watched != kNoColumn && s.watched < n) s.watched_unsigned = (fields[s.watched].flags & UNSIGNED_FLAG) != 0;
+    for (unsigned i = 0; i < n; ++i) {
+      s.types.push_back(fields[i].type);
+      flags.push_back(fields[i].flags);
+    }
     mysql_free_result(meta);
   }
   s.bitmap_bytes = (s.types.size() + 9) / 8;
   for (enum_field_types t : s.types) s.fixed.push_back(FixedSize(t));
-  if (s.watched != kNoColumn) {
-    const enum_field_types t = s.watched < s.types.size() ? s.types[s.watched] : MYSQL_TYPE_NULL;
+  s.slot.assign(s.types.size(), -1);
+  for (size_t column : integer_columns) {
+    const enum_field_types t = column < s.types.size() ? s.types[column] : MYSQL_TYPE_NULL;
     if (t != MYSQL_TYPE_TINY && t != MYSQL_TYPE_SHORT && t != MYSQL_TYPE_INT24 && t != MYSQL_TYPE_LONG &&
         t != MYSQL_TYPE_LONGLONG) {
-      throw std::invalid_argument("RawRowStream: column " + std::to_string(s.watched) + " is not an integer");
+      throw std::invalid_argument("RawRowStream: column " + std::to_string(column) + " is not an integer");
     }
+    s.slot[column] = static_cast<int>(s.watched.size());
+    s.watched.push_back(column);
+    s.watched_unsigned.push_back((flags[column] & UNSIGNED_FLAG) != 0);
   }
+  s.watched_value.assign(s.watched.size(), nullptr);
   void* self = &s;
   ps_result_callback callback = &State::OnColumn;
   if (mysql_stmt_attr_set(s.stmt, STMT_ATTR_CB_USER_DATA, self) != 0 ||
@@ -132,7 +142,7 @@ bool RawRowStream::Next() {
   if (s.types.empty()) return false;
   s.first_value = nullptr;
   s.end = nullptr;
-  s.watched_value = nullptr;
+  std::fill(s.watched_value.begin(), s.watched_value.end(), nullptr);
   const int rc = mysql_stmt_fetch(s.stmt);
   if (rc == MYSQL_NO_DATA) return false;
   if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) ThrowStatementError(s.stmt, s.mysql, "reading result");
@@ -149,15 +159,15 @@ bool RawRowStream::Next() {
 
 std::string_view RawRowStream::row() const { return state_->row; }
 
-std::optional<__int128> RawRowStream::integer() const {
+std::optional<__int128> RawRowStream::integer(size_t k) const {
   const State& s = *state_;
-  if (s.watched_value == nullptr) return std::nullopt;
-  const unsigned char* p = s.watched_value;
+  const unsigned char* p = s.watched_value.at(k);
+  if (p == nullptr) return std::nullopt;
   // Little-endian, of the protocol's width for the type (INT24 travels as 4).
-  const size_t width = s.fixed[s.watched];  // an integer type: checked when opened
+  const size_t width = s.fixed[s.watched[k]];  // an integer type: checked when opened
   uint64_t bits = 0;
   for (size_t i = 0; i < width; ++i) bits |= uint64_t{p[i]} << (8 * i);
-  if (s.watched_unsigned) return static_cast<__int128>(bits);
+  if (s.watched_unsigned[k]) return static_cast<__int128>(bits);
   const unsigned shift = static_cast<unsigned>(64 - 8 * width);  // sign-extend from `width` bytes
   return static_cast<__int128>(static_cast<int64_t>(bits << shift) >> shift);
 }

@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace randsync::db {
 
@@ -31,14 +32,12 @@ class Connection;
 
 class RawRowStream {
  public:
-  static constexpr size_t kNoColumn = static_cast<size_t>(-1);
-
   // Prepares and executes `sql` (no parameters), fetched unbuffered. The
-  // connection is busy until the stream is destroyed. `integer_column`, if
-  // given, is a NOT NULL integer column whose value each row exposes as
-  // integer() (for cutting a key-ordered stream into chunks). Throws
-  // DbError; std::invalid_argument if that column is not an integer.
-  RawRowStream(Connection& conn, std::string_view sql, size_t integer_column = kNoColumn);
+  // connection is busy until the stream is destroyed. `integer_columns` are
+  // integer columns whose values each row exposes as integer(k) (for cutting
+  // a key-ordered stream into chunks). Throws DbError; std::invalid_argument
+  // if one of those columns is not an integer.
+  RawRowStream(Connection& conn, std::string_view sql, const std::vector<size_t>& integer_columns = {});
   ~RawRowStream();
   RawRowStream(const RawRowStream&) = delete;
   RawRowStream& operator=(const RawRowStream&) = delete;
@@ -48,9 +47,9 @@ class RawRowStream {
   bool Next();
   // The current row's image (see above).
   std::string_view row() const;
-  // The current row's value of `integer_column` (signed or unsigned, any
+  // The current row's value of integer_columns[k] (signed or unsigned, any
   // width); nullopt for NULL.
-  std::optional<__int128> integer() const;
+  std::optional<__int128> integer(size_t k) const;
 
  private:
   struct State;

@@ -97,7 +97,7 @@ class TableHashServerTest : public testsupport::SharedServerTest {
     // An integer-keyed table can also be read in runs of chunks cut apart
     // by the client (what the check does): every planted difference must
     // land in the same chunks that way.
-    if (plan.integer_key_column() != std::string::npos) {
+    if (!plan.integer_key_columns().empty()) {
       ExpectRunsMatch(plan, "rs_hash_a", a);
       ExpectRunsMatch(plan, "rs_hash_b", b);
     }
@@ -219,7 +219,7 @@ TEST_F(TableHashServerTest, IntegerKeyRunsGiveEveryChunksDigest) {
          std::to_string(c.rows));
     Exec("ANALYZE TABLE rs_hash_a." + table);
     const TablePlan plan = PlanTable(*conn_, "rs_hash_a", table, 64);
-    ASSERT_NE(plan.integer_key_column(), std::string::npos);
+    ASSERT_FALSE(plan.integer_key_columns().empty());
     ASSERT_GE(plan.chunks.size(), 3u);
     std::vector<ChunkDigest> chunks;
     uint64_t total = 0;
@@ -243,27 +243,77 @@ TEST_F(TableHashServerTest, IntegerKeyRunsGiveEveryChunksDigest) {
   EXPECT_EQ(after.front().rows, before.front().rows + 1);
   EXPECT_EQ(after.back().rows, before.back().rows + 1);
   ExpectRunsMatch(plan, "rs_hash_a", after);
-  // A key that is not one integer has no runs.
+  // A key with a column that is not an integer has no runs.
   Exec("CREATE TABLE rs_hash_a.sk (k VARCHAR(10) NOT NULL PRIMARY KEY)");
-  EXPECT_EQ(PlanTable(*conn_, "rs_hash_a", "sk", 64).integer_key_column(), std::string::npos);
+  EXPECT_TRUE(PlanTable(*conn_, "rs_hash_a", "sk", 64).integer_key_columns().empty());
+  Exec("CREATE TABLE rs_hash_a.mk (a INT NOT NULL, d DATE NOT NULL, PRIMARY KEY (a, d))");
+  EXPECT_TRUE(PlanTable(*conn_, "rs_hash_a", "mk", 64).integer_key_columns().empty());
+}
+
+// A primary key of several integer columns is read in runs too: the client
+// orders key tuples column by column, as the index does, with each column's
+// width and signedness; the key's columns need not be the table's first
+// ones nor in table order.
+TEST_F(TableHashServerTest, CompositeIntegerKeyRunsGiveEveryChunksDigest) {
+  Exec("CREATE TABLE rs_hash_a.ck (v VARCHAR(20), b BIGINT UNSIGNED NOT NULL, a TINYINT NOT NULL, "
+       "c MEDIUMINT NOT NULL, PRIMARY KEY (a, b, c))");
+  // a takes 11 values around 0, b 4 values up to 2^64 - 1, c 30 values
+  // of both signs: chunks of 64 rows begin in the middle of a's and b's
+  // groups, so the bounds differ in every column.
+  Exec("INSERT INTO rs_hash_a.ck SELECT CONCAT('v', seq), 18446744073709551615 - (seq DIV 30) % 4 * 1000003, "
+       "CAST(seq DIV 120 AS SIGNED) - 5, (CAST(seq % 30 AS SIGNED) - 15) * 300000 FROM seq_0_to_1319");
+  Exec("ANALYZE TABLE rs_hash_a.ck");
+  const TablePlan plan = PlanTable(*conn_, "rs_hash_a", "ck", 64);
+  EXPECT_EQ(plan.integer_key_columns(), (std::vector<size_t>{2, 1, 3}));
+  ASSERT_GE(plan.chunks.size(), 10u);
+  std::vector<ChunkDigest> chunks;
+  uint64_t total = 0;
+  for (size_t i = 0; i < plan.chunks.size(); ++i) {
+    chunks.push_back(HashChunk(*conn_, plan, i, "rs_hash_a"));
+    total += chunks.back().rows;
+  }
+  EXPECT_EQ(total, 1320u);
+  // The server reads the clustered key in order: it sorts nothing.
+  auto sorted_rows = [&] {
+    return std::stoull(conn_->QueryRows("SHOW SESSION STATUS LIKE 'Sort_rows'").rows.at(0).at(1).value_or("0"));
+  };
+  const uint64_t sorted_before = sorted_rows();
+  ExpectRunsMatch(plan, "rs_hash_a", chunks);
+  EXPECT_EQ(sorted_rows(), sorted_before);
+  // The planted differences of a drill-down land in the same chunk both ways.
+  Exec("CREATE TABLE rs_hash_b.ck LIKE rs_hash_a.ck");
+  Exec("INSERT INTO rs_hash_b.ck SELECT * FROM rs_hash_a.ck");
+  Exec("UPDATE rs_hash_b.ck SET v = 'changed' WHERE a = 0 AND c = 0 AND b = 18446744073709551615");
+  std::vector<ChunkDigest> b;
+  for (size_t i = 0; i < plan.chunks.size(); ++i) b.push_back(HashChunk(*conn_, plan, i, "rs_hash_b"));
+  size_t differing = 0;
+  for (size_t i = 0; i < b.size(); ++i) differing += b[i] != chunks[i];
+  EXPECT_EQ(differing, 1u);
+  ExpectRunsMatch(plan, "rs_hash_b", b);
 }
 
 // The plan comes from the master; the slave's table may differ in schema
-// (reported as such). A run on a side whose key column is not an integer, or
-// that lacks the primary key, still gives every chunk's digest there.
+// (reported as such). A run on a side where a key column is not an integer,
+// or that lacks the primary key, still gives every chunk's digest there.
 TEST_F(TableHashServerTest, RunsOnASideWithAnotherKeyGiveEveryChunksDigest) {
   Exec("CREATE TABLE rs_hash_a.rk1 (k INT NOT NULL PRIMARY KEY, v VARCHAR(20))");
   Exec("CREATE TABLE rs_hash_a.rk2 (k INT NOT NULL PRIMARY KEY, v VARCHAR(20))");
   Exec("CREATE TABLE rs_hash_b.rk1 (k VARCHAR(20) NOT NULL PRIMARY KEY, v VARCHAR(20))");
   Exec("CREATE TABLE rs_hash_b.rk2 (k INT NOT NULL, v VARCHAR(20), KEY (k))");
+  // Two integer key columns on the master; the slave's second is a string.
+  Exec("CREATE TABLE rs_hash_a.rk3 (k INT NOT NULL, v VARCHAR(20), j INT NOT NULL, PRIMARY KEY (k, j))");
+  Exec("CREATE TABLE rs_hash_b.rk3 (k INT NOT NULL, v VARCHAR(20), j VARCHAR(20) NOT NULL, PRIMARY KEY (k, j))");
   for (const char* t : {"rs_hash_a.rk1", "rs_hash_a.rk2", "rs_hash_b.rk1", "rs_hash_b.rk2"}) {
     Exec(std::string("INSERT INTO ") + t + " SELECT seq * 3, CONCAT('v', seq) FROM seq_1_to_200");
   }
-  for (const char* table : {"rk1", "rk2"}) {
+  for (const char* t : {"rs_hash_a.rk3", "rs_hash_b.rk3"}) {
+    Exec(std::string("INSERT INTO ") + t + " SELECT seq DIV 10, CONCAT('v', seq), seq % 10 * 7 FROM seq_1_to_200");
+  }
+  for (const char* table : {"rk1", "rk2", "rk3"}) {
     SCOPED_TRACE(table);
     Exec(std::string("ANALYZE TABLE rs_hash_a.") + table);
     const TablePlan plan = PlanTable(*conn_, "rs_hash_a", table, 25);
-    ASSERT_NE(plan.integer_key_column(), std::string::npos);
+    ASSERT_FALSE(plan.integer_key_columns().empty());
     ASSERT_GE(plan.chunks.size(), 3u);
     std::vector<ChunkDigest> chunks;
     for (size_t i = 0; i < plan.chunks.size(); ++i) chunks.push_back(HashChunk(*conn_, plan, i, "rs_hash_b"));
