@@ -104,6 +104,19 @@ class TableHashServerTest : public testsupport::SharedServerTest {
     return out;
   }
 
+  // HashChunk of every chunk of `plan` in `database`, in order.
+  std::vector<ChunkDigest> HashEveryChunk(const TablePlan& plan, const std::string& database) {
+    std::vector<ChunkDigest> out;
+    for (size_t i = 0; i < plan.chunks.size(); ++i) out.push_back(HashChunk(*conn_, plan, i, database));
+    return out;
+  }
+
+  static uint64_t TotalRows(const std::vector<ChunkDigest>& digests) {
+    uint64_t total = 0;
+    for (const ChunkDigest& d : digests) total += d.rows;
+    return total;
+  }
+
   // HashChunkRun over the whole table and over two runs split in the middle
   // gives chunk for chunk the digests of `expected` (HashChunk's).
   void ExpectRunsMatch(const TablePlan& plan, const std::string& database,
@@ -221,25 +234,15 @@ TEST_F(TableHashServerTest, IntegerKeyRunsGiveEveryChunksDigest) {
     const TablePlan plan = PlanTable(*conn_, "rs_hash_a", table, 64);
     ASSERT_FALSE(plan.integer_key_columns().empty());
     ASSERT_GE(plan.chunks.size(), 3u);
-    std::vector<ChunkDigest> chunks;
-    uint64_t total = 0;
-    for (size_t i = 0; i < plan.chunks.size(); ++i) {
-      chunks.push_back(HashChunk(*conn_, plan, i, "rs_hash_a"));
-      total += chunks.back().rows;
-    }
-    EXPECT_EQ(total, static_cast<uint64_t>(c.rows));
+    const std::vector<ChunkDigest> chunks = HashEveryChunk(plan, "rs_hash_a");
+    EXPECT_EQ(TotalRows(chunks), static_cast<uint64_t>(c.rows));
     ExpectRunsMatch(plan, "rs_hash_a", chunks);
   }
   // Keys below and above the plan: the open chunks take them on both paths.
   const TablePlan plan = PlanTable(*conn_, "rs_hash_a", "ik3", 64);
-  auto hash_chunks = [&] {
-    std::vector<ChunkDigest> out;
-    for (size_t i = 0; i < plan.chunks.size(); ++i) out.push_back(HashChunk(*conn_, plan, i, "rs_hash_a"));
-    return out;
-  };
-  const std::vector<ChunkDigest> before = hash_chunks();
+  const std::vector<ChunkDigest> before = HashEveryChunk(plan, "rs_hash_a");
   Exec("INSERT INTO rs_hash_a.ik3 VALUES (-2147483648, 'low'), (2147483647, 'high')");
-  const std::vector<ChunkDigest> after = hash_chunks();
+  const std::vector<ChunkDigest> after = HashEveryChunk(plan, "rs_hash_a");
   EXPECT_EQ(after.front().rows, before.front().rows + 1);
   EXPECT_EQ(after.back().rows, before.back().rows + 1);
   ExpectRunsMatch(plan, "rs_hash_a", after);
@@ -266,13 +269,8 @@ TEST_F(TableHashServerTest, CompositeIntegerKeyRunsGiveEveryChunksDigest) {
   const TablePlan plan = PlanTable(*conn_, "rs_hash_a", "ck", 64);
   EXPECT_EQ(plan.integer_key_columns(), (std::vector<size_t>{2, 1, 3}));
   ASSERT_GE(plan.chunks.size(), 10u);
-  std::vector<ChunkDigest> chunks;
-  uint64_t total = 0;
-  for (size_t i = 0; i < plan.chunks.size(); ++i) {
-    chunks.push_back(HashChunk(*conn_, plan, i, "rs_hash_a"));
-    total += chunks.back().rows;
-  }
-  EXPECT_EQ(total, 1320u);
+  const std::vector<ChunkDigest> chunks = HashEveryChunk(plan, "rs_hash_a");
+  EXPECT_EQ(TotalRows(chunks), 1320u);
   // The server reads the clustered key in order: it sorts nothing.
   auto sorted_rows = [&] {
     return std::stoull(conn_->QueryRows("SHOW SESSION STATUS LIKE 'Sort_rows'").rows.at(0).at(1).value_or("0"));
@@ -284,8 +282,7 @@ TEST_F(TableHashServerTest, CompositeIntegerKeyRunsGiveEveryChunksDigest) {
   Exec("CREATE TABLE rs_hash_b.ck LIKE rs_hash_a.ck");
   Exec("INSERT INTO rs_hash_b.ck SELECT * FROM rs_hash_a.ck");
   Exec("UPDATE rs_hash_b.ck SET v = 'changed' WHERE a = 0 AND c = 0 AND b = 18446744073709551615");
-  std::vector<ChunkDigest> b;
-  for (size_t i = 0; i < plan.chunks.size(); ++i) b.push_back(HashChunk(*conn_, plan, i, "rs_hash_b"));
+  const std::vector<ChunkDigest> b = HashEveryChunk(plan, "rs_hash_b");
   size_t differing = 0;
   for (size_t i = 0; i < b.size(); ++i) differing += b[i] != chunks[i];
   EXPECT_EQ(differing, 1u);
@@ -315,9 +312,7 @@ TEST_F(TableHashServerTest, RunsOnASideWithAnotherKeyGiveEveryChunksDigest) {
     const TablePlan plan = PlanTable(*conn_, "rs_hash_a", table, 25);
     ASSERT_FALSE(plan.integer_key_columns().empty());
     ASSERT_GE(plan.chunks.size(), 3u);
-    std::vector<ChunkDigest> chunks;
-    for (size_t i = 0; i < plan.chunks.size(); ++i) chunks.push_back(HashChunk(*conn_, plan, i, "rs_hash_b"));
-    ExpectRunsMatch(plan, "rs_hash_b", chunks);
+    ExpectRunsMatch(plan, "rs_hash_b", HashEveryChunk(plan, "rs_hash_b"));
   }
   // A slave whose key column is nullable and holds a NULL: the run keeps
   // that row (in the first chunk, where NULL sorts) instead of failing.
@@ -326,9 +321,7 @@ TEST_F(TableHashServerTest, RunsOnASideWithAnotherKeyGiveEveryChunksDigest) {
   const TablePlan plan = PlanTable(*conn_, "rs_hash_a", "rk2", 25);
   RowHasher hasher;
   const std::vector<ChunkDigest> run = HashChunkRun(*conn_, plan, 0, plan.chunks.size(), "rs_hash_b", hasher);
-  uint64_t total = 0;
-  for (const ChunkDigest& d : run) total += d.rows;
-  EXPECT_EQ(total, 201u);
+  EXPECT_EQ(TotalRows(run), 201u);
   EXPECT_EQ(run.front().rows, HashChunk(*conn_, plan, 0, "rs_hash_b").rows + 1);
 }
 
