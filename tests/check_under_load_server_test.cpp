@@ -29,12 +29,36 @@ using namespace std::chrono_literals;
 
 class CheckUnderLoadServerTest : public testsupport::ReplicationPairTest {};
 
+// Statements and transactions on the master waiting 3 s or more: printed at
+// each sync point, so that a load that stops committing shows what it waits
+// for in the test's output.
+void PrintLongWaits(const db::Dsn& master) {
+  db::Connection c(master);
+  for (const db::Row& row :
+       c.QueryRows("SELECT ID, TIME, STATE, LEFT(INFO, 120) FROM information_schema.PROCESSLIST "
+                   "WHERE COMMAND = 'Query' AND TIME >= 3 AND ID <> CONNECTION_ID()").rows) {
+    std::cout << "  waiting:";
+    for (const auto& v : row) std::cout << " | " << v.value_or("NULL");
+    std::cout << "\n";
+  }
+  for (const db::Row& row :
+       c.QueryRows("SELECT trx_mysql_thread_id, trx_state, trx_started, trx_rows_locked, LEFT(trx_query, 120) "
+                   "FROM information_schema.INNODB_TRX WHERE trx_started < NOW() - INTERVAL 3 SECOND").rows) {
+    std::cout << "  long transaction:";
+    for (const auto& v : row) std::cout << " | " << v.value_or("NULL");
+    std::cout << "\n";
+  }
+}
+
 TEST_F(CheckUnderLoadServerTest, TenSyncPointsDuringSixtySecondsOfLoadFindNothing) {
   const db::Dsn master = pair().MasterDsn("test");
   // The grammar's OPTIMIZE/ALTER inside other sessions' transactions can
-  // close a cycle of metadata and row locks that only innodb_lock_wait_timeout
-  // breaks (50 s by default, a frozen load); RQG runs use a short one too.
-  db::Connection(master).Execute("SET GLOBAL innodb_lock_wait_timeout = 2");
+  // close a cycle of metadata and row locks that only the lock wait timeouts
+  // break: innodb_lock_wait_timeout (50 s by default) for row locks and
+  // lock_wait_timeout (a day) for metadata locks. Once in about 15 runs the
+  // load froze for the whole minute, ALTERs of two tables waiting. MariaDB's
+  // own RQG runs use short ones too (10 s and 5 s).
+  db::Connection(master).Execute("SET GLOBAL innodb_lock_wait_timeout = 2, GLOBAL lock_wait_timeout = 5");
   Generate(master, SimpleData{}, GendataOptions{});
   ASSERT_TRUE(pair().WaitForSlave());
 
@@ -72,6 +96,7 @@ TEST_F(CheckUnderLoadServerTest, TenSyncPointsDuringSixtySecondsOfLoadFindNothin
               << ToString(r.status) << "\n";
     EXPECT_EQ(r.status, CheckStatus::kOk) << Summary(r);
     EXPECT_FALSE(r.gtid.empty());
+    PrintLongWaits(master);
     gtids.insert(r.gtid);
     EXPECT_GT(r.master_rows, 0u);
   }
