@@ -272,6 +272,29 @@ TEST_F(LoadEngineServerTest, WatchdogEndsStatementsPastTwiceTheTimeout) {
   EXPECT_LT(r.summary.latency_max_us, 1500000u);
 }
 
+// A statement waiting for a metadata lock ends after the session's
+// lock_wait_timeout with an expected ER_LOCK_WAIT_TIMEOUT, instead of
+// waiting the server's default of a day (a frozen load).
+TEST_F(LoadEngineServerTest, MetadataLockWaitEndsAtTheLockWaitTimeout) {
+  Exec("CREATE TABLE " + db_ + ".t (pk INT PRIMARY KEY)");
+  Exec("LOCK TABLES " + db_ + ".t WRITE");  // held by the fixture's connection
+  LoadOptions o = Options("query: SELECT * FROM t ;", 1);
+  o.queries_per_thread = 1;
+  o.duration = 8s;  // without the timeout the statement waits until here
+  o.lock_wait_timeout = 1s;
+  const auto t0 = Clock::now();
+  LoadResult r = LoadEngine(o).Run();
+  const auto took = Clock::now() - t0;
+  Exec("UNLOCK TABLES");
+  std::cerr << r.summary.ToText();
+  EXPECT_LT(took, 5s);
+  EXPECT_EQ(r.status, RunStatus::kOk);
+  ASSERT_EQ(r.summary.statements, 1u);
+  EXPECT_EQ(r.summary.outcome(Outcome::kExpected), 1u);
+  ASSERT_EQ(r.summary.errors.size(), 1u);
+  EXPECT_EQ(r.summary.errors[0].number, 1205u);
+}
+
 // Worker threads get a big stack: a grammar nesting 3000 rules deep expands
 // (the server may refuse the statement; that is not the point).
 TEST_F(LoadEngineServerTest, DeeplyNestedGrammarExpandsOnAWorker) {

@@ -41,6 +41,13 @@ struct LoadOptions {
   // (max_statement_time is not checked everywhere, e.g. inside stored
   // routines), from a separate admin connection.
   std::chrono::milliseconds statement_timeout{0};
+  // Zero: the server's (a day by default). Otherwise each session runs SET
+  // SESSION lock_wait_timeout: how long a statement waits for a metadata
+  // lock. A grammar's ALTER or OPTIMIZE inside other sessions' transactions
+  // can close a cycle of metadata and InnoDB locks that the server does not
+  // detect; this breaks it (ER_LOCK_WAIT_TIMEOUT, an expected error) instead
+  // of freezing the load. MariaDB's own RQG runs use 10 s.
+  std::chrono::seconds lock_wait_timeout{0};
   // After a lost connection: how long to keep trying a fresh one before the
   // server counts as gone. A refused connection (nothing listens) three times
   // in a row ends the wait early.

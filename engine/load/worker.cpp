@@ -225,12 +225,17 @@ db::Connection Worker::OpenSession(unsigned connect_timeout_s) {
   db::Connection conn(control_.options().dsn, co);
   // A client-side field of the handshake: no round trip per reconnect.
   comment_context_.server_version = ServerVersionNumber(conn.server_version());
-  const auto timeout = control_.options().statement_timeout;
-  if (timeout.count() > 0) {
-    std::string set = fmt::format("SET SESSION max_statement_time = {:.3f}",
-                                  std::chrono::duration<double>(timeout).count());
+  // Logged: a replay of the query log runs the session the same way.
+  auto session_set = [&](const std::string& set) {
     conn.Execute(set);
     log_.Statement(set);
+  };
+  if (const auto timeout = control_.options().statement_timeout; timeout.count() > 0) {
+    session_set(fmt::format("SET SESSION max_statement_time = {:.3f}",
+                            std::chrono::duration<double>(timeout).count()));
+  }
+  if (const auto lock_wait = control_.options().lock_wait_timeout; lock_wait.count() > 0) {
+    session_set(fmt::format("SET SESSION lock_wait_timeout = {}", lock_wait.count()));
   }
   return conn;
 }

@@ -42,6 +42,7 @@ struct LoadCliOptions {
   uint64_t queries = 0;
   uint64_t seed = 1;
   double statement_timeout_s = 0;
+  unsigned lock_wait_timeout_s = 0;
   std::string query_log_dir;
   std::string report;
   // throwaway server
@@ -127,6 +128,7 @@ int RunLoad(LoadCliOptions o) {
   lo.schema = std::make_shared<Schema>(ReadSchemaFromServer(dsn));
   lo.dsn = dsn;
   lo.statement_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.statement_timeout_s * 1000));
+  lo.lock_wait_timeout = std::chrono::seconds(o.lock_wait_timeout_s);
   lo.query_log_dir = o.query_log_dir;
   lo.show_progress = true;
 
@@ -198,6 +200,10 @@ Runner RegisterLoad(CLI::App& app) {
   cmd->add_option("--statement-timeout", o->statement_timeout_s,
                   "Seconds a statement may run (max_statement_time, then KILL QUERY); 0: none")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--lock-wait-timeout", o->lock_wait_timeout_s,
+                  "Seconds a statement may wait for a metadata lock (the session's lock_wait_timeout; "
+                  "10 breaks the lock cycles of DDL grammars); 0: the server's")
+      ->check(CLI::Range(0u, 31536000u));
   cmd->add_option("--query-log", o->query_log_dir,
                   "Directory for per-thread query logs (thread-N.sql) that replay exactly");
   cmd->add_option("--report", o->report, "Write the run's outcome and counters as JSON to this file");

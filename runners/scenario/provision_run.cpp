@@ -224,6 +224,11 @@ void StartMasterAndLoad(Run& run) {
   lo.dsn = dsn;
   lo.query_log_dir = run.dir / "queries";
   lo.replay_dir = o.replay_dir;
+  // With innodb-lock-wait-timeout=2 on the master (MasterServerOptions):
+  // the grammars' DDL lock cycles end in seconds instead of freezing the
+  // load for the rest of the run. Load sessions only: a backup's or the
+  // checker's metadata lock waits are not bounded by this.
+  lo.lock_wait_timeout = std::chrono::seconds(10);
   // A replay sends whole logs: it ends when they do, whatever the machine's
   // speed, within a generous bound rather than at the recorded duration.
   if (!o.replay_dir.empty()) lo.duration = o.duration * 4 + std::chrono::seconds(60);
