@@ -1,6 +1,11 @@
 // Load statistics: the latency histogram's buckets and percentiles, the
 // merge of per-worker counters into a run summary, the progress line.
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <random>
+#include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -121,15 +126,42 @@ TEST(Progress, LineShowsTheRateOverTheLastInterval) {
   EXPECT_EQ(FormatProgress(now, before), "load 11s  statements 3500  2500/s  errors 12  [paused]");
 }
 
-TEST(Progress, QuietWhenNotATerminal) {
+// Started and stopped before the first interval: nothing is printed.
+TEST(Progress, NothingBeforeTheFirstInterval) {
   std::FILE* f = std::tmpfile();
   ASSERT_NE(f, nullptr);
   ProgressLine line([] { return ProgressSample{}; }, f);
-  EXPECT_FALSE(line.enabled());
+  EXPECT_FALSE(line.terminal());
   line.Start();
   line.Stop();
   EXPECT_EQ(std::ftell(f), 0);
   std::fclose(f);
+}
+
+// In a log: whole lines, no redrawing, at the log interval.
+TEST(Progress, LinesInALog) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  std::atomic<uint64_t> statements{0};
+  ProgressLine line(
+      [&] {
+        ProgressSample s;
+        s.statements = statements += 100;
+        return s;
+      },
+      f, ProgressLine::Style::kAuto, std::chrono::milliseconds(20));
+  EXPECT_FALSE(line.terminal());
+  line.Start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  line.Stop();
+  std::string text(static_cast<size_t>(std::ftell(f)), '\0');
+  std::rewind(f);
+  ASSERT_EQ(std::fread(text.data(), 1, text.size(), f), text.size());
+  std::fclose(f);
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(text.find('\r'), std::string::npos) << text;
+  EXPECT_EQ(text.rfind("randsync: load 0s  statements 200  ", 0), 0u) << text;
+  EXPECT_EQ(text.back(), '\n');
 }
 
 }  // namespace

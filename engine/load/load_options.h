@@ -63,9 +63,12 @@ struct LoadOptions {
   // Empty: generate. Otherwise each worker N sends the statements of
   // replay_dir/thread-N.sql (a recorded run's query logs) in order instead
   // of generating, and ends when its log does. The program is still
-  // required (it is not used to generate).
+  // required (it is not used to generate). The sessions are then set only
+  // by the log (statement_timeout and lock_wait_timeout are not applied
+  // again): it holds the recorded run's SET SESSIONs where they were sent.
   std::filesystem::path replay_dir;
-  // Live progress line on stderr (only when it is a terminal).
+  // Progress on stderr: a live line on a terminal, a line every 10 s in a
+  // log (progress.h).
   bool show_progress = false;
   size_t stack_bytes = kWorkerStackBytes;
 };

@@ -22,13 +22,16 @@ std::string FormatProgress(const ProgressSample& now, const ProgressSample& befo
   return line;
 }
 
-ProgressLine::ProgressLine(Sampler sampler, std::FILE* out, bool force)
-    : sampler_(std::move(sampler)), out_(out), enabled_(force || ::isatty(::fileno(out)) == 1) {}
+ProgressLine::ProgressLine(Sampler sampler, std::FILE* out, Style style, std::chrono::milliseconds log_interval)
+    : sampler_(std::move(sampler)),
+      out_(out),
+      terminal_(style == Style::kTerminal || (style == Style::kAuto && ::isatty(::fileno(out)) == 1)),
+      log_interval_(log_interval) {}
 
 ProgressLine::~ProgressLine() { Stop(); }
 
 void ProgressLine::Start() {
-  if (!enabled_ || thread_.joinable()) return;
+  if (thread_.joinable()) return;
   stop_ = false;
   thread_ = std::thread([this] { Loop(); });
 }
@@ -51,9 +54,15 @@ void ProgressLine::Stop() {
 void ProgressLine::Loop() {
   ProgressSample before = sampler_();
   std::unique_lock lock(mu_);
-  while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
+  const std::chrono::milliseconds interval = terminal_ ? std::chrono::seconds(1) : log_interval_;
+  while (!cv_.wait_for(lock, interval, [this] { return stop_; })) {
     ProgressSample now = sampler_();
-    Draw(FormatProgress(now, before));
+    if (terminal_) {
+      Draw(FormatProgress(now, before));
+    } else {
+      std::fprintf(out_, "randsync: %s\n", FormatProgress(now, before).c_str());
+      std::fflush(out_);
+    }
     before = now;
   }
 }

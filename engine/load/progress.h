@@ -1,12 +1,13 @@
-// The live one-line progress display on stderr:
+// The load's progress on stderr:
 //
 //   load 12s  statements 48213  4102/s  errors 713 (syntax 2)  reconnects 1
 //
-// redrawn in place ('\r') once per second, and only when stderr is a
-// terminal: in CI logs and pipes a line per second is noise, and the caller
-// prints the final summary anyway.
+// On a terminal, one line redrawn in place ('\r') once per second. In a log
+// (CI, a pipe), a line per second would be noise but silence would hide a
+// stalled load: a line every 10 s, with the rate over those 10 s.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -34,9 +35,14 @@ class ProgressLine {
  public:
   using Sampler = std::function<ProgressSample()>;
 
-  // Draws on `out` when `out` is a terminal, or always when `force` is set
-  // (tests); otherwise Start() does nothing.
-  explicit ProgressLine(Sampler sampler, std::FILE* out = stderr, bool force = false);
+  enum class Style {
+    kAuto,      // kTerminal when `out` is a terminal, else kLog
+    kTerminal,  // redrawn in place every second
+    kLog,       // "randsync: load ..." lines every `log_interval`
+  };
+
+  explicit ProgressLine(Sampler sampler, std::FILE* out = stderr, Style style = Style::kAuto,
+                        std::chrono::milliseconds log_interval = std::chrono::seconds(10));
   ~ProgressLine();  // Stop()
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
@@ -45,7 +51,7 @@ class ProgressLine {
   // Stops redrawing and clears the line, so that what the caller prints next
   // starts at column 0.
   void Stop();
-  bool enabled() const { return enabled_; }
+  bool terminal() const { return terminal_; }
 
  private:
   void Loop();
@@ -53,7 +59,8 @@ class ProgressLine {
 
   Sampler sampler_;
   std::FILE* out_;
-  bool enabled_;
+  bool terminal_;
+  std::chrono::milliseconds log_interval_;
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable cv_;

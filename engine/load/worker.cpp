@@ -225,6 +225,9 @@ db::Connection Worker::OpenSession(unsigned connect_timeout_s) {
   db::Connection conn(control_.options().dsn, co);
   // A client-side field of the handshake: no round trip per reconnect.
   comment_context_.server_version = ServerVersionNumber(conn.server_version());
+  // A replay sends the recorded log, which already holds these statements
+  // where the recorded run sent them (after each connect): not twice.
+  if (!control_.options().replay_dir.empty()) return conn;
   // Logged: a replay of the query log runs the session the same way.
   auto session_set = [&](const std::string& set) {
     conn.Execute(set);
