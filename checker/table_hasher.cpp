@@ -19,7 +19,6 @@
 // hash.
 #include "checker/table_hasher.h"
 
-#include <algorithm>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -76,27 +75,23 @@ std::vector<ChunkDigest> HashChunkRun(db::Connection& conn, const TablePlan& pla
     return chunk_by_chunk();
   }
   db::RawRowStream& rows = *stream;
-  std::vector<__int128> key(key_columns.size());
-  // The current row's key, false when a part of it is NULL (only where the
-  // key is not one, a schema difference).
-  auto read_key = [&] {
-    for (size_t k = 0; k < key.size(); ++k) {
+  // Whether the current row's key is at or above `bound`, tuples compared
+  // column by column; a key column is read only when the ones before it
+  // are equal (usually just the first). nullopt when a needed part is NULL
+  // (only where the key is not one, a schema difference).
+  auto at_or_above = [&](const std::vector<__int128>& bound) -> std::optional<bool> {
+    for (size_t k = 0; k < bound.size(); ++k) {
       const std::optional<__int128> v = rows.integer(k);
-      if (!v) return false;
-      key[k] = *v;
+      if (!v) return std::nullopt;
+      if (*v != bound[k]) return *v > bound[k];
     }
     return true;
   };
   size_t c = 0;  // index into digests
   while (rows.Next()) {
-    // A row with a NULL in its key stays in the current chunk, where the
+    // A row whose key has a NULL stays in the current chunk, where the
     // digests then differ.
-    if (c < upper.size() && read_key()) {
-      while (c < upper.size() && !std::lexicographical_compare(key.begin(), key.end(), upper[c].begin(),
-                                                                upper[c].end())) {
-        done(c++);
-      }
-    }
+    while (c < upper.size() && at_or_above(upper[c]).value_or(false)) done(c++);
     digests[c].Add(hasher.HashImage(rows.row()));
   }
   while (c < digests.size()) done(c++);

@@ -74,6 +74,7 @@ struct RawRowStream::State {
   // The watched integer columns: per column its slot among them (-1: not
   // watched), and per slot the column, its signedness and its value's bytes.
   std::vector<int> slot;
+  long last_watched = -1;  // the highest watched column; -1: none
   std::vector<size_t> watched;
   std::vector<bool> watched_unsigned;
   std::vector<const unsigned char*> watched_value;
@@ -82,7 +83,11 @@ struct RawRowStream::State {
     State& s = *static_cast<State*>(data);
     if (row == nullptr) return;  // NULL: only its bitmap bit
     if (s.first_value == nullptr) s.first_value = *row;
-    if (const int slot = s.slot[column]; slot >= 0) s.watched_value[slot] = *row;
+    // Most columns come after the last watched one (keys lead tables):
+    // for them, one comparison.
+    if (column <= s.last_watched) {
+      if (const int slot = s.slot[column]; slot >= 0) s.watched_value[slot] = *row;
+    }
     const uint8_t fixed = s.fixed[column];
     *row += fixed != 0 ? fixed : ValueSize(s.types[column], *row);
     s.end = *row;
@@ -120,6 +125,7 @@ RawRowStream::RawRowStream(Connection& conn, std::string_view sql, const std::ve
       throw std::invalid_argument("RawRowStream: column " + std::to_string(column) + " is not an integer");
     }
     s.slot[column] = static_cast<int>(s.watched.size());
+    s.last_watched = std::max(s.last_watched, static_cast<long>(column));
     s.watched.push_back(column);
     s.watched_unsigned.push_back((flags[column] & UNSIGNED_FLAG) != 0);
   }
