@@ -77,6 +77,28 @@ rc=$?; [[ $rc -eq 2 ]] || { echo "FAIL: run usage error exit $rc, expected 2"; f
 "$RANDSYNC" run --backup mydumper --backup-option=--no-lock >/dev/null 2>&1
 rc=$?; [[ $rc -eq 2 ]] || { echo "FAIL: run invalid combination exit $rc, expected 2"; fail=1; }
 
+# randsync run / load: a workload that cannot run is refused before any
+# server starts (in well under a second, with no mariadbd left to reap)
+printf 'value:\n  1 | 2 ;\nwhere_cond:\n  pk > value ;\n' > "$tmp/redefine-only.yy"
+start_ms=$(date +%s%3N)
+check_one_line_error "run with a redefine-only grammar" "looks like a file for --redefine" \
+  run --grammar "$tmp/redefine-only.yy" --results "$tmp/results"
+elapsed=$(( $(date +%s%3N) - start_ms ))
+(( elapsed < 1000 )) || { echo "FAIL: the redefine-only grammar took $elapsed ms to refuse"; fail=1; }
+[[ -e $tmp/results ]] && { echo "FAIL: a refused run made a results folder"; fail=1; }
+check_one_line_error "load with a redefine-only grammar" "looks like a file for --redefine" \
+  load --grammar "$tmp/redefine-only.yy"
+printf 'thread1:\n  SELECT 1 ;\nthread2:\n  SELECT 2 ;\n' > "$tmp/two-threads.yy"
+check_one_line_error "run with more threads than threadN rules" "load thread 3 has no start rule" \
+  run --grammar "$tmp/two-threads.yy" --threads 3 --results "$tmp/results"
+"$RANDSYNC" load --grammar "$tmp/two-threads.yy" --threads 2 --duration 0.2 >/dev/null 2>&1 ||
+  { echo "FAIL: load with one threadN rule per thread was refused"; fail=1; }
+check_one_line_error "run with a broken data spec" "bad.zz" run --grammar "$tmp/ok.yy" --gendata "$tmp/bad.zz" --results "$tmp/results"
+printf '$tables = { rows => [] };\n' > "$tmp/empty.zz"
+check_one_line_error "run with a data spec of no table" "empty.zz: the data spec creates no table" run --grammar "$tmp/ok.yy" --gendata "$tmp/empty.zz" --results "$tmp/results"
+printf '$tables = [ 1 ];\n' > "$tmp/shape.zz"
+check_one_line_error "load with a data spec of the wrong shape" "shape.zz: data spec: \$tables must be a hash" load --grammar "$tmp/ok.yy" --gendata "$tmp/shape.zz"
+
 # randsync campaign / replay: bad input is one line naming the cause
 check_one_line_error "campaign without a spec" "SPEC" campaign
 printf '{"dimensions": {"backup": ["x"]}}' > "$tmp/bad-spec.json"

@@ -5,7 +5,10 @@
 #   1. SIGKILL of the master while mariadb-backup runs -> 101 (master);
 #   2. SIGKILL of the slave while it catches up under load -> 101 (slave);
 #   3. SIGINT to randsync during the load -> a partial report, 110, no
-#      surviving servers.
+#      surviving servers;
+#   4. rows deleted behind replication's back on the slave -> its SQL thread
+#      stops on the next change to them: 103 within 2 s, naming the error
+#      and the transaction's GTID; a SQL thread stopped by hand -> 103.
 # (A failing backup binary is in run_cli_test.sh.)
 source "$(dirname "$0")/run_test_lib.sh"
 
@@ -80,6 +83,41 @@ if start_run sigint --threads 4 --duration 120; then
   if finish sigint 110 60; then
     grep -q "interrupted" "$dir/summary.txt" || { echo "FAIL: sigint: the summary does not say so"; fail=1; }
     [[ -s $dir/timeline.csv && -s $dir/junit.xml ]] || { echo "FAIL: sigint: partial report incomplete"; fail=1; }
+  fi
+fi
+
+# slave_sql PORT SQL: a statement on the slave, not binlogged.
+slave_sql() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -e "SET SESSION sql_log_bin=0; $2"; }
+slave_port() { sed -n 's/^randsync: run: slave on 127.0.0.1:\([0-9]*\) .*/\1/p' "$tmp/$1.err" | head -1; }
+
+# 4a. the slave's rows change behind replication's back: 1032 on the next update
+if start_run sql-error --threads 4 --duration 60 --sync-points 1; then
+  wait_for "$tmp/sql-error.err" "slave on 127.0.0.1" 90 || echo "FAIL: no slave started"
+  port=$(slave_port sql-error)
+  slave_sql "$port" "DELETE FROM test.A; DELETE FROM test.B; DELETE FROM test.C; DELETE FROM test.D; DELETE FROM test.E;" ||
+    { echo "FAIL: sql-error: could not change the slave"; fail=1; }
+  planted=$(date +%s%3N)
+  if wait_for "$tmp/sql-error.err" "replication failed" 30; then
+    noticed=$(( $(date +%s%3N) - planted ))
+    # The next update of a deleted row follows within milliseconds under
+    # this load; the watch's poll adds at most a quarter of a second.
+    (( noticed < 2000 )) || { echo "FAIL: sql-error: the stop was noticed after $noticed ms"; fail=1; }
+    echo "ok: sql-error: noticed $noticed ms after the rows were deleted"
+  fi
+  if finish sql-error 103 30; then
+    grep -q "STATUS_REPLICATION_FAILURE.*SQL thread stopped at GTID 0-1-[0-9]*.*Last_SQL_Errno=1032" "$dir/summary.txt" ||
+      { echo "FAIL: sql-error: the summary does not name the thread, the GTID and 1032"; cat "$dir/summary.txt"; fail=1; }
+    grep -q '"error_number": 1032' "$dir/report.json" || { echo "FAIL: sql-error: no replication_failure record"; fail=1; }
+    grep -q "sync-point-1" "$dir/summary.txt" && { echo "FAIL: sql-error: a sync point ran after the stop"; fail=1; }
+  fi
+fi
+
+# 4b. the SQL thread stopped by hand, no error
+if start_run sql-stop --threads 4 --duration 60 --sync-points 1; then
+  wait_for "$tmp/sql-stop.err" "slave on 127.0.0.1" 90 || echo "FAIL: no slave started"
+  slave_sql "$(slave_port sql-stop)" "STOP SLAVE SQL_THREAD" || { echo "FAIL: sql-stop: could not stop"; fail=1; }
+  if finish sql-stop 103 30; then
+    grep -q "SQL thread stopped" "$dir/summary.txt" || { echo "FAIL: sql-stop: summary"; cat "$dir/summary.txt"; fail=1; }
   fi
 fi
 

@@ -241,4 +241,40 @@ int Program::FindRule(const std::string& name) const {
   return lo < rules.size() && rules[lo].name == name ? static_cast<int>(lo) : -1;
 }
 
+namespace {
+
+bool IsThreadRule(const std::string& name) {
+  return name.size() > 6 && name.compare(0, 6, "thread") == 0 &&
+         name.find_first_not_of("0123456789", 6) == std::string::npos;
+}
+
+}  // namespace
+
+void CheckStartRules(const Program& program, uint32_t threads) {
+  if (program.FindRule("query") >= 0) return;
+  const std::string file = program.rules.empty() ? "grammar" : program.rules[0].loc.file;
+  std::vector<std::string> thread_rules;
+  for (const CompiledRule& r : program.rules) {
+    if (IsThreadRule(r.name)) thread_rules.push_back(r.name);
+  }
+  if (thread_rules.empty()) {
+    std::string names;
+    for (size_t i = 0; i < program.rules.size() && i < 5; ++i) names += (i ? ", " : "") + program.rules[i].name;
+    if (program.rules.size() > 5) names += ", ...";
+    throw GrammarError(SourceLoc{file},
+                       "the grammar has no 'query' rule (nor 'threadN') to start from" +
+                           (names.empty() ? std::string(": it has no rules")
+                                          : " (it defines only " + names +
+                                                "): it looks like a file for --redefine, given after the main "
+                                                "grammar"));
+  }
+  for (uint32_t t = 1; t <= threads; ++t) {
+    if (program.FindRule("thread" + std::to_string(t)) >= 0) continue;
+    throw GrammarError(SourceLoc{file}, "load thread " + std::to_string(t) +
+                                            " has no start rule: the grammar has no 'query' rule and no 'thread" +
+                                            std::to_string(t) + "' (it has " + std::to_string(thread_rules.size()) +
+                                            " threadN rules); add a 'query' rule or run fewer threads");
+  }
+}
+
 }  // namespace randsync

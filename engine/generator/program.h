@@ -80,4 +80,11 @@ class Program {
   uint32_t invariant_slots = 0;
 };
 
+// Refuses, before any server starts, a grammar some of whose `threads` load
+// threads (numbered from 1) would have nothing to run: neither `query` nor
+// their own `threadN`. A grammar without either at all is most likely a
+// file meant for --redefine, and the error says so. Throws GrammarError
+// naming the file and the first thread without a start rule.
+void CheckStartRules(const Program& program, uint32_t threads);
+
 }  // namespace randsync

@@ -94,6 +94,7 @@ int RunLoad(LoadCliOptions o) {
   if (o.workload.grammar.empty()) o.workload.grammar = DefaultGrammarPath();
   // Everything that can be checked offline is checked before a server starts.
   Workload w = LoadWorkload(o.workload);
+  CheckWorkloadRunnable(w, o.threads, o.gendata ? *o.gendata : std::string(), o.seed);
 
   std::unique_ptr<server::ThrowawayServer> server;
   db::Dsn dsn;

@@ -101,7 +101,9 @@ void ValidateCombinations(const RunCliOptions& o) {
 
 int RunRun(RunCliOptions o) {
   if (o.workload.grammar.empty()) o.workload.grammar = DefaultGrammarPath();
-  Workload w = LoadWorkload(o.workload);  // offline checks before any server starts
+  // Offline checks before any server starts.
+  Workload w = LoadWorkload(o.workload);
+  CheckWorkloadRunnable(w, o.threads, o.gendata, o.seed);
   scenario::ProvisionRunOptions p;
   p.program = w.program;
   p.values = w.values;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "engine/gendata/gendata.h"
 #include "engine/grammar/mask.h"
 #include "engine/grammar/parser.h"
 
@@ -59,6 +60,17 @@ Workload LoadWorkload(const WorkloadOptions& o, uint32_t thread) {
   w.program = std::make_shared<Program>(g, *values);
   w.values = values;
   return w;
+}
+
+void CheckWorkloadRunnable(const Workload& w, uint32_t threads, const std::string& gendata_spec, uint64_t seed) {
+  CheckStartRules(*w.program, threads);
+  if (gendata_spec.empty()) return;
+  GendataOptions g;
+  g.seed = seed;
+  g.dict_dirs = w.dict_dirs;
+  if (CreateStatements(DataSpecFile{gendata_spec}, g).empty()) {
+    throw InputError(gendata_spec + ": the data spec creates no table");
+  }
 }
 
 std::string DefaultGrammarPath() { return std::string(RANDSYNC_SOURCE_DIR) + "/grammars/default.yy"; }

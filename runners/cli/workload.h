@@ -36,6 +36,12 @@ void AddWorkloadOptions(CLI::App& cmd, WorkloadOptions& o, bool grammar_required
 // else at `query`. Throws GrammarError / InputError.
 Workload LoadWorkload(const WorkloadOptions& o, uint32_t thread = 1);
 
+// The offline checks of a workload that a load will run from `threads`
+// threads, made before any server starts: every thread has a start rule,
+// and the data spec (empty: RQG's default data) evaluates to tables. Throws
+// GrammarError, InputError or GendataError, each one line.
+void CheckWorkloadRunnable(const Workload& w, uint32_t threads, const std::string& gendata_spec, uint64_t seed);
+
 // The shipped default grammar (grammars/default.yy of the source tree this
 // binary was built from).
 std::string DefaultGrammarPath();

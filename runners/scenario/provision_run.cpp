@@ -20,6 +20,7 @@
 #include "engine/schema/schema_reader.h"
 #include "runners/scenario/master_endpoint.h"
 #include "runners/scenario/provision_slave.h"
+#include "runners/scenario/replication_watch.h"
 #include "runners/scenario/result_file.h"
 #include "runners/scenario/run_report.h"
 #include "runners/scenario/timeline.h"
@@ -96,6 +97,7 @@ struct Run {
   MasterEndpoint endpoint;  // how to reach the master, throwaway or not
   std::unique_ptr<load::LoadEngine> engine;
   std::unique_ptr<Timeline> timeline;
+  std::unique_ptr<ReplicationWatch> replication;  // set once the slave replicates
   backup::BackupPosition recorded;  // what the backup recorded
   // The start of the window a divergence happened in: the last sync point
   // that found no difference, else where replication started.
@@ -267,6 +269,17 @@ void Provision(Run& run) {
   run.last_clean = "the slave's start at " + p.started_at;
   run.timeline->AttachReplication(run.endpoint.dsn,
                                   db::ParseDsn(run.slave->Dsn(""), nullptr));
+  run.replication = std::make_unique<ReplicationWatch>(run.endpoint.dsn, db::ParseDsn(run.slave->Dsn(""), nullptr));
+}
+
+// A replication thread that stopped is the status at once.
+void CheckReplication(Run& run) {
+  if (!run.replication || run.failed()) return;
+  std::optional<ReplicationStop> stop = run.replication->Poll();
+  if (!stop) return;
+  run.Mark("replication stopped");
+  run.report["replication_failure"] = stop->ToJson();
+  run.Fail(RunStatusCode::kReplicationFailure, "replication failed: " + stop->Describe());
 }
 
 // Once the load stopped: the slave must apply everything in time.
@@ -302,6 +315,10 @@ void FinalCatchup(Run& run) {
   run.Mark(reached ? "caught up" : stopped ? "replication stopped" : "catch-up timeout");
   run.Phase("catch-up", Since(t0), {{run.o.position == "file" ? "position" : "gtid", gtid}, {"reached", reached}});
   if (reached) return;
+  if (stopped) {
+    CheckReplication(run);  // names the thread, the error and the transaction
+    if (run.failed()) return;
+  }
   std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(s);
   const std::string status = st ? st->Describe() : "not a replica";
   if (st && st->has_error()) {
@@ -386,6 +403,16 @@ json ConfigJson(const ProvisionRunOptions& o) {
           {"slave_datadir", o.slave_dir.string()}};
 }
 
+// Waits until `t`, noticing a dead server or a stopped replication thread
+// within a quarter of a second rather than at the next check.
+void WatchUntil(Run& run, Clock::time_point t) {
+  while (Clock::now() < t && !g_stop && !run.failed()) {
+    SleepUntil(std::min(t, Clock::now() + std::chrono::milliseconds(250)));
+    CheckServers(run);
+    CheckReplication(run);
+  }
+}
+
 // Checks during the load, from the slave's start to the load's end: every
 // sync_interval, or sync_points evenly spread.
 void SyncPointsDuringLoad(Run& run, Clock::time_point load_end) {
@@ -401,11 +428,7 @@ void SyncPointsDuringLoad(Run& run, Clock::time_point load_end) {
       if (k > o.sync_points) break;
       at = from + span * k / (o.sync_points + 1);
     }
-    // Wait, but notice a dead server at once rather than at the next check.
-    while (Clock::now() < at && !g_stop && !run.failed()) {
-      SleepUntil(std::min(at, Clock::now() + std::chrono::milliseconds(500)));
-      CheckServers(run);
-    }
+    WatchUntil(run, at);
     if (g_stop || run.failed()) break;
     Check(run, fmt::format("sync-point-{}", k), false);
     if (run.failed() && run.status != RunStatusCode::kDivergence) break;
@@ -465,6 +488,8 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
     SleepUntil(Clock::now() + std::min<std::chrono::seconds>(std::chrono::seconds(5), o.duration / 6));
     if (!g_stop) Provision(run);
     if (!run.failed() && !g_stop) SyncPointsDuringLoad(run, load_end);
+    // The rest of the load is watched too, not only the time between checks.
+    if (!run.failed() && !g_stop) WatchUntil(run, load_end);
   } catch (const std::exception& e) {
     run.Fail(RunStatusCode::kEnvironment, e.what());
   }
