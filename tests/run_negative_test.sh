@@ -2,22 +2,36 @@
 # Negative controls of `randsync run`: provisioning mistakes users make, each
 # of which must be caught, never reported ok, and pointed at a table:
 #   (a) a logical dump without --single-transaction under write load;
-#   (c) the slave started 20 transactions off the recorded GTID, either way;
+#   (c) the slave started 20 or 3 transactions off the recorded GTID, either
+#       way: the position audit refuses it before replication starts (113);
 #   (d) Aria tables written during a mariadb-backup with --no-lock;
 # and a slave that cannot catch up within --catchup-timeout (112).
-# Caught means either replication stops on the missing/duplicate row (103,
-# Last_SQL_Error names the table) or the checker finds the rows (111); which
-# one comes first depends on what the load touched next. A --no-lock backup
-# may also catch an InnoDB transaction prepared but not committed, and the
-# slave then refuses to start on it (108, the backup is unusable). (b), STATEMENT
+# Caught means the position audit finds the data is not at the recorded
+# position (113, naming the transaction and the row), replication stops on
+# the missing/duplicate row (103, Last_SQL_Error names the table) or the
+# checker finds the rows (111); which one comes first depends on what the
+# load touched next. (b), STATEMENT
 # format with server-dependent values, is in run_cli_test.sh.
 source "$(dirname "$0")/run_test_lib.sh"
 
+# The position audit reads the transactions on both sides of the start from
+# the master's binary log and finds them applied or not in the restored
+# data, before replication starts (113, naming the transaction and row).
+expect_audit() {
+  local what=$1
+  grep -q "STATUS_POSITION_MISMATCH.*transaction 0-1-[0-9]* (#[0-9]* \(before\|after\) the start) .*test\.[A-Za-z]* row (pk=" \
+      "$last_run/summary.txt" ||
+    { echo "FAIL: $what: the audit does not name the transaction and the row"; cat "$last_run/summary.txt"; fail=1; return; }
+  grep -q '"verdict": "wrong"' "$last_run/report.json" || { echo "FAIL: $what: no audit in report.json"; fail=1; return; }
+  echo "   caught: $(grep '^status:' "$last_run/summary.txt" | cut -c1-220)"
+}
 # The status and the table named in summary.txt or the checks' diffs.
 expect_caught() {
   local what=$1
-  [[ $last_rc -eq 103 || $last_rc -eq 111 || $last_rc -eq 108 ]] || return
-  if [[ $last_rc -eq 108 ]]; then
+  [[ $last_rc -eq 103 || $last_rc -eq 111 || $last_rc -eq 108 || $last_rc -eq 113 ]] || return
+  if [[ $last_rc -eq 113 ]]; then
+    expect_audit "$what"; return
+  elif [[ $last_rc -eq 108 ]]; then
     grep -q "the slave does not start on the prepared backup" "$last_run/summary.txt" ||
       { echo "FAIL: $what: backup failure without the cause"; cat "$last_run/summary.txt"; fail=1; return; }
   elif [[ $last_rc -eq 103 ]]; then
@@ -33,13 +47,14 @@ expect_caught() {
 # A short catch-up deadline: a slave that stopped on an error must fail the
 # run at once, and one that cannot catch up must not hold the test.
 common=(--threads 8 --duration 10 --sync-points 2 --catchup-timeout 60)
-run_expect unsafe-dump 103 111 -- "${common[@]}" --backup mariadb-dump --test-unsafe-dump && expect_caught "unsafe dump"
+run_expect unsafe-dump 103 111 113 -- "${common[@]}" --backup mariadb-dump --test-unsafe-dump && expect_caught "unsafe dump"
 # 20 transactions, not a few: a skipped or repeated transaction may leave
 # no trace (an ANALYZE TABLE, an UPDATE to the values a row already has, a
 # row overwritten later), and then master and slave are rightly equal.
-run_expect skew-plus-20 103 111 -- "${common[@]}" --test-position-skew 20 && expect_caught "GTID skew +20"
-run_expect skew-minus-20 103 111 -- "${common[@]}" --test-position-skew -20 && expect_caught "GTID skew -20"
-run_expect aria-no-lock 103 111 108 -- "${common[@]}" --gendata "$(dirname "$0")/data/aria_and_innodb.zz" \
+for skew in 20 -20 3 -3; do
+  run_expect "skew$skew" 113 -- "${common[@]}" --test-position-skew "$skew" && expect_audit "GTID skew $skew"
+done
+run_expect aria-no-lock 103 111 113 -- "${common[@]}" --gendata "$(dirname "$0")/data/aria_and_innodb.zz" \
     --backup-option=--no-lock && expect_caught "--no-lock"
 
 # A slave that cannot catch up in time: a delayed replica (30 s behind by

@@ -118,6 +118,26 @@ TEST_F(ServerLifecycle, ShutdownKeepsDataAndStartRestartsOnIt) {
   EXPECT_EQ(s.Stop(), StopOutcome::kClean);
 }
 
+// A one-job run (what --tc-heuristic-recover needs) on the server's own
+// datadir: it ends by itself with its exit status, and a normal start works
+// on the same files afterwards; one that does not end is killed at its
+// deadline.
+TEST_F(ServerLifecycle, RunToExitRunsOneJobOnTheDatadir) {
+  ThrowawayServer s(TestServerOptions("once"));
+  s.Start();
+  Connect(s).Exec("CREATE TABLE t (a INT) ENGINE=InnoDB");
+  EXPECT_EQ(s.Shutdown(), StopOutcome::kClean);
+  const server::ChildExit bad = s.RunToExit({"--no-such-option-here"}, std::chrono::seconds(60));
+  EXPECT_FALSE(bad.Clean()) << bad.Describe();
+  const auto t0 = std::chrono::steady_clock::now();
+  const server::ChildExit hung = s.RunToExit({}, std::chrono::seconds(2));  // a plain start never exits by itself
+  EXPECT_EQ(hung.signal, SIGKILL) << hung.Describe();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(15));
+  s.Start();
+  EXPECT_EQ(Connect(s).QueryValue("SELECT COUNT(*) FROM t"), "0");
+  EXPECT_EQ(s.Stop(), StopOutcome::kClean);
+}
+
 TEST_F(ServerLifecycle, GivenParentKeepsLogsButNotData) {
   fs::path parent = fs::temp_directory_path() / ("randsync-parent-" + std::to_string(getpid()));
   fs::remove_all(parent);

@@ -28,6 +28,23 @@ BackupPosition ReadBinlogInfo(const fs::path& target_dir) {
                     " recorded no binlog position (is the master's binary log on?)");
 }
 
+std::optional<BackupPosition> ReadInnodbBinlogPos(const fs::path& target_dir) {
+  std::ifstream in(target_dir / "xtrabackup_binlog_pos_innodb");
+  std::string line;
+  if (!in || !std::getline(in, line)) return std::nullopt;
+  // The path may hold spaces; the tab before the position ends it.
+  const auto tab = line.rfind('\t');
+  if (tab == std::string::npos) return std::nullopt;
+  BackupPosition p;
+  try {
+    p.binlog_pos = std::stoull(line.substr(tab + 1));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  p.binlog_file = fs::path(line.substr(0, tab)).filename().string();
+  return p;
+}
+
 namespace {
 fs::path Binary(const MariabackupOptions& options) {
   return FindTool(options.binary, {"/usr/bin/mariadb-backup", "/usr/bin/mariabackup"}, "mariadb-backup",

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -48,6 +49,16 @@ struct MariabackupOptions {
 // mariadb_backup_binlog_info (newer) or xtrabackup_binlog_info (older):
 // "<file>\t<pos>[\t<gtid>]". Throws BackupError when neither holds one.
 BackupPosition ReadBinlogInfo(const std::filesystem::path& target_dir);
+
+// The position InnoDB recovered when the backup was prepared: just after
+// the last transaction InnoDB committed in the copy. It is the position the
+// data of an unlocked backup (--no-lock) is consistent with; under locks it
+// lies at or before the binlog info file's (transactions after it changed
+// no InnoDB table). Read from xtrabackup_binlog_pos_innodb, written by
+// --prepare ("<path of the binlog file>\t<pos>"; the file's name is kept,
+// not its path). The GTID is left empty: only the master can translate it
+// (BINLOG_GTID_POS). nullopt when the prepare recovered none.
+std::optional<BackupPosition> ReadInnodbBinlogPos(const std::filesystem::path& target_dir);
 
 // --backup from `source` over TCP (or its socket) into options.target_dir.
 // The master-side half: its cost is what the load feels. Throws BackupError.

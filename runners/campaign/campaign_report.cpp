@@ -21,11 +21,12 @@ int Rank(int exit_status) {
     case 0: return 0;
     case 110: return 1;  // environment
     case 108: return 2;  // backup failure
-    case 112: return 3;  // catch-up timeout
-    case 103: return 4;  // replication failure
-    case 111: return 5;  // divergence
-    case 106: return 6;  // corruption
-    case 101: return 7;  // crash
+    case 113: return 3;  // the backup's position contradicted by its data
+    case 112: return 4;  // catch-up timeout
+    case 103: return 5;  // replication failure
+    case 111: return 6;  // divergence
+    case 106: return 7;  // corruption
+    case 101: return 8;  // crash
     default: return 1;   // an unknown failure: like environment
   }
 }

@@ -20,7 +20,7 @@ struct BisectOptions {
   bool enabled = false;
   // Numbers or names: crash,corruption,replication,backup,divergence,catchup
   // (or 101,106,103,108,111,112). Default: all of them.
-  std::string bad = "crash,corruption,replication,backup,divergence,catchup";
+  std::string bad = "crash,corruption,replication,backup,divergence,catchup,position";
 };
 
 // Adds --bisect-exit and --bisect-bad to `cmd`.

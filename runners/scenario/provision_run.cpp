@@ -242,6 +242,14 @@ void StartMasterAndLoad(Run& run) {
   Say(fmt::format("load: {} threads for {} s, seed {}", o.threads, o.duration.count(), o.seed));
 }
 
+// The position the slave started from (or was to), the other sources
+// beside it and the audit's verdict.
+json BackupPositionJson(const ProvisionedSlave& p) {
+  return {{"binlog_file", p.recorded.binlog_file}, {"binlog_pos", p.recorded.binlog_pos},
+          {"gtid", p.recorded.gtid},           {"source", p.audit.start.name},
+          {"replication_started_at", p.started_at}, {"audit", p.audit.ToJson()}};
+}
+
 // Backup, slave, replication (provision_slave.h).
 void Provision(Run& run) {
   ProvisionContext ctx{run.o, run.dir, run.endpoint,
@@ -256,16 +264,18 @@ void Provision(Run& run) {
     run.slave = std::move(p.slave);
     run.Fail(RunStatusCode::kBackupFailure, e.what());
     return;
+  } catch (const PositionMismatchError& e) {
+    run.slave = std::move(p.slave);
+    run.report["backup_position"] = BackupPositionJson(p);
+    run.Fail(RunStatusCode::kPositionMismatch, std::string("position audit: ") + e.what());
+    return;
   } catch (...) {
     run.slave = std::move(p.slave);
     throw;
   }
   run.slave = std::move(p.slave);
   run.recorded = p.recorded;
-  run.report["backup_position"] = {{"binlog_file", p.recorded.binlog_file},
-                                   {"binlog_pos", p.recorded.binlog_pos},
-                                   {"gtid", p.recorded.gtid},
-                                   {"replication_started_at", p.started_at}};
+  run.report["backup_position"] = BackupPositionJson(p);
   run.last_clean = "the slave's start at " + p.started_at;
   run.timeline->AttachReplication(run.endpoint.dsn,
                                   db::ParseDsn(run.slave->Dsn(""), nullptr));
@@ -358,6 +368,7 @@ const char* ToString(RunStatusCode s) {
     case RunStatusCode::kEnvironment: return "STATUS_ENVIRONMENT_FAILURE";
     case RunStatusCode::kDivergence: return "STATUS_DIVERGENCE";
     case RunStatusCode::kCatchupTimeout: return "STATUS_CATCHUP_TIMEOUT";
+    case RunStatusCode::kPositionMismatch: return "STATUS_POSITION_MISMATCH";
   }
   return "?";
 }

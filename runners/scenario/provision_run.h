@@ -35,6 +35,9 @@ enum class RunStatusCode : int {
   kEnvironment = 110,
   kDivergence = 111,
   kCatchupTimeout = 112,
+  // The position audit contradicted the slave's start: the backup recorded
+  // a point its data is not at (position_audit.h).
+  kPositionMismatch = 113,
 };
 const char* ToString(RunStatusCode status);
 

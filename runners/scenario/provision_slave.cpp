@@ -10,7 +10,9 @@
 #include "db/connection.h"
 #include "runners/backup/logical_dump.h"
 #include "runners/backup/mydumper.h"
+#include "runners/scenario/prepared_xa.h"
 #include "runners/server/replication.h"
+#include "runners/server/server_options.h"
 #include "runners/server/server_error.h"
 
 namespace randsync::scenario {
@@ -68,15 +70,52 @@ backup::MariabackupOptions MariabackupOptionsFor(const ProvisionContext& ctx) {
   return b;
 }
 
-// The master-side step; returns the recorded position. Leaves what the
-// slave needs in backup/.
-backup::BackupPosition TakeBackup(const ProvisionContext& ctx) {
+bool NoLock(const ProvisionRunOptions& o) {
+  if (o.backup_method != "mariabackup") return false;
+  return std::any_of(o.backup_options.begin(), o.backup_options.end(),
+                     [](const std::string& x) { return server::OptionName(x) == "no-lock"; });
+}
+
+// Where a mariabackup copy lies in the binary log. Locked, the info file
+// (read while commits were blocked) is its point, and InnoDB's record must
+// agree with it; unlocked (--no-lock), only InnoDB's record is: the copy's
+// InnoDB data is that of the last transaction InnoDB committed in it, and
+// the info file is written later, when the copy ends.
+PositionAudit PlaceMariabackup(const ProvisionContext& ctx, const backup::BackupPosition& info,
+                               std::optional<backup::BackupPosition> innodb) {
+  db::Connection m(ctx.master.dsn);
+  if (innodb) innodb->gtid = GtidAt(m, innodb->binlog_file, innodb->binlog_pos);
+  PositionAudit a;
+  const PositionSource info_source{"binlog info file", info};
+  if (NoLock(ctx.options)) {
+    if (!innodb) {
+      throw backup::BackupError(
+          "--no-lock: the prepare recovered no InnoDB binlog position (no xtrabackup_binlog_pos_innodb), so the "
+          "unlocked copy cannot be placed in the binary log");
+    }
+    a.start = {"InnoDB at prepare", *innodb};
+    a.others.push_back(info_source);
+    a.info_file_ahead_bytes = BinlogBytesBetween(m, *innodb, info);
+    Say(fmt::format("backup: --no-lock: the slave starts at InnoDB's position {}:{} (GTID {}), {} bytes of binlog "
+                    "before the info file's {}:{}",
+                    innodb->binlog_file, innodb->binlog_pos, innodb->gtid.empty() ? "-" : innodb->gtid,
+                    *a.info_file_ahead_bytes, info.binlog_file, info.binlog_pos));
+    return a;
+  }
+  a.start = info_source;
+  if (innodb) a.others.push_back({"InnoDB at prepare", *innodb});
+  return a;
+}
+
+// The master-side step; returns every position the backup recorded, the
+// one the slave starts from first. Leaves what the slave needs in backup/.
+PositionAudit TakeBackup(const ProvisionContext& ctx) {
   const ProvisionRunOptions& o = ctx.options;
   const fs::path dir = BackupDir(ctx);
   const fs::path logs = ctx.run_dir / "backup-logs";
   ctx.mark("backup start");
   const auto t0 = Clock::now();
-  backup::BackupPosition at;
+  PositionAudit a;
   if (o.backup_method == "mariadb-dump") {
     Say(fmt::format("backup: mariadb-dump{} while the load runs",
                     o.unsafe_dump ? " WITHOUT --single-transaction (negative control)" : " --single-transaction"));
@@ -87,7 +126,8 @@ backup::BackupPosition TakeBackup(const ProvisionContext& ctx) {
     d.dump_binary = o.backup_binary;
     d.single_transaction = !o.unsafe_dump;
     d.databases = UserDatabases(ctx.master);
-    at = backup::Dump(ctx.master.admin, d);
+    a.start = {o.unsafe_dump ? "SHOW MASTER STATUS before the dump" : "dump header",
+               backup::Dump(ctx.master.admin, d)};
   } else if (o.backup_method == "mydumper") {
     Say("backup: mydumper --trx-consistency-only while the load runs");
     backup::MydumperOptions d;
@@ -96,9 +136,9 @@ backup::BackupPosition TakeBackup(const ProvisionContext& ctx) {
     d.timeout = o.backup_timeout;
     d.dumper_binary = o.backup_binary;
     d.databases = UserDatabases(ctx.master);
-    at = backup::DumpWithMydumper(ctx.master.admin, d);
+    a.start = {"mydumper metadata", backup::DumpWithMydumper(ctx.master.admin, d)};
   } else {
-    Say("backup: mariadb-backup --backup while the load runs");
+    Say(fmt::format("backup: mariadb-backup --backup{} while the load runs", NoLock(o) ? " --no-lock" : ""));
     backup::Backup(ctx.master.admin, MariabackupOptionsFor(ctx));
   }
   ctx.mark("backup end");
@@ -106,15 +146,31 @@ backup::BackupPosition TakeBackup(const ProvisionContext& ctx) {
   if (o.backup_method == "mariabackup") {
     ctx.phase("backup", seconds, json::object());
     const auto t1 = Clock::now();
-    at = backup::Prepare(MariabackupOptionsFor(ctx));
-    ctx.phase("prepare", Since(t1), PositionJson(at));
+    const backup::BackupPosition info = backup::Prepare(MariabackupOptionsFor(ctx));
+    a = PlaceMariabackup(ctx, info, backup::ReadInnodbBinlogPos(dir));
+    ctx.phase("prepare", Since(t1), PositionJson(a.start.at));
     Say(fmt::format("backup: taken in {:.1f} s, prepared in {:.1f} s", seconds, Since(t1)));
   } else {
-    ctx.phase("backup", seconds, PositionJson(at));
+    ctx.phase("backup", seconds, PositionJson(a.start.at));
     Say(fmt::format("backup: taken in {:.1f} s", seconds));
   }
-  Say(fmt::format("backup: position {}:{}, GTID {}", at.binlog_file, at.binlog_pos, at.gtid.empty() ? "-" : at.gtid));
-  return at;
+  const backup::BackupPosition& at = a.start.at;
+  Say(fmt::format("backup: position {}:{}, GTID {} ({})", at.binlog_file, at.binlog_pos,
+                  at.gtid.empty() ? "-" : at.gtid, a.start.name));
+  return a;
+}
+
+// The sources' cross-checks (position_audit.h), before the slave exists.
+void AuditSources(const ProvisionContext& ctx, PositionAudit& a) {
+  db::Connection m(ctx.master.dsn);
+  // The GTID a tool recorded beside the start's file/position (not one the
+  // master translated for us) must be the master's there. The other
+  // sources are not points of the data: an unlocked copy's info file reads
+  // its file/position and GTID at different moments, rightly apart.
+  if (a.start.name != "InnoDB at prepare") a.checks.push_back(CheckGtidAgreesWithFilePos(m, a.start));
+  if (ctx.options.backup_method == "mariabackup" && !NoLock(ctx.options) && !a.others.empty()) {
+    a.checks.push_back(CheckInnodbWithinLockedCopy(m, a.others.front().at, a.start.at));
+  }
 }
 
 // A fresh throwaway server has a `test` database; a master need not (the
@@ -131,6 +187,35 @@ void DropDatabasesTheMasterLacks(const ProvisionContext& ctx, server::ThrowawayS
   }
 }
 
+bool MentionsPreparedTransactions(const std::vector<std::string>& log) {
+  return std::any_of(log.begin(), log.end(),
+                     [](const std::string& l) { return l.find("prepared transaction") != std::string::npos; });
+}
+
+// Starts the slave. A copy taken without locks can hold transactions that
+// were prepared but not committed when it ended: they come after the
+// InnoDB position the slave starts from (it replays them), and the server
+// refuses to start until they are resolved. As MariaDB's own test
+// (mariabackup.slave_provision_nolock) does: one start with
+// --tc-heuristic-recover=ROLLBACK, which rolls them back and exits, then a
+// normal one.
+void StartOnBackup(const ProvisionRunOptions& o, server::ThrowawayServer& slave) {
+  try {
+    slave.Start();
+    return;
+  } catch (const server::ServerError& e) {
+    if (o.backup_method != "mariabackup" || e.kind() != server::ServerErrorKind::kStartFailed ||
+        !MentionsPreparedTransactions(e.log_tail())) {
+      throw;
+    }
+  }
+  Say("slave: the copy holds prepared transactions; rolling them back (--tc-heuristic-recover=ROLLBACK) before "
+      "the slave starts");
+  const server::ChildExit exit = slave.RunToExit({"--tc-heuristic-recover=ROLLBACK"}, std::chrono::seconds(120));
+  Say("slave: the rollback run ended with " + exit.Describe());
+  slave.Start();
+}
+
 // Starts the slave on (mariabackup) or with (logical) the backup.
 void StartSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
   const ProvisionRunOptions& o = ctx.options;
@@ -141,11 +226,10 @@ void StartSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
   out.slave = std::make_unique<server::ThrowawayServer>(so);
   const auto t0 = Clock::now();
   try {
-    out.slave->Start();
+    StartOnBackup(o, *out.slave);
   } catch (const server::ServerError& e) {
     // A server that starts on a fresh datadir but not on the prepared
-    // backup (e.g. "Found 1 prepared transactions!" after --no-lock) was
-    // given an unusable backup: that is the backup's failure.
+    // backup was given an unusable backup: that is the backup's failure.
     if (o.backup_method != "mariabackup" || e.kind() != server::ServerErrorKind::kStartFailed) throw;
     throw backup::BackupError(std::string("the slave does not start on the prepared backup: ") + e.what());
   }
@@ -178,25 +262,86 @@ std::string SkewGtid(const std::string& gtid, int skew) {
   return gtid.substr(0, dash + 1) + std::to_string(seq < 0 ? 0 : seq);
 }
 
-void ProvisionSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
+namespace {
+
+// Which tables a method makes consistent at its point, by engine: the data
+// check looks at these only.
+std::function<bool(const std::string&)> CoveredEngines(const ProvisionRunOptions& o) {
+  if (o.backup_method == "mariabackup" && !NoLock(o)) {
+    // Under locks every engine's files are copied at the point but MEMORY's,
+    // whose rows are not in files at all.
+    return [](const std::string& engine) { return engine != "memory"; };
+  }
+  return [](const std::string& engine) { return engine == "innodb"; };
+}
+
+// The data check on the restored slave, then the verdict: a contradiction
+// ends the provisioning.
+void AuditData(const ProvisionContext& ctx, db::Connection& slave, const backup::BackupPosition& start,
+               PositionAudit& a) {
+  DataAuditOptions d;
+  d.covered = CoveredEngines(ctx.options);
+  db::Connection m(ctx.master.dsn);
+  a.checks.push_back(CheckDataAtPosition(ctx.master.admin, m, slave, start, ctx.options.position == "gtid", d));
+  for (const PositionCheck& c : a.checks) Say(fmt::format("position audit: {}: {}: {}", c.what, ToString(c.verdict), c.detail));
+  if (const PositionCheck* wrong = a.FirstWrong()) {
+    throw PositionMismatchError(fmt::format("the slave's start {}:{}{} ({}) is not where the backup's data is: {}",
+                                            start.binlog_file, start.binlog_pos,
+                                            start.gtid.empty() ? "" : " GTID " + start.gtid, a.start.name,
+                                            wrong->detail));
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// A copy taken without locks: its prepared XA transactions, and XA COMMITs
+// InnoDB's position does not count (prepared_xa.h). May move the start.
+void ResolveUnlockedCopy(const ProvisionContext& ctx, db::Connection& slave, ProvisionedSlave& out) {
+  if (out.audit.others.empty()) return;
+  db::Connection m(ctx.master.dsn);
+  const PreparedXa xa = ResolvePreparedXa(m, slave, out.recorded, out.audit.others.front().at);
+  if (xa.start) {
+    Say(fmt::format("backup: --no-lock: the copy holds the {} XA COMMIT/ROLLBACK(s) logged right after InnoDB's "
+                    "position (InnoDB records none for them): the slave starts after them, at {}:{} (GTID {})",
+                    xa.xa_ends_skipped, xa.start->binlog_file, xa.start->binlog_pos, xa.start->gtid));
+    out.audit.start.name += fmt::format(", past {} XA COMMIT/ROLLBACK(s) the copy holds", xa.xa_ends_skipped);
+    out.audit.start.at = *xa.start;
+    out.recorded = *xa.start;
+  }
+  if (!xa.rolled_back.empty() || !xa.kept.empty()) {
+    Say(fmt::format("slave: prepared XA transactions in the copy: {} rolled back (prepared after the start: "
+                    "replication replays them), {} kept (prepared before it)",
+                    xa.rolled_back.size(), xa.kept.size()));
+  }
+}
+
+// Where replication starts: the backup's point, by GTID or file/position
+// (moved by the negative control's skew).
+backup::BackupPosition StartPosition(const ProvisionRunOptions& o, backup::BackupPosition at) {
+  if (o.position == "file") {
+    if (at.binlog_file.empty()) throw backup::BackupError("the backup recorded no binlog file/position");
+    return at;
+  }
+  if (at.gtid.empty()) {
+    throw backup::BackupError("the backup recorded no GTID (use --position file for a master without GTIDs)");
+  }
+  if (o.test_position_skew != 0) at.gtid = SkewGtid(at.gtid, o.test_position_skew);
+  return at;
+}
+
+void StartReplication(const ProvisionContext& ctx, db::Connection& slave, const backup::BackupPosition& start,
+                      ProvisionedSlave& out) {
   const ProvisionRunOptions& o = ctx.options;
-  out.recorded = TakeBackup(ctx);
-  StartSlave(ctx, out);
-  db::Connection s(db::ParseDsn(out.slave->Dsn(""), nullptr));
   server::ReplicationSource source = ctx.master.source;
   source.delay_s = o.slave_delay_s;
   if (o.position == "file") {
-    if (out.recorded.binlog_file.empty()) throw backup::BackupError("the backup recorded no binlog file/position");
-    server::StartReplicaAtPosition(s, source, out.recorded.binlog_file, out.recorded.binlog_pos);
-    out.started_at = fmt::format("{}:{}", out.recorded.binlog_file, out.recorded.binlog_pos);
+    server::StartReplicaAtPosition(slave, source, start.binlog_file, start.binlog_pos);
+    out.started_at = fmt::format("{}:{}", start.binlog_file, start.binlog_pos);
   } else {
-    if (out.recorded.gtid.empty()) {
-      throw backup::BackupError("the backup recorded no GTID (use --position file for a master without GTIDs)");
-    }
-    const std::string gtid =
-        o.test_position_skew == 0 ? out.recorded.gtid : SkewGtid(out.recorded.gtid, o.test_position_skew);
-    server::StartReplicaAtGtid(s, source, gtid);
-    out.started_at = "GTID " + gtid;
+    server::StartReplicaAtGtid(slave, source, start.gtid);
+    out.started_at = "GTID " + start.gtid;
   }
   ctx.mark("slave started");
   Say(fmt::format("slave on 127.0.0.1:{} (server id {}, {}) replicating from {}{}", out.slave->port(),
@@ -204,6 +349,33 @@ void ProvisionSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
                   o.test_position_skew ? fmt::format(" ({:+} transactions off the backup: negative control)",
                                                      o.test_position_skew)
                                        : ""));
+}
+
+}  // namespace
+
+void ProvisionSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
+  out.audit = TakeBackup(ctx);
+  out.recorded = out.audit.start.at;
+  auto t0 = Clock::now();
+  AuditSources(ctx, out.audit);
+  double audit_seconds = Since(t0);
+  StartSlave(ctx, out);
+  db::Connection s(db::ParseDsn(out.slave->Dsn(""), nullptr));
+  if (NoLock(ctx.options)) ResolveUnlockedCopy(ctx, s, out);
+  const backup::BackupPosition start = StartPosition(ctx.options, out.recorded);
+  t0 = Clock::now();
+  auto record = [&] {
+    out.audit.seconds = audit_seconds + Since(t0);
+    ctx.phase("position audit", out.audit.seconds, {{"verdict", ToString(out.audit.verdict())}});
+  };
+  try {
+    AuditData(ctx, s, start, out.audit);
+  } catch (...) {
+    record();
+    throw;
+  }
+  record();
+  StartReplication(ctx, s, start, out);
 }
 
 }  // namespace randsync::scenario

@@ -21,6 +21,7 @@
 
 #include "runners/backup/mariabackup.h"
 #include "runners/scenario/master_endpoint.h"
+#include "runners/scenario/position_audit.h"
 #include "runners/scenario/provision_run.h"
 #include "runners/server/throwaway_server.h"
 
@@ -40,12 +41,15 @@ struct ProvisionContext {
 
 struct ProvisionedSlave {
   std::unique_ptr<server::ThrowawayServer> slave;  // replicating
-  backup::BackupPosition recorded;                 // what the backup recorded
+  backup::BackupPosition recorded;                 // the backup's point the slave starts from
+  PositionAudit audit;                             // every source, and the evidence
   std::string started_at;                          // where replication started, for the report
 };
 
-// Backs up the master, provisions and starts the slave. Throws
-// backup::BackupError for a failed tool step; server::ServerError when the
+// Backs up the master, provisions the slave, audits the position
+// (position_audit.h) and starts replication. Throws backup::BackupError for
+// a failed tool step; PositionMismatchError when the audit finds the start
+// position contradicted; server::ServerError when the
 // slave cannot start; db::DbError when replication cannot be configured.
 // `out.slave` is set as soon as the slave runs, so a caller catching an
 // exception can still stop it and keep its logs.

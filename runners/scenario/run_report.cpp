@@ -53,7 +53,15 @@ std::string SummaryText(const json& report, const fs::path& run_dir) {
     if (p.contains("result")) out += "  " + Str(p, "result");
     if (!Str(p, "gtid").empty()) out += "  GTID " + Str(p, "gtid");
     if (!Str(p, "position").empty()) out += "  at " + Str(p, "position");
+    if (!Str(p, "verdict").empty()) out += "  " + Str(p, "verdict");
     out += "\n";
+  }
+  if (report.contains("backup_position")) {
+    const json& b = report["backup_position"];
+    const json audit = b.value("audit", json::object());
+    out += fmt::format("  start position: {}:{}{} from the {}; audit {}\n", Str(b, "binlog_file"),
+                       b.value("binlog_pos", 0ULL), Str(b, "gtid").empty() ? "" : " GTID " + Str(b, "gtid"),
+                       Str(b, "source"), Str(audit, "verdict").empty() ? "not made" : Str(audit, "verdict"));
   }
   if (report.contains("load")) out += "  " + Str(report["load"], "summary_line") + "\n";
   if (report.contains("load_rate")) {

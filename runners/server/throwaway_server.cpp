@@ -443,6 +443,25 @@ void ThrowawayServer::Start() {
   }
 }
 
+ChildExit ThrowawayServer::RunToExit(const std::vector<std::string>& extra, std::chrono::milliseconds timeout) {
+  std::lock_guard lock(mu_);
+  if (!Owned() || pid_ > 0) {
+    throw ServerError(ServerErrorKind::kSpawn, fmt::format("{}: RunToExit needs a stopped server", Who()));
+  }
+  layout_ = ResolveLayout(options_);
+  std::vector<std::string> extras = CheckExtraOptions();
+  PrepareDirs();
+  std::error_code ec;
+  fs::create_directories(dir_ / "tmp", ec);
+  if (!bootstrapped_) Bootstrap();
+  port_ = PickFreePort();
+  extras.insert(extras.end(), extra.begin(), extra.end());
+  command_line_ = ServerArgv(extras);
+  const pid_t pid = SpawnChild({command_line_, {}, error_log_});
+  if (auto exit = WaitChild(pid, timeout)) return *exit;
+  return KillChild(pid);
+}
+
 std::optional<ServerExit> ThrowawayServer::Poll() {
   std::lock_guard lock(mu_);
   if (pid_ <= 0 || !Owned()) return crash_;

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -68,6 +69,12 @@ class ThrowawayServer {
   // no-op if running. Throws ServerError (kBinaryMissing, kBadOption,
   // kFilesystem, kBootstrap, kPort, kStartFailed, kStartupTimeout, kSql).
   void Start();
+  // Runs mariadbd once on the datadir with `extra` options that make it do
+  // one job and exit (e.g. --tc-heuristic-recover=ROLLBACK) and waits up to
+  // `timeout` (then SIGKILL). The server must not be running. Returns how it
+  // exited; its output goes to the error log. Throws ServerError like
+  // Start() for a missing binary or unusable directories.
+  ChildExit RunToExit(const std::vector<std::string>& extra, std::chrono::milliseconds timeout);
   // Stops mariadbd (SIGTERM, then SIGKILL after the shutdown deadline) and
   // keeps every file: a later Start() restarts on the same datadir.
   StopOutcome Shutdown();

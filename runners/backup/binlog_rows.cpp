@@ -1,0 +1,290 @@
+#include "runners/backup/binlog_rows.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "runners/backup/backup_tool.h"
+#include "runners/backup/mariabackup.h"
+
+namespace randsync::backup {
+namespace fs = std::filesystem;
+namespace {
+
+bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  return out;
+}
+
+// "`db`.`t`" -> db, t (backticks doubled inside names are undone).
+bool ParseQualifiedName(std::string_view s, std::string& db, std::string& table) {
+  auto one = [](std::string_view& in, std::string& out) {
+    if (in.empty() || in.front() != '`') return false;
+    out.clear();
+    for (size_t i = 1; i < in.size(); ++i) {
+      if (in[i] != '`') {
+        out += in[i];
+        continue;
+      }
+      if (i + 1 < in.size() && in[i + 1] == '`') {
+        out += '`';
+        ++i;
+        continue;
+      }
+      in.remove_prefix(i + 1);
+      return true;
+    }
+    return false;
+  };
+  if (!one(s, db) || s.empty() || s.front() != '.') return false;
+  s.remove_prefix(1);
+  return one(s, table);
+}
+
+}  // namespace
+
+// DDL (upper-cased) that leaves every table's rows and columns as they
+// are, so that row events after it still read as before.
+bool ChangesNoTableRows(std::string_view statement) {
+  const std::string u = Upper(Trim(statement));
+  static const char* const kHarmless[] = {
+      "ANALYZE ",         "OPTIMIZE ",         "CHECK ",           "FLUSH ",           "GRANT ",
+      "REVOKE ",          "CREATE USER ",      "DROP USER ",       "RENAME USER ",     "ALTER USER ",
+      "SET PASSWORD ",    "CREATE ROLE ",      "DROP ROLE ",       "CREATE VIEW ",     "CREATE OR REPLACE VIEW ",
+      "ALTER VIEW ",      "DROP VIEW ",        "CREATE PROCEDURE ", "DROP PROCEDURE ", "CREATE FUNCTION ",
+      "DROP FUNCTION ",   "CREATE EVENT ",     "ALTER EVENT ",     "DROP EVENT ",      "CREATE DEFINER",
+      "CREATE TRIGGER ",  "DROP TRIGGER ",     "CREATE DATABASE ", "CREATE SCHEMA ",   "CREATE SEQUENCE ",
+  };
+  for (const char* h : kHarmless) {
+    if (StartsWith(u, h)) return true;
+  }
+  return false;
+}
+
+void BinlogTextParser::Line(std::string_view line) {
+  if (StartsWith(line, "###")) {
+    RowLine(line.substr(3));
+    return;
+  }
+  if (in_query_) {
+    QueryLine(line);
+    return;
+  }
+  if (!StartsWith(line, "#")) {
+    // Text outside events: XA statements are printed so too.
+    if (!transactions_.empty() && StartsWith(Upper(Trim(line)), "XA ")) transactions_.back().xa = true;
+    return;
+  }
+  // An event header: "#261201 20:56:05 server id 1  end_log_pos 23634 CRC32 0x35e3d13b \tGTID 0-1-101 trans"
+  const auto tab = line.find('\t');
+  if (tab == std::string_view::npos) return;
+  std::string_view event = line.substr(tab + 1);
+  if (StartsWith(event, "GTID ")) {
+    std::string_view rest = event.substr(5);
+    const auto space = rest.find(' ');
+    BinlogTransaction t;
+    t.gtid = std::string(rest.substr(0, space));
+    std::string_view flags = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    t.ddl = flags.find("ddl") != std::string_view::npos;
+    t.xa = flags.find("xa") != std::string_view::npos;
+    transactions_.push_back(std::move(t));
+    image_ = nullptr;
+  } else if (StartsWith(event, "Query")) {
+    in_query_ = true;
+    query_text_.clear();
+  } else if (StartsWith(event, "XA PREPARE")) {
+    if (!transactions_.empty()) transactions_.back().xa = true;
+  }
+}
+
+// The lines of a Query event up to "/*!*/;": session SETs and `use`, then
+// the statement. BEGIN/COMMIT/ROLLBACK/SAVEPOINT change no row themselves.
+void BinlogTextParser::QueryLine(std::string_view line) {
+  std::string_view t = Trim(line);
+  const bool end = t.size() >= 6 && t.substr(t.size() - 6) == "/*!*/;";
+  if (end) t = Trim(t.substr(0, t.size() - 6));
+  // Session SETs, `use` and the charset line come first, each ending in
+  // "/*!*/;" itself; the statement's own terminator is on a line alone.
+  if (end && !t.empty() && query_text_.empty()) return;
+  if (!t.empty()) query_text_ += (query_text_.empty() ? "" : " ") + std::string(t);
+  if (!end) return;
+  in_query_ = false;
+  if (query_text_.empty() || transactions_.empty()) return;
+  BinlogTransaction& tx = transactions_.back();
+  const std::string u = Upper(query_text_);
+  for (const char* harmless : {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT"}) {
+    if (StartsWith(u, harmless)) return;
+  }
+  if (StartsWith(u, "XA ")) {
+    tx.xa = true;
+    return;
+  }
+  if (tx.ddl && ChangesNoTableRows(u)) {
+    tx.ddl = false;  // ANALYZE, GRANT, CREATE VIEW, ...: the rows stay as they are
+    return;
+  }
+  if (!tx.ddl) tx.statements = true;
+  if (tx.first_statement.empty()) tx.first_statement = query_text_.substr(0, 200);
+}
+
+// "### INSERT INTO `db`.`t`", "### WHERE", "### SET", "###   @3=value".
+void BinlogTextParser::RowLine(std::string_view line) {
+  if (transactions_.empty()) return;
+  BinlogTransaction& tx = transactions_.back();
+  std::string_view t = Trim(line);
+  auto start_row = [&](RowChangeKind kind, std::string_view name) {
+    RowChange r;
+    r.kind = kind;
+    if (!ParseQualifiedName(Trim(name), r.database, r.table)) return;
+    tx.rows.push_back(std::move(r));
+    image_ = nullptr;
+  };
+  if (StartsWith(t, "INSERT INTO ")) return start_row(RowChangeKind::kInsert, t.substr(12));
+  if (StartsWith(t, "UPDATE ")) return start_row(RowChangeKind::kUpdate, t.substr(7));
+  if (StartsWith(t, "DELETE FROM ")) return start_row(RowChangeKind::kDelete, t.substr(12));
+  if (tx.rows.empty()) return;
+  if (t == "WHERE") {
+    image_ = &tx.rows.back().before;
+  } else if (t == "SET") {
+    image_ = &tx.rows.back().after;
+  } else if (StartsWith(t, "@") && image_ != nullptr) {
+    const auto eq = t.find('=');
+    if (eq == std::string_view::npos) return;
+    unsigned column = 0;
+    for (char c : t.substr(1, eq - 1)) {
+      if (c < '0' || c > '9') return;
+      column = column * 10 + static_cast<unsigned>(c - '0');
+    }
+    (*image_)[column] = std::string(t.substr(eq + 1));
+  }
+}
+
+std::vector<BinlogTransaction> ParseBinlogText(std::string_view text) {
+  BinlogTextParser p;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    p.Line(text.substr(0, nl));
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+  }
+  return p.Take();
+}
+
+namespace {
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+// A private defaults file for the tool's connection: mode 0600, removed
+// when this goes out of scope.
+class ClientDefaultsFile {
+ public:
+  explicit ClientDefaultsFile(const server::AdminTarget& t) {
+    char name[] = "/tmp/randsync-client-XXXXXX";
+    const int fd = mkstemp(name);
+    if (fd < 0) throw BackupError("cannot create a temporary defaults file in /tmp");
+    fchmod(fd, 0600);
+    close(fd);
+    path_ = name;
+    std::ofstream out(path_);
+    out << "[client]\nuser=" << t.user << "\n";
+    if (!t.password.empty()) {
+      // Quoted, so that '#', spaces and quotes stay part of it.
+      std::string quoted;
+      for (char c : t.password) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+      out << "password=\"" << quoted << "\"\n";
+    }
+    if (!t.socket.empty()) {
+      out << "socket=" << t.socket << "\n";
+    } else {
+      out << "host=" << t.host << "\nport=" << t.port << "\n";
+    }
+    if (!out) throw BackupError("cannot write the temporary defaults file " + path_.string());
+  }
+  ~ClientDefaultsFile() {
+    std::error_code ec;
+    fs::remove(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+}  // namespace
+
+std::vector<BinlogTransaction> ReadTransactionsAfter(const server::AdminTarget& master,
+                                                     const BinlogReadOptions& o) {
+  const fs::path binary =
+      FindTool(o.binary, {"/usr/bin/mariadb-binlog", "/usr/bin/mysqlbinlog"}, "mariadb-binlog", "mariadb-client");
+  ClientDefaultsFile defaults(master);
+  char errname[] = "/tmp/randsync-binlog-err-XXXXXX";
+  const int errfd = mkstemp(errname);
+  if (errfd < 0) throw BackupError("cannot create a temporary file in /tmp");
+  close(errfd);
+  const std::string start = o.start_gtid.empty() ? std::to_string(o.binlog_pos) : o.start_gtid;
+  const std::string command = fmt::format(
+      "exec timeout -s KILL {} {} --defaults-file={} --read-from-remote-server --base64-output=decode-rows "
+      "--verbose --start-position={} {} 2>{}",
+      o.timeout.count(), ShellQuote(binary.string()), ShellQuote(defaults.path().string()), ShellQuote(start),
+      ShellQuote(o.binlog_file.empty() ? "master-bin.000001" : o.binlog_file), ShellQuote(errname));
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) throw BackupError("cannot run " + binary.string());
+  BinlogTextParser parser;
+  bool enough = false;
+  std::string line;
+  char buf[65536];
+  while (!enough && std::fgets(buf, sizeof buf, pipe.get()) != nullptr) {
+    line += buf;
+    if (line.empty() || line.back() != '\n') continue;  // a long line goes on
+    line.pop_back();
+    parser.Line(line);
+    line.clear();
+    // One transaction past the limit has begun: the limit's last one ended.
+    enough = parser.transactions().size() > o.max_transactions;
+  }
+  const int status = pclose(pipe.release());
+  std::string error;
+  {
+    std::ifstream err(errname);
+    std::getline(err, error);
+    std::error_code ec;
+    fs::remove(errname, ec);
+  }
+  if (!enough && status != 0) {
+    throw BackupError(fmt::format("mariadb-binlog from {}:{} at {} failed (status {}): {}", master.host, master.port,
+                                  start, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                                  error.empty() ? "no message (killed at its deadline?)" : error));
+  }
+  std::vector<BinlogTransaction> out = parser.Take();
+  if (out.size() > o.max_transactions) out.resize(o.max_transactions);
+  return out;
+}
+
+}  // namespace randsync::backup

@@ -1,0 +1,91 @@
+// The transactions of a master's binary log after a position, with the rows
+// they change, as `mariadb-binlog --base64-output=decode-rows --verbose`
+// prints them. What the position audit (runners/scenario/position_audit.h)
+// compares with a restored backup: the first transactions after the
+// position a backup recorded must not be in its data yet.
+//
+// The printed row images are kept as printed (`@3=-1 (4294967295)`,
+// `@7='text'`, `@2=NULL`); interpreting them needs the column's type and is
+// the reader's business. A transaction whose effects the rows do not tell
+// (a DDL, a statement-format DML, an XA transaction) is marked so.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runners/server/admin_connection.h"
+
+namespace randsync::backup {
+
+enum class RowChangeKind { kInsert, kUpdate, kDelete };
+
+struct RowChange {
+  RowChangeKind kind = RowChangeKind::kInsert;
+  std::string database, table;
+  // Column ordinal (1-based, the table's order) -> the value as printed.
+  // Update and delete have `before`; insert and update have `after`.
+  std::map<unsigned, std::string> before, after;
+};
+
+struct BinlogTransaction {
+  std::string gtid;  // "0-1-102"
+  std::vector<RowChange> rows;
+  // Effects not (only) in row events: the audit cannot reason past it.
+  bool ddl = false;         // GTID flagged ddl: CREATE/ALTER/DROP...
+  bool statements = false;  // a Query event other than BEGIN/COMMIT/ROLLBACK/SAVEPOINT
+  bool xa = false;          // XA START/END/PREPARE/COMMIT/ROLLBACK
+  std::string first_statement;  // of a Query event that set `statements` or `ddl`
+
+  bool RowsTellAll() const { return !ddl && !statements && !xa; }
+};
+
+// Whether a statement logged as DDL leaves every table's rows and columns
+// as they were (ANALYZE, OPTIMIZE, GRANT, CREATE VIEW, ...), so that row
+// events after it read as before it.
+bool ChangesNoTableRows(std::string_view statement);
+
+// Incremental parser of mariadb-binlog's text: feed it line by line.
+class BinlogTextParser {
+ public:
+  void Line(std::string_view line);
+  // Transactions begun so far (the last one may still grow).
+  const std::vector<BinlogTransaction>& transactions() const { return transactions_; }
+  std::vector<BinlogTransaction> Take() { return std::move(transactions_); }
+
+ private:
+  void QueryLine(std::string_view line);
+  void RowLine(std::string_view line);
+
+  std::vector<BinlogTransaction> transactions_;
+  bool in_query_ = false;  // between a Query event's header and its "/*!*/;"
+  std::string query_text_;
+  std::map<unsigned, std::string>* image_ = nullptr;  // WHERE or SET of the current row
+};
+
+// Parses one whole text (for tests and small outputs).
+std::vector<BinlogTransaction> ParseBinlogText(std::string_view text);
+
+struct BinlogReadOptions {
+  std::string binary;  // empty: /usr/bin/mariadb-binlog (or mysqlbinlog)
+  // Where to start: a GTID position (the transactions after it), or else
+  // binlog_file/binlog_pos (the events from there).
+  std::string start_gtid;
+  std::string binlog_file;
+  unsigned long long binlog_pos = 0;
+  std::size_t max_transactions = 50;
+  std::chrono::seconds timeout{30};
+};
+
+// Reads up to options.max_transactions transactions from `master`'s binary
+// log (over the replication protocol, so any master the user can replicate
+// from), stopping early at the log's current end. The password goes
+// through a mode-0600 defaults file, never the command line. Throws
+// BackupError when the tool cannot run or reports an error.
+std::vector<BinlogTransaction> ReadTransactionsAfter(const server::AdminTarget& master,
+                                                     const BinlogReadOptions& options);
+
+}  // namespace randsync::backup

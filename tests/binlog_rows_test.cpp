@@ -1,0 +1,103 @@
+// The parser of mariadb-binlog's decoded text (runners/backup/binlog_rows.h),
+// on output captured from MariaDB 10.11's mariadb-binlog --verbose.
+#include "runners/backup/binlog_rows.h"
+
+#include <gtest/gtest.h>
+
+namespace randsync::backup {
+namespace {
+
+// Three transactions: an ANALYZE (flagged ddl, changes no row), an
+// autocommit INSERT, and an UPDATE then DELETE of one row.
+constexpr const char* kRows = R"(# at 1813
+#261201 21:21:44 server id 1  end_log_pos 1855 CRC32 0x505880c5 	GTID 0-1-346808 ddl
+/*M!100001 SET @@session.gtid_seq_no=346808*//*!*/;
+# at 1855
+#261201 21:21:44 server id 1  end_log_pos 1937 CRC32 0xa17811cf 	Query	thread_id=22	exec_time=0	error_code=0	xid=0
+SET TIMESTAMP=1796160104/*!*/;
+analyze table t
+/*!*/;
+# at 1937
+#261201 21:21:44 server id 1  end_log_pos 1979 CRC32 0x4ca86dee 	GTID 0-1-346809 trans
+/*M!100001 SET @@session.gtid_seq_no=346809*//*!*/;
+START TRANSACTION
+/*!*/;
+#261201 21:21:44 server id 1  end_log_pos 2029 CRC32 0x5946d8f3 	Annotate_rows:
+#Q> insert into t(v) values (1)
+#261201 21:21:44 server id 1  end_log_pos 2074 CRC32 0x1a05d546 	Table_map: `test`.`t` mapped to number 27
+#261201 21:21:44 server id 1  end_log_pos 2116 CRC32 0x5f1c95c5 	Write_rows: table id 27 flags: STMT_END_F
+### INSERT INTO `test`.`t`
+### SET
+###   @1=173401
+###   @2=-1 (4294967295)
+# Number of rows: 1
+#261201 21:21:44 server id 1  end_log_pos 2147 CRC32 0x9b9400d1 	Xid = 346952
+COMMIT/*!*/;
+#261201 21:12:45 server id 1  end_log_pos 1227 CRC32 0xb880680e 	GTID 0-1-346810 trans
+### UPDATE `test`.`we``ird`
+### WHERE
+###   @1=5
+###   @2='it's'
+### SET
+###   @1=5
+###   @2=NULL
+### DELETE FROM `test`.`we``ird`
+### WHERE
+###   @1=5
+###   @2=NULL
+#261201 21:12:45 server id 1  end_log_pos 1540 CRC32 0x4433dc5e 	Xid = 346942
+COMMIT/*!*/;
+)";
+
+TEST(BinlogRows, TransactionsRowsAndImages) {
+  const auto tx = ParseBinlogText(kRows);
+  ASSERT_EQ(tx.size(), 3u);
+  EXPECT_EQ(tx[0].gtid, "0-1-346808");
+  EXPECT_TRUE(tx[0].RowsTellAll()) << "ANALYZE changes no row";
+  EXPECT_TRUE(tx[0].rows.empty());
+  ASSERT_EQ(tx[1].rows.size(), 1u);
+  EXPECT_EQ(tx[1].rows[0].kind, RowChangeKind::kInsert);
+  EXPECT_EQ(tx[1].rows[0].table, "t");
+  EXPECT_EQ(tx[1].rows[0].after.at(2), "-1 (4294967295)");
+  EXPECT_TRUE(tx[1].RowsTellAll());
+  ASSERT_EQ(tx[2].rows.size(), 2u);
+  EXPECT_EQ(tx[2].rows[0].kind, RowChangeKind::kUpdate);
+  EXPECT_EQ(tx[2].rows[0].table, "we`ird");
+  EXPECT_EQ(tx[2].rows[0].before.at(2), "'it's'");
+  EXPECT_EQ(tx[2].rows[0].after.at(2), "NULL");
+  EXPECT_EQ(tx[2].rows[1].kind, RowChangeKind::kDelete);
+  EXPECT_TRUE(tx[2].rows[1].after.empty());
+}
+
+TEST(BinlogRows, StatementsDdlAndXaAreMarked) {
+  const auto tx = ParseBinlogText(R"(#261201 21:21:44 server id 1  end_log_pos 1 CRC32 0x1 	GTID 0-1-1 ddl
+#261201 21:21:44 server id 1  end_log_pos 2 CRC32 0x2 	Query	thread_id=22	exec_time=0	error_code=0	xid=0
+use `test`/*!*/;
+SET TIMESTAMP=1796160104/*!*/;
+ALTER TABLE t ADD COLUMN c INT
+/*!*/;
+#261201 21:21:44 server id 1  end_log_pos 3 CRC32 0x3 	GTID 0-1-2
+#261201 21:21:44 server id 1  end_log_pos 4 CRC32 0x4 	Query	thread_id=22	exec_time=0	error_code=0	xid=0
+BEGIN
+/*!*/;
+#261201 21:21:44 server id 1  end_log_pos 5 CRC32 0x5 	Query	thread_id=22	exec_time=0	error_code=0	xid=0
+/* E1 QNO 7 */ UPDATE t SET v = v + 1
+/*!*/;
+#261201 21:21:44 server id 1  end_log_pos 6 CRC32 0x6 	Query	thread_id=22	exec_time=0	error_code=0	xid=0
+COMMIT
+/*!*/;
+#261201 21:21:44 server id 1  end_log_pos 7 CRC32 0x7 	GTID 0-1-3
+XA START X'31',X'',1
+/*!*/;
+)");
+  ASSERT_EQ(tx.size(), 3u);
+  EXPECT_TRUE(tx[0].ddl);
+  EXPECT_EQ(tx[0].first_statement, "ALTER TABLE t ADD COLUMN c INT");
+  EXPECT_FALSE(tx[0].RowsTellAll());
+  EXPECT_TRUE(tx[1].statements);
+  EXPECT_EQ(tx[1].first_statement, "/* E1 QNO 7 */ UPDATE t SET v = v + 1");
+  EXPECT_TRUE(tx[2].xa);
+}
+
+}  // namespace
+}  // namespace randsync::backup

@@ -1,0 +1,101 @@
+// Prepared XA transactions in an unlocked copy (runners/scenario/prepared_xa.h),
+// on a real master and a stopped slave standing in for the restored copy:
+//   - an XA the master prepared after the start is rolled back on the slave
+//     (replication replays its XA PREPARE);
+//   - one prepared before the start is kept (only its XA COMMIT is to come);
+//   - XA COMMITs logged right after the start for transactions the copy no
+//     longer holds prepared move the start past them (InnoDB records no
+//     binlog position for an XA COMMIT), and the first ordinary transaction
+//     stops that.
+#include <string>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "runners/scenario/binlog_events.h"
+#include "runners/scenario/prepared_xa.h"
+#include "tests/support/replication_pair.h"
+
+namespace randsync::scenario {
+namespace {
+
+backup::BackupPosition MasterPosition(db::Connection& m) {
+  db::RowSet st = m.QueryRows("SHOW MASTER STATUS");
+  return {st.rows.at(0).at(0).value_or(""), std::stoull(st.rows.at(0).at(1).value_or("0")),
+          m.QueryValue("SELECT @@gtid_binlog_pos").value_or("")};
+}
+
+// XA PREPAREd on `c` and left so when `c` disconnects.
+void Prepare(db::Connection& c, const std::string& xid, const std::string& change) {
+  c.Execute("XA START '" + xid + "'");
+  c.Execute(change);
+  c.Execute("XA END '" + xid + "'");
+  c.Execute("XA PREPARE '" + xid + "'");
+}
+
+class PreparedXaServerTest : public testsupport::ReplicationPairTest {};
+
+TEST_F(PreparedXaServerTest, RollsBackWhatReplicationReplaysKeepsTheRestAndSkipsCommittedEnds) {
+  db::Connection m = pair().Master();
+  m.Execute("DROP TABLE IF EXISTS test.xa");
+  m.Execute("CREATE TABLE test.xa (pk INT PRIMARY KEY) ENGINE=InnoDB");
+  ASSERT_TRUE(pair().WaitForSlave());
+  {
+    db::Connection s = pair().Slave();
+    s.Execute("STOP SLAVE");
+  }
+  // The copy: 'before' prepared before the start, 'after' after it; 'done'
+  // committed in it (not prepared any more).
+  for (const auto& [xid, row] : {std::pair<const char*, int>{"before", 1}, {"after", 2}}) {
+    db::Connection copy = pair().Slave();  // one prepared XA per session
+    copy.Execute("SET SESSION sql_log_bin = 0");
+    Prepare(copy, xid, "INSERT INTO test.xa VALUES (" + std::to_string(row) + ")");
+  }
+  {
+    db::Connection a = pair().Master();
+    Prepare(a, "done", "INSERT INTO test.xa VALUES (3)");
+  }
+  const backup::BackupPosition start = MasterPosition(m);
+  m.Execute("XA COMMIT 'done'");                 // in the copy already: skipped
+  m.Execute("INSERT INTO test.xa VALUES (10)");  // ordinary: the copy's end stops here
+  {
+    db::Connection b = pair().Master();
+    Prepare(b, "after", "INSERT INTO test.xa VALUES (2)");
+  }
+  const backup::BackupPosition copy_end = MasterPosition(m);
+
+  db::Connection s = pair().Slave();
+  const PreparedXa r = ResolvePreparedXa(m, s, start, copy_end);
+  ASSERT_EQ(r.rolled_back.size(), 1u);
+  EXPECT_EQ(r.rolled_back[0], "X'6166746572',X'',1");  // 'after'
+  ASSERT_EQ(r.kept.size(), 1u);
+  EXPECT_EQ(r.kept[0], "X'6265666f7265',X'',1");  // 'before'
+  ASSERT_TRUE(r.start);
+  EXPECT_EQ(r.xa_ends_skipped, 1u);
+  EXPECT_GT(r.start->binlog_pos, start.binlog_pos);
+  EXPECT_LT(r.start->binlog_pos, copy_end.binlog_pos);
+  // The new start is the GTID just past XA COMMIT 'done'.
+  EXPECT_EQ(r.start->gtid, m.QueryValue(fmt::format("SELECT BINLOG_GTID_POS('{}', {})", r.start->binlog_file,
+                                                    r.start->binlog_pos)).value_or("?"));
+  bool first_is_insert = false;
+  ForEachBinlogEvent(m, *r.start, copy_end, 10, [&](const BinlogEvent& e) {
+    if (e.type == "Table_map") first_is_insert = true;
+    return e.type != "Query" || e.info.rfind("XA", 0) != 0;
+  });
+  EXPECT_TRUE(first_is_insert) << "the start moved past the ordinary insert";
+  EXPECT_EQ(s.QueryRows("XA RECOVER").rows.size(), 1u);
+
+  // Clean up: the master's open XA, the copy's kept one, and replication
+  // from the master's end.
+  m.Execute("XA ROLLBACK 'after'");
+  m.Execute("DELETE FROM test.xa");
+  s.Execute("SET SESSION sql_log_bin = 0");
+  s.Execute("XA ROLLBACK 'before'");
+  s.Execute("DELETE FROM test.xa");
+  s.Execute("SET GLOBAL gtid_slave_pos = '" + MasterPosition(m).gtid + "'");
+  s.Execute("START SLAVE");
+  EXPECT_TRUE(pair().WaitForSlave());
+}
+
+}  // namespace
+}  // namespace randsync::scenario
