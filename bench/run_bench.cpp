@@ -66,6 +66,7 @@ struct MethodFigures {
   std::vector<std::string> phase_order;
   std::map<std::string, std::vector<double>> phases;
   std::vector<double> total, during, before, after, ratio;
+  std::vector<double> info_ahead;  // --no-lock: the info file's lead over InnoDB's position, bytes
   std::vector<std::string> statuses;
 };
 
@@ -80,7 +81,7 @@ int main(int argc, char** argv) {
   std::string results = "/tmp/randsync-run-bench";
   std::vector<std::string> extra;
   app.add_option("--randsync", randsync, "The randsync binary")->capture_default_str();
-  app.add_option("--backups", backups, "Backup methods")->delimiter(',')->capture_default_str();
+  app.add_option("--backups", backups, "Backup methods; METHOD+OPTION adds --backup-option=--OPTION (mariabackup+no-lock)")->delimiter(',')->capture_default_str();
   app.add_option("--repeat", repeat, "Runs per method (interleaved)")->capture_default_str();
   app.add_option("--duration", duration, "--duration of each run")->capture_default_str();
   app.add_option("--threads", threads, "--threads of each run")->capture_default_str();
@@ -99,9 +100,13 @@ int main(int argc, char** argv) {
   for (unsigned round = 0; round < repeat; ++round) {
     for (const auto& method : backups) {
       const fs::path root = fs::path(results) / method;
-      std::vector<std::string> args = {randsync, "run", "--backup", method, "--duration", std::to_string(duration),
+      // "mariabackup+no-lock": the method with --backup-option=--no-lock.
+      const auto plus = method.find('+');
+      const std::string tool = method.substr(0, plus);
+      std::vector<std::string> args = {randsync, "run", "--backup", tool, "--duration", std::to_string(duration),
                                        "--threads", std::to_string(threads), "--seed", std::to_string(seed + round),
                                        "--results", root.string()};
+      if (plus != std::string::npos) args.push_back("--backup-option=--" + method.substr(plus + 1));
       args.insert(args.end(), extra.begin(), extra.end());
       fs::create_directories(root);
       const auto t0 = std::chrono::steady_clock::now();
@@ -122,6 +127,10 @@ int main(int argc, char** argv) {
         const std::string name = p.value("phase", "?");
         if (!f.phases.count(name)) f.phase_order.push_back(name);
         f.phases[name].push_back(p.value("seconds", 0.0));
+      }
+      const json audit = r.contains("backup_position") ? r["backup_position"].value("audit", json::object()) : json();
+      if (audit.is_object() && audit.contains("info_file_ahead_bytes")) {
+        f.info_ahead.push_back(audit["info_file_ahead_bytes"].get<double>());
       }
       if (r.contains("load_rate")) {
         f.during.push_back(r["load_rate"].value("during_backup_per_s", 0.0));
@@ -145,6 +154,11 @@ int main(int argc, char** argv) {
       std::printf("  %-18s %8.2f\n", name.c_str(), Median(f.phases.at(name)));
     }
     std::printf("  %-18s %8.2f\n", "whole run", Median(f.total));
+    if (!f.info_ahead.empty()) {
+      std::printf("  binlog info file ahead of InnoDB's position: median %.0f bytes (min %.0f, max %.0f)\n",
+                  Median(f.info_ahead), *std::min_element(f.info_ahead.begin(), f.info_ahead.end()),
+                  *std::max_element(f.info_ahead.begin(), f.info_ahead.end()));
+    }
     if (f.ratio.empty()) {
       std::printf("  load during the backup: backup shorter than one whole second of load, no figure\n");
     } else {

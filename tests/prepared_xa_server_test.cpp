@@ -7,7 +7,9 @@
 //     longer holds prepared move the start past them (InnoDB records no
 //     binlog position for an XA COMMIT), and the first ordinary transaction
 //     stops that.
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -33,6 +35,17 @@ void Prepare(db::Connection& c, const std::string& xid, const std::string& chang
   c.Execute("XA PREPARE '" + xid + "'");
 }
 
+// A session's disconnect is processed by the server a little later: until
+// then its prepared XA is still attached to it. Waits until XA RECOVER on
+// `c` lists `n` transactions (10 s at most).
+bool WaitRecovered(db::Connection& c, size_t n) {
+  for (int i = 0; i < 1000; ++i) {
+    if (c.QueryRows("XA RECOVER").rows.size() == n) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 class PreparedXaServerTest : public testsupport::ReplicationPairTest {};
 
 TEST_F(PreparedXaServerTest, RollsBackWhatReplicationReplaysKeepsTheRestAndSkipsCommittedEnds) {
@@ -55,6 +68,7 @@ TEST_F(PreparedXaServerTest, RollsBackWhatReplicationReplaysKeepsTheRestAndSkips
     db::Connection a = pair().Master();
     Prepare(a, "done", "INSERT INTO test.xa VALUES (3)");
   }
+  ASSERT_TRUE(WaitRecovered(m, 1));
   const backup::BackupPosition start = MasterPosition(m);
   m.Execute("XA COMMIT 'done'");                 // in the copy already: skipped
   m.Execute("INSERT INTO test.xa VALUES (10)");  // ordinary: the copy's end stops here
@@ -65,6 +79,7 @@ TEST_F(PreparedXaServerTest, RollsBackWhatReplicationReplaysKeepsTheRestAndSkips
   const backup::BackupPosition copy_end = MasterPosition(m);
 
   db::Connection s = pair().Slave();
+  ASSERT_TRUE(WaitRecovered(s, 2));
   const PreparedXa r = ResolvePreparedXa(m, s, start, copy_end);
   ASSERT_EQ(r.rolled_back.size(), 1u);
   EXPECT_EQ(r.rolled_back[0], "X'6166746572',X'',1");  // 'after'
@@ -87,6 +102,7 @@ TEST_F(PreparedXaServerTest, RollsBackWhatReplicationReplaysKeepsTheRestAndSkips
 
   // Clean up: the master's open XA, the copy's kept one, and replication
   // from the master's end.
+  ASSERT_TRUE(WaitRecovered(m, 1));
   m.Execute("XA ROLLBACK 'after'");
   m.Execute("DELETE FROM test.xa");
   s.Execute("SET SESSION sql_log_bin = 0");

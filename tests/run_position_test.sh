@@ -5,7 +5,11 @@
 #      recovered (not the binlog info file, written later), the copy's
 #      prepared transactions are rolled back first, the audit confirms the
 #      start against the data, and every check passes;
-#   2. every method's report.json names where the slave started, from which
+#   2. accounts, roles and grants changed under load (CREATE USER, GRANT,
+#      REVOKE, DELETE FROM mysql.tables_priv) with both logical methods: the
+#      privilege rows are copied at the dump's point and replication of the
+#      account statements after it succeeds;
+#   3. every method's report.json names where the slave started, from which
 #      source, the other sources and the audit's verdict.
 # (Starts a few transactions off either way are refused: run_negative_test.sh;
 # prepared XA transactions in an unlocked copy: prepared_xa_server_test.)
@@ -34,6 +38,14 @@ for seed in 1 2 3; do
 done
 run_expect no-lock-file 0 -- "${common[@]}" --backup-option=--no-lock --position file --seed 4 &&
   expect_started_from no-lock-file "InnoDB at prepare"
+
+data=$(dirname "$0")/data
+for method in mariadb-dump mydumper; do
+  if run_expect "accounts-$method" 0 -- "${common[@]}" --backup "$method" --grammar "$data/accounts.yy" --seed 5; then
+    grep -q "accounts dump vs the data's position: confirmed: [1-9][0-9]* accounts and roles" "$tmp/accounts-$method.err" ||
+      { echo "FAIL: accounts-$method: the accounts were not dumped at the data's point"; fail=1; }
+  fi
+done
 
 run_expect locked 0 -- "${common[@]}" && expect_started_from locked "binlog info file"
 run_expect dump 0 -- "${common[@]}" --backup mariadb-dump && expect_started_from dump "dump header"

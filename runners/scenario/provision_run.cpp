@@ -527,7 +527,11 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
   run.timeline->Stop();
   RecordLoadRate(run);
   std::error_code ec;
-  if (!run.failed()) fs::remove_all(o.slave_dir.empty() ? run.dir / "backup" : o.slave_dir / "backup", ec);
+  if (!run.failed()) {
+    const fs::path backup_parent = o.slave_dir.empty() ? run.dir : o.slave_dir;
+    fs::remove_all(backup_parent / "backup", ec);
+    fs::remove(backup_parent / "backup-users.sql", ec);
+  }
 
   run.report["status"] = ToString(run.status);
   run.report["exit_status"] = static_cast<int>(run.status);

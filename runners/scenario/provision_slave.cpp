@@ -10,6 +10,8 @@
 #include "db/connection.h"
 #include "runners/backup/logical_dump.h"
 #include "runners/backup/mydumper.h"
+#include "runners/backup/users_dump.h"
+#include "runners/scenario/accounts_at_point.h"
 #include "runners/scenario/prepared_xa.h"
 #include "runners/server/replication.h"
 #include "runners/server/server_options.h"
@@ -76,6 +78,15 @@ bool NoLock(const ProvisionRunOptions& o) {
                      [](const std::string& x) { return server::OptionName(x) == "no-lock"; });
 }
 
+// The master's accounts, roles and grants beside a logical dump
+// (users_dump.h), restored into the slave before the data.
+backup::UsersDumpOptions UsersDumpOptionsFor(const ProvisionContext& ctx) {
+  backup::UsersDumpOptions u;
+  // Beside the backup, not in it: mydumper wants its folder new or empty.
+  u.users_file = BackupDir(ctx).parent_path() / "backup-users.sql";
+  return u;
+}
+
 // Where a mariabackup copy lies in the binary log. Locked, the info file
 // (read while commits were blocked) is its point, and InnoDB's record must
 // agree with it; unlocked (--no-lock), only InnoDB's record is: the copy's
@@ -116,6 +127,7 @@ PositionAudit TakeBackup(const ProvisionContext& ctx) {
   ctx.mark("backup start");
   const auto t0 = Clock::now();
   PositionAudit a;
+  PositionCheck accounts;  // logical methods: the accounts dump against the data's point
   if (o.backup_method == "mariadb-dump") {
     Say(fmt::format("backup: mariadb-dump{} while the load runs",
                     o.unsafe_dump ? " WITHOUT --single-transaction (negative control)" : " --single-transaction"));
@@ -126,8 +138,12 @@ PositionAudit TakeBackup(const ProvisionContext& ctx) {
     d.dump_binary = o.backup_binary;
     d.single_transaction = !o.unsafe_dump;
     d.databases = UserDatabases(ctx.master);
-    a.start = {o.unsafe_dump ? "SHOW MASTER STATUS before the dump" : "dump header",
-               backup::Dump(ctx.master.admin, d)};
+    if (o.unsafe_dump) {
+      a.start = {"SHOW MASTER STATUS before the dump", backup::Dump(ctx.master.admin, d)};
+    } else {
+      a.start = {"dump header", DumpWithAccounts(ctx.master, UsersDumpOptionsFor(ctx), 1,
+                                                 [&] { return backup::Dump(ctx.master.admin, d); }, accounts)};
+    }
   } else if (o.backup_method == "mydumper") {
     Say("backup: mydumper --trx-consistency-only while the load runs");
     backup::MydumperOptions d;
@@ -136,7 +152,9 @@ PositionAudit TakeBackup(const ProvisionContext& ctx) {
     d.timeout = o.backup_timeout;
     d.dumper_binary = o.backup_binary;
     d.databases = UserDatabases(ctx.master);
-    a.start = {"mydumper metadata", backup::DumpWithMydumper(ctx.master.admin, d)};
+    a.start = {"mydumper metadata", DumpWithAccounts(ctx.master, UsersDumpOptionsFor(ctx), d.threads,
+                                                     [&] { return backup::DumpWithMydumper(ctx.master.admin, d); },
+                                                     accounts)};
   } else {
     Say(fmt::format("backup: mariadb-backup --backup{} while the load runs", NoLock(o) ? " --no-lock" : ""));
     backup::Backup(ctx.master.admin, MariabackupOptionsFor(ctx));
@@ -154,6 +172,7 @@ PositionAudit TakeBackup(const ProvisionContext& ctx) {
     ctx.phase("backup", seconds, PositionJson(a.start.at));
     Say(fmt::format("backup: taken in {:.1f} s", seconds));
   }
+  if (!accounts.what.empty()) a.checks.push_back(accounts);
   const backup::BackupPosition& at = a.start.at;
   Say(fmt::format("backup: position {}:{}, GTID {} ({})", at.binlog_file, at.binlog_pos,
                   at.gtid.empty() ? "-" : at.gtid, a.start.name));
@@ -237,6 +256,13 @@ void StartSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
   if (o.backup_method == "mariabackup") return;  // it runs on the backup's data
   const auto t1 = Clock::now();
   DropDatabasesTheMasterLacks(ctx, *out.slave);
+  if (!o.unsafe_dump) {
+    backup::DumpOptions users;
+    users.dump_file = UsersDumpOptionsFor(ctx).users_file;
+    users.log_dir = logs;
+    users.timeout = o.backup_timeout;
+    backup::Restore(out.slave->Admin(""), users);
+  }
   if (o.backup_method == "mariadb-dump") {
     backup::DumpOptions d;
     d.dump_file = dir / "dump.sql";
