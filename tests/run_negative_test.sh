@@ -64,8 +64,13 @@ for skew in 1 -1 3 -3; do
   run_expect "every-change-skew$skew" 113 -- "${common[@]}" --grammar "$(dirname "$0")/data/every_change_counts.yy" \
       --test-position-skew "$skew" && expect_audit "GTID skew $skew, every transaction an insert"
 done
+# Before the backup starts, the run names each table the method cannot make
+# consistent, and report.json lists them.
 run_expect aria-no-lock 103 111 113 -- "${common[@]}" --gendata "$(dirname "$0")/data/aria_and_innodb.zz" \
-    --backup-option=--no-lock && expect_caught "--no-lock"
+    --backup-option=--no-lock && expect_caught "--no-lock" &&
+  { grep -q "backup: mariabackup --no-lock cannot make test\.table[0-9]*_aria_[a-z_]* (Aria) consistent: copied without locks" \
+        "$tmp/aria-no-lock.err" && grep -q '"engine": "Aria"' "$last_run/report.json" ||
+      { echo "FAIL: aria-no-lock: the Aria tables were not named before the backup"; fail=1; }; }
 
 # A slave that cannot catch up in time: a delayed replica (30 s behind by
 # design), no sync point on the way, two seconds to catch up at the end.

@@ -47,7 +47,9 @@ for method in mariadb-dump mydumper; do
   fi
 done
 
-run_expect locked 0 -- "${common[@]}" && expect_started_from locked "binlog info file"
+run_expect locked 0 -- "${common[@]}" && expect_started_from locked "binlog info file" &&
+  { grep -q "cannot make" "$tmp/locked.err" && { echo "FAIL: locked: InnoDB tables named as not covered"; fail=1; }
+    grep -q '"uncovered_tables": \[\]' "$last_run/report.json" || { echo "FAIL: locked: uncovered_tables"; fail=1; }; }
 run_expect dump 0 -- "${common[@]}" --backup mariadb-dump && expect_started_from dump "dump header"
 run_expect mydumper 0 -- "${common[@]}" --backup mydumper && expect_started_from mydumper "mydumper metadata"
 

@@ -258,6 +258,12 @@ void Provision(Run& run) {
                        },
                        [&run](const std::string& event) { run.Mark(event); }};
   ProvisionedSlave p;
+  // Whatever happens, the report says what the method could not cover.
+  struct RecordUncovered {
+    Run& run;
+    ProvisionedSlave& p;
+    ~RecordUncovered() { run.report["uncovered_tables"] = ToJson(p.uncovered); }
+  } record{run, p};
   try {
     ProvisionSlave(ctx, p);
   } catch (const backup::BackupError& e) {

@@ -12,6 +12,7 @@
 #include "runners/backup/mydumper.h"
 #include "runners/backup/users_dump.h"
 #include "runners/scenario/accounts_at_point.h"
+#include "runners/scenario/consistency_model.h"
 #include "runners/scenario/prepared_xa.h"
 #include "runners/server/replication.h"
 #include "runners/server/server_options.h"
@@ -290,23 +291,12 @@ std::string SkewGtid(const std::string& gtid, int skew) {
 
 namespace {
 
-// Which tables a method makes consistent at its point, by engine: the data
-// check looks at these only.
-std::function<bool(const std::string&)> CoveredEngines(const ProvisionRunOptions& o) {
-  if (o.backup_method == "mariabackup" && !NoLock(o)) {
-    // Under locks every engine's files are copied at the point but MEMORY's,
-    // whose rows are not in files at all.
-    return [](const std::string& engine) { return engine != "memory"; };
-  }
-  return [](const std::string& engine) { return engine == "innodb"; };
-}
-
 // The data check on the restored slave, then the verdict: a contradiction
 // ends the provisioning.
 void AuditData(const ProvisionContext& ctx, db::Connection& slave, const backup::BackupPosition& start,
                PositionAudit& a) {
   DataAuditOptions d;
-  d.covered = CoveredEngines(ctx.options);
+  d.covered = [&ctx](const std::string& engine) { return Covers(ctx.options, engine); };
   db::Connection m(ctx.master.dsn);
   a.checks.push_back(CheckDataAtPosition(ctx.master.admin, m, slave, start, ctx.options.position == "gtid", d));
   for (const PositionCheck& c : a.checks) Say(fmt::format("position audit: {}: {}: {}", c.what, ToString(c.verdict), c.detail));
@@ -379,7 +369,25 @@ void StartReplication(const ProvisionContext& ctx, db::Connection& slave, const 
 
 }  // namespace
 
+// Says, before the backup starts, which tables the method cannot make
+// consistent (consistency_model.h), one line each.
+void ListUncoveredTables(const ProvisionContext& ctx, ProvisionedSlave& out) {
+  db::Connection m(ctx.master.dsn);
+  out.uncovered = UncoveredTables(m, UserDatabases(ctx.master), ctx.options);
+  constexpr size_t kShown = 20;
+  for (size_t i = 0; i < out.uncovered.size() && i < kShown; ++i) {
+    const UncoveredTable& t = out.uncovered[i];
+    Say(fmt::format("backup: {} cannot make {} ({}) consistent: {}", MethodVariant(ctx.options), t.table, t.engine,
+                    t.reason));
+  }
+  if (out.uncovered.size() > kShown) {
+    Say(fmt::format("backup: ... and {} more such tables (report.json uncovered_tables)",
+                    out.uncovered.size() - kShown));
+  }
+}
+
 void ProvisionSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
+  ListUncoveredTables(ctx, out);
   out.audit = TakeBackup(ctx);
   out.recorded = out.audit.start.at;
   auto t0 = Clock::now();

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runners/backup/mariabackup.h"
+#include "runners/scenario/consistency_model.h"
 #include "runners/scenario/master_endpoint.h"
 #include "runners/scenario/position_audit.h"
 #include "runners/scenario/provision_run.h"
@@ -43,6 +44,7 @@ struct ProvisionedSlave {
   std::unique_ptr<server::ThrowawayServer> slave;  // replicating
   backup::BackupPosition recorded;                 // the backup's point the slave starts from
   PositionAudit audit;                             // every source, and the evidence
+  std::vector<UncoveredTable> uncovered;           // what the method cannot make consistent
   std::string started_at;                          // where replication started, for the report
 };
 

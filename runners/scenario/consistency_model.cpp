@@ -1,0 +1,72 @@
+#include "runners/scenario/consistency_model.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "runners/server/server_options.h"
+
+namespace randsync::scenario {
+namespace {
+
+bool NoLock(const ProvisionRunOptions& o) {
+  return o.backup_method == "mariabackup" &&
+         std::any_of(o.backup_options.begin(), o.backup_options.end(),
+                     [](const std::string& x) { return server::OptionName(x) == "no-lock"; });
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return s;
+}
+
+// Why `engine` is not covered, or "".
+std::string Reason(const ProvisionRunOptions& o, const std::string& engine, bool sequence) {
+  const std::string e = Lower(engine);
+  if (o.backup_method == "mariabackup" && !NoLock(o)) {
+    return e == "memory" ? "a MEMORY table's rows are in no file: the slave's copy is empty" : "";
+  }
+  if (o.backup_method == "mariabackup") {
+    return e == "innodb" ? "" : "copied without locks while it was written, at no binlog position";
+  }
+  if (sequence) return "a sequence's value changes outside transactions: dumped at another moment than the point";
+  return e == "innodb" ? ""
+                       : "read outside the dump's snapshot: its rows are of another moment than the point";
+}
+
+}  // namespace
+
+bool Covers(const ProvisionRunOptions& o, const std::string& engine) { return Reason(o, engine, false).empty(); }
+
+std::string MethodVariant(const ProvisionRunOptions& o) {
+  if (o.backup_method == "mariabackup") return NoLock(o) ? "mariabackup --no-lock" : "mariabackup";
+  if (o.backup_method == "mariadb-dump") {
+    return o.unsafe_dump ? "mariadb-dump without --single-transaction" : "mariadb-dump --single-transaction";
+  }
+  return "mydumper --trx-consistency-only";
+}
+
+std::vector<UncoveredTable> UncoveredTables(db::Connection& m, const std::vector<std::string>& databases,
+                                            const ProvisionRunOptions& o) {
+  std::vector<UncoveredTable> out;
+  if (databases.empty()) return out;
+  std::string in;
+  for (const std::string& d : databases) in += (in.empty() ? "" : ", ") + m.Quote(d);
+  db::RowSet rs = m.QueryRows(
+      "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (" +
+      in + ") AND TABLE_TYPE IN ('BASE TABLE', 'SEQUENCE') ORDER BY TABLE_SCHEMA, TABLE_NAME");
+  for (const db::Row& r : rs.rows) {
+    const std::string engine = r.at(2).value_or("");
+    const std::string reason = Reason(o, engine, r.at(3).value_or("") == "SEQUENCE");
+    if (!reason.empty()) out.push_back({r.at(0).value_or("") + "." + r.at(1).value_or(""), engine, reason});
+  }
+  return out;
+}
+
+nlohmann::json ToJson(const std::vector<UncoveredTable>& tables) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const UncoveredTable& t : tables) j.push_back({{"table", t.table}, {"engine", t.engine}, {"reason", t.reason}});
+  return j;
+}
+
+}  // namespace randsync::scenario

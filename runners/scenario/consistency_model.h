@@ -1,0 +1,49 @@
+// What each provisioning method can make consistent at its point, in one
+// place (../shared/reference/provisioning.md, "What each method can make
+// consistent"), by the kind of table:
+//
+//   method, variant                     covers                  cannot cover
+//   mariabackup (locked)                every engine's files    MEMORY: its rows are in no file, the
+//                                                               slave's copy is empty
+//   mariabackup --no-lock               InnoDB                  every other engine: copied while written
+//   mariadb-dump --single-transaction   InnoDB (the snapshot)   non-transactional engines and sequences:
+//   mydumper --trx-consistency-only                             read outside the snapshot, at other moments
+//   any method, STATEMENT or MIXED      -                       a session's temporary tables: in no backup
+//                                                               (later statements on one change the base
+//                                                               table of that name on the slave)
+//
+// The position audit reads only covered tables; the run lists the others
+// before the backup starts.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "db/connection.h"
+#include "runners/scenario/provision_run.h"
+
+namespace randsync::scenario {
+
+struct UncoveredTable {
+  std::string table;   // db.t
+  std::string engine;  // as the server names it ("Aria", "MEMORY", ...)
+  std::string reason;  // why the method cannot make it consistent
+};
+
+// Whether the run's method (with its options) makes tables of `engine`
+// (lower case) consistent at its point.
+bool Covers(const ProvisionRunOptions& options, const std::string& engine);
+
+// The method as the model names it: "mariabackup --no-lock", ...
+std::string MethodVariant(const ProvisionRunOptions& options);
+
+// The base tables and sequences of `databases` on the master that the
+// run's method cannot make consistent, each with the reason.
+std::vector<UncoveredTable> UncoveredTables(db::Connection& master, const std::vector<std::string>& databases,
+                                            const ProvisionRunOptions& options);
+
+nlohmann::json ToJson(const std::vector<UncoveredTable>& tables);
+
+}  // namespace randsync::scenario
