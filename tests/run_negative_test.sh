@@ -6,7 +6,8 @@
 #       and 1 or 3 off with a workload where every transaction leaves a row:
 #       the position audit refuses it before replication starts (113);
 #   (d) Aria tables written during a mariadb-backup with --no-lock;
-# and a slave that cannot catch up within --catchup-timeout (112).
+# a MEMORY table under mariabackup, the method's known limit (20); and a
+# slave that cannot catch up within --catchup-timeout (112).
 # Caught means the position audit finds the data is not at the recorded
 # position (113, naming the transaction and the row), replication stops on
 # the missing/duplicate row (103, Last_SQL_Error names the table) or the
@@ -71,6 +72,13 @@ run_expect aria-no-lock 103 111 113 -- "${common[@]}" --gendata "$(dirname "$0")
   { grep -q "backup: mariabackup --no-lock cannot make test\.table[0-9]*_aria_[a-z_]* (Aria) consistent: copied without locks" \
         "$tmp/aria-no-lock.err" && grep -q '"engine": "Aria"' "$last_run/report.json" ||
       { echo "FAIL: aria-no-lock: the Aria tables were not named before the backup"; fail=1; }; }
+
+# A method's known limit is no server bug: MEMORY tables under mariabackup
+# (their rows are in no file) end with 20 and are named.
+run_expect memory-mariabackup 20 -- "${common[@]}" --gendata "$(dirname "$0")/data/memory_and_innodb.zz" &&
+  { grep -q "^status: STATUS_METHOD_LIMIT (exit 20): .*test\.table[0-9]*_memory_[a-z_]* (MEMORY: a MEMORY table's rows are in no file" \
+        "$last_run/summary.txt" ||
+      { echo "FAIL: memory-mariabackup: the limit is not named"; cat "$last_run/summary.txt"; fail=1; }; }
 
 # A slave that cannot catch up in time: a delayed replica (30 s behind by
 # design), no sync point on the way, two seconds to catch up at the end.

@@ -117,6 +117,18 @@ TEST_F(SchemaDiffServerTest, IdenticalSchemas) {
             std::string::npos);
 }
 
+// A logical dump recreates an Aria table with the default PAGE_CHECKSUM=1
+// spelled out; that is no difference, PAGE_CHECKSUM=0 is.
+TEST_F(SchemaDiffServerTest, AriaDefaultPageChecksumSpelledOutIsNoDifference) {
+  On(master_, {"CREATE TABLE a (pk INT PRIMARY KEY) ENGINE=Aria TRANSACTIONAL=1"});
+  OnSlave("CREATE TABLE a (pk INT PRIMARY KEY) ENGINE=Aria PAGE_CHECKSUM=1 TRANSACTIONAL=1");
+  for (const auto& d : Diff()) ADD_FAILURE() << d.ToString();
+  OnSlave("ALTER TABLE a PAGE_CHECKSUM=0");
+  const auto diffs = Diff();
+  ASSERT_EQ(diffs.size(), 1u);
+  EXPECT_NE(diffs[0].ToString().find("page_checksum=0"), std::string::npos) << diffs[0].ToString();
+}
+
 TEST_F(SchemaDiffServerTest, AutoIncrementCounterIsNoDifference) {
   OnBoth(kSchema);
   OnSlave("INSERT INTO t1 (a) VALUES (1), (2), (3)");

@@ -19,15 +19,16 @@ namespace {
 int Rank(int exit_status) {
   switch (exit_status) {
     case 0: return 0;
-    case 110: return 1;  // environment
-    case 108: return 2;  // backup failure
-    case 113: return 3;  // the backup's position contradicted by its data
-    case 112: return 4;  // catch-up timeout
-    case 103: return 5;  // replication failure
-    case 111: return 6;  // divergence
-    case 106: return 7;  // corruption
-    case 101: return 8;  // crash
-    default: return 1;   // an unknown failure: like environment
+    case 20: return 1;   // a method's known limit, not a server bug
+    case 110: return 2;  // environment
+    case 108: return 3;  // backup failure
+    case 113: return 4;  // the backup's position contradicted by its data
+    case 112: return 5;  // catch-up timeout
+    case 103: return 6;  // replication failure
+    case 111: return 7;  // divergence
+    case 106: return 8;  // corruption
+    case 101: return 9;  // crash
+    default: return 2;   // an unknown failure: like environment
   }
 }
 

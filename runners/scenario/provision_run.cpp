@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <ctime>
 #include <fstream>
 #include <optional>
@@ -98,6 +99,8 @@ struct Run {
   std::unique_ptr<load::LoadEngine> engine;
   std::unique_ptr<Timeline> timeline;
   std::unique_ptr<ReplicationWatch> replication;  // set once the slave replicates
+  // Tables the method cannot make consistent, db.t -> why (consistency_model.h).
+  std::map<std::string, std::string> uncovered;
   backup::BackupPosition recorded;  // what the backup recorded
   // The start of the window a divergence happened in: the last sync point
   // that found no difference, else where replication started.
@@ -142,6 +145,32 @@ checker::CheckOptions CheckOptionsFor(const Run& run, bool quiesced) {
   return co;
 }
 
+// "db.t (Aria: why), ..." when every difference of `r` lies in a table the
+// method cannot cover; "" otherwise (a schema difference never does).
+std::string ConfinedToUncovered(const Run& run, const checker::CheckReport& r) {
+  if (!r.schema.empty() || run.uncovered.empty()) return "";
+  std::string tables;
+  for (const checker::TableCheck& t : r.tables) {
+    if (t.outcome != checker::TableCheck::Outcome::kDifferent) continue;
+    auto it = run.uncovered.find(t.ref.database + "." + t.ref.table);
+    if (it == run.uncovered.end()) return "";
+    tables += fmt::format("{}{} ({})", tables.empty() ? "" : ", ", it->first, it->second);
+  }
+  return tables;
+}
+
+// The table a row event failed on ("... event on table test.CC; ..."), if
+// the method cannot cover it: "test.CC (Aria: why)"; else "".
+std::string FailedOnUncovered(const Run& run, const std::string& error) {
+  static const std::string kOn = " event on table ";
+  const auto at = error.find(kOn);
+  if (at == std::string::npos) return "";
+  const auto from = at + kOn.size();
+  const std::string table = error.substr(from, error.find(';', from) - from);
+  auto it = run.uncovered.find(table);
+  return it == run.uncovered.end() ? "" : fmt::format("{} ({})", it->first, it->second);
+}
+
 // One check; its full report goes to checks/<name>.json.
 void Check(Run& run, const std::string& name, bool quiesced) {
   run.Mark(name);
@@ -160,12 +189,27 @@ void Check(Run& run, const std::string& name, bool quiesced) {
   }
   if (r.status == checker::CheckStatus::kDivergence) {
     WriteResultFile(run.dir / "checks" / (name + ".txt"), checker::Summary(r));
+    if (std::string limit = ConfinedToUncovered(run, r); !limit.empty()) {
+      run.Fail(RunStatusCode::kMethodLimit,
+               fmt::format("{} found differences only in tables the method cannot make consistent: {}; see "
+                           "checks/{}.txt",
+                           name, limit, name));
+      return;
+    }
     run.Fail(RunStatusCode::kDivergence,
              fmt::format("{} found differences at {} (window since the last clean point: from {} to {}); see "
                          "checks/{}.txt",
                          name, r.gtid, run.last_clean, r.gtid, name));
     if (!run.report.contains("divergence")) run.report["divergence"] = {{"first_seen_by", name}, {"at", r.gtid}, {"clean_until", run.last_clean}};
     return;
+  }
+  if (r.status == checker::CheckStatus::kReplicationFailure) {
+    if (std::string limit = FailedOnUncovered(run, r.error); !limit.empty()) {
+      run.Fail(RunStatusCode::kMethodLimit,
+               fmt::format("{}: replication stopped on a table the method cannot make consistent, {}: {}", name,
+                           limit, r.error));
+      return;
+    }
   }
   run.Fail(FromCheck(r.status), fmt::format("{}: {}", name, r.error));
 }
@@ -262,7 +306,10 @@ void Provision(Run& run) {
   struct RecordUncovered {
     Run& run;
     ProvisionedSlave& p;
-    ~RecordUncovered() { run.report["uncovered_tables"] = ToJson(p.uncovered); }
+    ~RecordUncovered() {
+      run.report["uncovered_tables"] = ToJson(p.uncovered);
+      for (const UncoveredTable& t : p.uncovered) run.uncovered[t.table] = t.engine + ": " + t.reason;
+    }
   } record{run, p};
   try {
     ProvisionSlave(ctx, p);
@@ -295,6 +342,12 @@ void CheckReplication(Run& run) {
   if (!stop) return;
   run.Mark("replication stopped");
   run.report["replication_failure"] = stop->ToJson();
+  if (std::string limit = FailedOnUncovered(run, stop->error); !limit.empty()) {
+    run.Fail(RunStatusCode::kMethodLimit,
+             fmt::format("replication stopped on a table the method cannot make consistent, {}: {}", limit,
+                         stop->Describe()));
+    return;
+  }
   run.Fail(RunStatusCode::kReplicationFailure, "replication failed: " + stop->Describe());
 }
 
@@ -367,6 +420,7 @@ void CheckServers(Run& run) {
 const char* ToString(RunStatusCode s) {
   switch (s) {
     case RunStatusCode::kOk: return "STATUS_OK";
+    case RunStatusCode::kMethodLimit: return "STATUS_METHOD_LIMIT";
     case RunStatusCode::kServerCrashed: return "STATUS_SERVER_CRASHED";
     case RunStatusCode::kReplicationFailure: return "STATUS_REPLICATION_FAILURE";
     case RunStatusCode::kDatabaseCorruption: return "STATUS_DATABASE_CORRUPTION";
