@@ -8,7 +8,8 @@
 #   (d) Aria tables written during a mariadb-backup with --no-lock;
 # a MEMORY table under mariabackup, the method's known limit (20); and a
 # slave that cannot catch up within --catchup-timeout (112).
-# Caught means the position audit finds the data is not at the recorded
+# Caught means the run names the method's limit on a table it listed before
+# the backup (20; Aria under --no-lock), the position audit finds the data is not at the recorded
 # position (113, naming the transaction and the row), replication stops on
 # the missing/duplicate row (103, Last_SQL_Error names the table) or the
 # checker finds the rows (111); which one comes first depends on what the
@@ -32,9 +33,12 @@ expect_audit() {
 # The status and the table named in summary.txt or the checks' diffs.
 expect_caught() {
   local what=$1
-  [[ $last_rc -eq 103 || $last_rc -eq 111 || $last_rc -eq 108 || $last_rc -eq 113 ]] || return
+  [[ $last_rc -eq 20 || $last_rc -eq 103 || $last_rc -eq 111 || $last_rc -eq 108 || $last_rc -eq 113 ]] || return
   if [[ $last_rc -eq 113 ]]; then
     expect_audit "$what"; return
+  elif [[ $last_rc -eq 20 ]]; then
+    grep -q "STATUS_METHOD_LIMIT.*cannot make consistent.*test\.[A-Za-z0-9_]* (" "$last_run/summary.txt" ||
+      { echo "FAIL: $what: method limit without the table"; cat "$last_run/summary.txt"; fail=1; return; }
   elif [[ $last_rc -eq 108 ]]; then
     grep -q "the slave does not start on the prepared backup" "$last_run/summary.txt" ||
       { echo "FAIL: $what: backup failure without the cause"; cat "$last_run/summary.txt"; fail=1; return; }
@@ -67,7 +71,7 @@ for skew in 1 -1 3 -3; do
 done
 # Before the backup starts, the run names each table the method cannot make
 # consistent, and report.json lists them.
-run_expect aria-no-lock 103 111 113 -- "${common[@]}" --gendata "$(dirname "$0")/data/aria_and_innodb.zz" \
+run_expect aria-no-lock 20 103 111 113 -- "${common[@]}" --gendata "$(dirname "$0")/data/aria_and_innodb.zz" \
     --backup-option=--no-lock && expect_caught "--no-lock" &&
   { grep -q "backup: mariabackup --no-lock cannot make test\.table[0-9]*_aria_[a-z_]* (Aria) consistent: copied without locks" \
         "$tmp/aria-no-lock.err" && grep -q '"engine": "Aria"' "$last_run/report.json" ||
