@@ -9,12 +9,6 @@
 namespace randsync::scenario {
 namespace {
 
-bool NoLock(const ProvisionRunOptions& o) {
-  return o.backup_method == "mariabackup" &&
-         std::any_of(o.backup_options.begin(), o.backup_options.end(),
-                     [](const std::string& x) { return server::OptionName(x) == "no-lock"; });
-}
-
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
   return s;
@@ -23,7 +17,7 @@ std::string Lower(std::string s) {
 // Why `engine` is not covered, or "".
 std::string Reason(const ProvisionRunOptions& o, const std::string& engine, bool sequence) {
   const std::string e = Lower(engine);
-  if (o.backup_method == "mariabackup" && !NoLock(o)) {
+  if (o.backup_method == "mariabackup" && !UnlockedCopy(o)) {
     return e == "memory" ? "a MEMORY table's rows are in no file: the slave's copy is empty" : "";
   }
   if (o.backup_method == "mariabackup") {
@@ -36,10 +30,16 @@ std::string Reason(const ProvisionRunOptions& o, const std::string& engine, bool
 
 }  // namespace
 
+bool UnlockedCopy(const ProvisionRunOptions& o) {
+  return o.backup_method == "mariabackup" &&
+         std::any_of(o.backup_options.begin(), o.backup_options.end(),
+                     [](const std::string& x) { return server::OptionName(x) == "no-lock"; });
+}
+
 bool Covers(const ProvisionRunOptions& o, const std::string& engine) { return Reason(o, engine, false).empty(); }
 
 std::string MethodVariant(const ProvisionRunOptions& o) {
-  if (o.backup_method == "mariabackup") return NoLock(o) ? "mariabackup --no-lock" : "mariabackup";
+  if (o.backup_method == "mariabackup") return UnlockedCopy(o) ? "mariabackup --no-lock" : "mariabackup";
   if (o.backup_method == "mariadb-dump") {
     return o.unsafe_dump ? "mariadb-dump without --single-transaction" : "mariadb-dump --single-transaction";
   }

@@ -32,6 +32,9 @@ struct UncoveredTable {
   std::string reason;  // why the method cannot make it consistent
 };
 
+// mariabackup --backup-option=--no-lock: a copy taken without locks.
+bool UnlockedCopy(const ProvisionRunOptions& options);
+
 // Whether the run's method (with its options) makes tables of `engine`
 // (lower case) consistent at its point.
 bool Covers(const ProvisionRunOptions& options, const std::string& engine);

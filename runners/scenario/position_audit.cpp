@@ -28,9 +28,6 @@ std::string Where(const BackupPosition& p) {
   return fmt::format("{}:{}{}", p.binlog_file, p.binlog_pos, p.gtid.empty() ? "" : " (GTID " + p.gtid + ")");
 }
 
-int ComparePositions(const BackupPosition& a, const BackupPosition& b) { return CompareBinlogPositions(a, b); }
-int CompareFiles(const std::string& a, const std::string& b) { return CompareBinlogFiles(a, b); }
-
 }  // namespace
 
 const char* ToString(AuditVerdict v) {
@@ -115,14 +112,14 @@ std::string EngineOf(db::Connection& c, const std::string& db, const std::string
 }  // namespace
 
 uint64_t BinlogBytesBetween(db::Connection& master, const BackupPosition& from, const BackupPosition& to) {
-  if (ComparePositions(from, to) >= 0) return 0;
+  if (CompareBinlogPositions(from, to) >= 0) return 0;
   if (from.binlog_file == to.binlog_file) return to.binlog_pos - from.binlog_pos;
   uint64_t bytes = 0;
   for (const db::Row& r : master.QueryRows("SHOW BINARY LOGS").rows) {
     const std::string f = r.at(0).value_or("");
     const uint64_t size = std::stoull(r.at(1).value_or("0"));
     if (f == from.binlog_file) bytes += size > from.binlog_pos ? size - from.binlog_pos : 0;
-    if (CompareFiles(f, from.binlog_file) > 0 && CompareFiles(f, to.binlog_file) < 0) bytes += size;
+    if (CompareBinlogFiles(f, from.binlog_file) > 0 && CompareBinlogFiles(f, to.binlog_file) < 0) bytes += size;
   }
   return bytes + to.binlog_pos;
 }
@@ -131,7 +128,7 @@ PositionCheck CheckInnodbWithinLockedCopy(db::Connection& master, const BackupPo
                                           const BackupPosition& info) {
   PositionCheck c;
   c.what = "InnoDB at prepare vs binlog info file";
-  const int order = ComparePositions(innodb, info);
+  const int order = CompareBinlogPositions(innodb, info);
   if (order == 0) {
     c.verdict = AuditVerdict::kConfirmed;
     c.detail = "both at " + Where(info);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "runners/scenario/binlog_events.h"
+#include "runners/scenario/position_audit.h"
 
 namespace randsync::scenario {
 namespace {
@@ -72,9 +73,7 @@ PreparedXa ResolvePreparedXa(db::Connection& master, db::Connection& slave, cons
   backup::BackupPosition start = start_in;
   if (auto past = PastCommittedXaEnds(master, start, copy_end, prepared, out.xa_ends_skipped)) {
     start.binlog_pos = *past;
-    start.gtid = master.QueryValue(fmt::format("SELECT BINLOG_GTID_POS({}, {})", master.Quote(start.binlog_file),
-                                               start.binlog_pos))
-                     .value_or("");
+    start.gtid = GtidAt(master, start.binlog_file, start.binlog_pos);
     out.start = start;
   }
   if (xids.empty()) return out;

@@ -73,11 +73,6 @@ backup::MariabackupOptions MariabackupOptionsFor(const ProvisionContext& ctx) {
   return b;
 }
 
-bool NoLock(const ProvisionRunOptions& o) {
-  if (o.backup_method != "mariabackup") return false;
-  return std::any_of(o.backup_options.begin(), o.backup_options.end(),
-                     [](const std::string& x) { return server::OptionName(x) == "no-lock"; });
-}
 
 // The master's accounts, roles and grants beside a logical dump
 // (users_dump.h), restored into the slave before the data.
@@ -99,7 +94,7 @@ PositionAudit PlaceMariabackup(const ProvisionContext& ctx, const backup::Backup
   if (innodb) innodb->gtid = GtidAt(m, innodb->binlog_file, innodb->binlog_pos);
   PositionAudit a;
   const PositionSource info_source{"binlog info file", info};
-  if (NoLock(ctx.options)) {
+  if (UnlockedCopy(ctx.options)) {
     if (!innodb) {
       throw backup::BackupError(
           "--no-lock: the prepare recovered no InnoDB binlog position (no xtrabackup_binlog_pos_innodb), so the "
@@ -157,7 +152,7 @@ PositionAudit TakeBackup(const ProvisionContext& ctx) {
                                                      [&] { return backup::DumpWithMydumper(ctx.master.admin, d); },
                                                      accounts)};
   } else {
-    Say(fmt::format("backup: mariadb-backup --backup{} while the load runs", NoLock(o) ? " --no-lock" : ""));
+    Say(fmt::format("backup: mariadb-backup --backup{} while the load runs", UnlockedCopy(o) ? " --no-lock" : ""));
     backup::Backup(ctx.master.admin, MariabackupOptionsFor(ctx));
   }
   ctx.mark("backup end");
@@ -188,7 +183,7 @@ void AuditSources(const ProvisionContext& ctx, PositionAudit& a) {
   // sources are not points of the data: an unlocked copy's info file reads
   // its file/position and GTID at different moments, rightly apart.
   if (a.start.name != "InnoDB at prepare") a.checks.push_back(CheckGtidAgreesWithFilePos(m, a.start));
-  if (ctx.options.backup_method == "mariabackup" && !NoLock(ctx.options) && !a.others.empty()) {
+  if (ctx.options.backup_method == "mariabackup" && !UnlockedCopy(ctx.options) && !a.others.empty()) {
     a.checks.push_back(CheckInnodbWithinLockedCopy(m, a.others.front().at, a.start.at));
   }
 }
@@ -395,7 +390,7 @@ void ProvisionSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
   double audit_seconds = Since(t0);
   StartSlave(ctx, out);
   db::Connection s(db::ParseDsn(out.slave->Dsn(""), nullptr));
-  if (NoLock(ctx.options)) ResolveUnlockedCopy(ctx, s, out);
+  if (UnlockedCopy(ctx.options)) ResolveUnlockedCopy(ctx, s, out);
   const backup::BackupPosition start = StartPosition(ctx.options, out.recorded);
   t0 = Clock::now();
   auto record = [&] {
