@@ -99,5 +99,83 @@ XA START X'31',X'',1
   EXPECT_TRUE(tx[2].xa);
 }
 
+// A transaction that changed a MEMORY table is logged with its InnoDB rows
+// and the savepoints and rollbacks to them (captured from 10.11: BEGIN;
+// INSERT i 20; SAVEPOINT a; INSERT m 21; INSERT i 22; SAVEPOINT b; INSERT i
+// 23; ROLLBACK TO SAVEPOINT a; INSERT i 24; COMMIT). Rows 22 and 23 are
+// undone on a transactional table; the MEMORY row went to its own event
+// group before.
+TEST(BinlogRows, ARollbackToASavepointMarksTheRowsItUndid) {
+  const auto tx = ParseBinlogText(R"(#261202  0:00:07 server id 1  end_log_pos 658 CRC32 0xe4f5175b 	GTID 0-1-9
+START TRANSACTION
+/*!*/;
+#261202  0:00:07 server id 1  end_log_pos 788 CRC32 0xae43e611 	Write_rows: table id 18 flags: STMT_END_F
+### INSERT INTO `test`.`i`
+### SET
+###   @1=20
+#261202  0:00:07 server id 1  end_log_pos 868 CRC32 0x8d904113 	Query	thread_id=6	exec_time=0	error_code=0	xid=0
+SAVEPOINT `a`
+/*!*/;
+#261202  0:00:07 server id 1  end_log_pos 998 CRC32 0xfaf0c881 	Write_rows: table id 18 flags: STMT_END_F
+### INSERT INTO `test`.`i`
+### SET
+###   @1=22
+#261202  0:00:07 server id 1  end_log_pos 1078 CRC32 0x959d2ca1 	Query	thread_id=6	exec_time=0	error_code=0	xid=0
+SAVEPOINT `b`
+/*!*/;
+#261202  0:00:07 server id 1  end_log_pos 1208 CRC32 0xcfc25ada 	Write_rows: table id 18 flags: STMT_END_F
+### INSERT INTO `test`.`i`
+### SET
+###   @1=23
+#261202  0:00:07 server id 1  end_log_pos 1290 CRC32 0xb3f566eb 	Query	thread_id=6	exec_time=0	error_code=0	xid=0
+ROLLBACK TO `a`
+/*!*/;
+#261202  0:00:07 server id 1  end_log_pos 1420 CRC32 0x3c134245 	Write_rows: table id 18 flags: STMT_END_F
+### INSERT INTO `test`.`i`
+### SET
+###   @1=24
+#261202  0:00:07 server id 1  end_log_pos 1451 CRC32 0x6c6cb0ca 	Xid = 34
+COMMIT/*!*/;
+#261202  0:00:07 server id 1  end_log_pos 1500 CRC32 0x1 	GTID 0-1-10
+START TRANSACTION
+/*!*/;
+### INSERT INTO `test`.`i`
+### SET
+###   @1=30
+#261202  0:00:07 server id 1  end_log_pos 1600 CRC32 0x2 	Query	thread_id=6	exec_time=0	error_code=0	xid=0
+ROLLBACK TO `b`
+/*!*/;
+#261202  0:00:07 server id 1  end_log_pos 1700 CRC32 0x3 	GTID 0-1-11
+### INSERT INTO `test`.`tm`
+### SET
+###   @1=31
+#261202  0:00:07 server id 1  end_log_pos 1800 CRC32 0x4 	Query	thread_id=6	exec_time=0	error_code=0	xid=0
+ROLLBACK
+/*!*/;
+)");
+  ASSERT_EQ(tx.size(), 3u);
+  ASSERT_EQ(tx[0].rows.size(), 4u);
+  EXPECT_TRUE(tx[0].RowsTellAll());
+  EXPECT_FALSE(tx[0].rows[0].rolled_back) << "before savepoint a";
+  EXPECT_TRUE(tx[0].rows[1].rolled_back) << "after a, before b";
+  EXPECT_TRUE(tx[0].rows[2].rolled_back) << "after b";
+  EXPECT_FALSE(tx[0].rows[3].rolled_back) << "after the rollback";
+  // A savepoint this transaction's log does not show: what it undid is unknown.
+  EXPECT_FALSE(tx[1].RowsTellAll());
+  EXPECT_EQ(tx[1].first_statement, "ROLLBACK TO `b`");
+  // A whole rollback logged (a temporary non-transactional table in it).
+  ASSERT_EQ(tx[2].rows.size(), 1u);
+  EXPECT_TRUE(tx[2].rows[0].rolled_back);
+  EXPECT_TRUE(tx[2].RowsTellAll());
+}
+
+TEST(BinlogRows, TransactionControlIsToldFromStatements) {
+  for (const char* s : {"BEGIN", "COMMIT", "ROLLBACK", "ROLLBACK TO `a`", "SAVEPOINT `a`", "release savepoint a",
+                        "START TRANSACTION"}) {
+    EXPECT_TRUE(IsTransactionControl(s)) << s;
+  }
+  for (const char* s : {"SAVEPOINTS", "UPDATE t SET v = 1", "BEGINNING"}) EXPECT_FALSE(IsTransactionControl(s)) << s;
+}
+
 }  // namespace
 }  // namespace randsync::backup

@@ -21,15 +21,24 @@ class PositionAuditServerTest : public testsupport::ReplicationPairTest {
     ReplicationPairTest::SetUp();
     if (IsSkipped() || HasFailure()) return;
     db::Connection m = pair().Master();
-    m.Execute("DROP TABLE IF EXISTS test.pa, test.pa_s, test.pa_aria");
+    m.Execute("DROP TABLE IF EXISTS test.pa, test.pa_s, test.pa_aria, test.pa_mem");
     m.Execute("CREATE TABLE test.pa (pk INT UNSIGNED PRIMARY KEY, v INT, w BIGINT UNSIGNED) ENGINE=InnoDB");
     m.Execute("CREATE TABLE test.pa_s (k VARCHAR(10) PRIMARY KEY, v INT) ENGINE=InnoDB CHARSET=latin1");
     m.Execute("CREATE TABLE test.pa_aria (pk INT PRIMARY KEY, v INT) ENGINE=Aria");
+    m.Execute("CREATE TABLE test.pa_mem (pk INT PRIMARY KEY) ENGINE=MEMORY");
     m.Execute("INSERT INTO test.pa SELECT seq, seq, 18446744073709551615 FROM seq_1_to_20");
     m.Execute("INSERT INTO test.pa VALUES (4294967295, 1, 0)");
     m.Execute("INSERT INTO test.pa_s VALUES ('a', 1), ('b', 2), ('it''s', 3)");
     // Twelve transactions before the point, each with a row of its own.
     for (int i = 1; i <= 12; ++i) m.Execute("UPDATE test.pa SET v = v + 100 WHERE pk = " + std::to_string(i));
+    // The last one writes a MEMORY table too, so that its InnoDB rows are
+    // logged with the rollback to the savepoint that undid some of them:
+    // row 300 is in the log, not in the data.
+    for (const char* q : {"START TRANSACTION", "UPDATE test.pa SET v = v + 1 WHERE pk = 20", "SAVEPOINT sp1",
+                          "INSERT INTO test.pa_mem VALUES (1)", "INSERT INTO test.pa VALUES (300, 1, 1)",
+                          "DELETE FROM test.pa WHERE pk = 19", "ROLLBACK TO SAVEPOINT sp1", "COMMIT"}) {
+      m.Execute(q);
+    }
     ASSERT_TRUE(pair().WaitForSlave());
     db::Connection s = pair().Slave();
     s.Execute("STOP SLAVE");

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -59,7 +60,23 @@ bool ParseQualifiedName(std::string_view s, std::string& db, std::string& table)
   return one(s, table);
 }
 
+// "`sp1`" or "SAVEPOINT `sp1`" or "sp1" (upper-cased text) -> "SP1".
+std::string SavepointName(std::string_view s) {
+  s = Trim(s);
+  if (StartsWith(s, "SAVEPOINT ")) s = Trim(s.substr(10));
+  if (s.size() >= 2 && s.front() == '`' && s.back() == '`') s = s.substr(1, s.size() - 2);
+  return std::string(s);
+}
+
 }  // namespace
+
+bool IsTransactionControl(std::string_view statement) {
+  const std::string u = Upper(Trim(statement));
+  for (std::string_view c : {"BEGIN", "START TRANSACTION", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT"}) {
+    if (StartsWith(u, c) && (u.size() == c.size() || u[c.size()] == ' ')) return true;
+  }
+  return false;
+}
 
 // DDL (upper-cased) that leaves every table's rows and columns as they
 // are, so that row events after it still read as before.
@@ -107,6 +124,7 @@ void BinlogTextParser::Line(std::string_view line) {
     t.xa = flags.find("xa") != std::string_view::npos;
     transactions_.push_back(std::move(t));
     image_ = nullptr;
+    savepoints_.clear();
   } else if (StartsWith(event, "Query")) {
     in_query_ = true;
     query_text_.clear();
@@ -116,7 +134,8 @@ void BinlogTextParser::Line(std::string_view line) {
 }
 
 // The lines of a Query event up to "/*!*/;": session SETs and `use`, then
-// the statement. BEGIN/COMMIT/ROLLBACK/SAVEPOINT change no row themselves.
+// the statement. Transaction control changes no row itself, but a rollback
+// to a savepoint undoes the transactional rows logged since it.
 void BinlogTextParser::QueryLine(std::string_view line) {
   std::string_view t = Trim(line);
   const bool end = t.size() >= 6 && t.substr(t.size() - 6) == "/*!*/;";
@@ -130,9 +149,7 @@ void BinlogTextParser::QueryLine(std::string_view line) {
   if (query_text_.empty() || transactions_.empty()) return;
   BinlogTransaction& tx = transactions_.back();
   const std::string u = Upper(query_text_);
-  for (const char* harmless : {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT"}) {
-    if (StartsWith(u, harmless)) return;
-  }
+  if (IsTransactionControl(u)) return TransactionControl(tx, u);
   if (StartsWith(u, "XA ")) {
     tx.xa = true;
     return;
@@ -143,6 +160,35 @@ void BinlogTextParser::QueryLine(std::string_view line) {
   }
   if (!tx.ddl) tx.statements = true;
   if (tx.first_statement.empty()) tx.first_statement = query_text_.substr(0, 200);
+}
+
+// SAVEPOINT, ROLLBACK TO, RELEASE SAVEPOINT and a whole ROLLBACK, as
+// MariaDB logs them in a transaction that changed a non-transactional
+// table (upper-cased).
+void BinlogTextParser::TransactionControl(BinlogTransaction& tx, const std::string& u) {
+  auto find = [&](const std::string& name) {
+    return std::find_if(savepoints_.begin(), savepoints_.end(), [&](const auto& s) { return s.first == name; });
+  };
+  if (StartsWith(u, "SAVEPOINT ")) {
+    const std::string name = SavepointName(std::string_view(u).substr(10));
+    if (auto it = find(name); it != savepoints_.end()) savepoints_.erase(it);  // a new one by the old name
+    savepoints_.emplace_back(name, tx.rows.size());
+  } else if (StartsWith(u, "RELEASE SAVEPOINT ")) {
+    if (auto it = find(SavepointName(std::string_view(u).substr(18))); it != savepoints_.end()) {
+      savepoints_.erase(it, savepoints_.end());
+    }
+  } else if (StartsWith(u, "ROLLBACK TO ")) {
+    auto it = find(SavepointName(std::string_view(u).substr(12)));
+    if (it == savepoints_.end()) {
+      tx.statements = true;  // to a savepoint the log does not show: what it undid is unknown
+      if (tx.first_statement.empty()) tx.first_statement = query_text_.substr(0, 200);
+      return;
+    }
+    for (size_t i = it->second; i < tx.rows.size(); ++i) tx.rows[i].rolled_back = true;
+    savepoints_.erase(it + 1, savepoints_.end());  // the savepoint itself stays
+  } else if (u == "ROLLBACK" || StartsWith(u, "ROLLBACK ")) {
+    for (RowChange& r : tx.rows) r.rolled_back = true;
+  }
 }
 
 // "### INSERT INTO `db`.`t`", "### WHERE", "### SET", "###   @3=value".

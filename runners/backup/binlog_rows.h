@@ -15,6 +15,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runners/server/admin_connection.h"
@@ -29,6 +30,11 @@ struct RowChange {
   // Column ordinal (1-based, the table's order) -> the value as printed.
   // Update and delete have `before`; insert and update have `after`.
   std::map<unsigned, std::string> before, after;
+  // Undone by a ROLLBACK TO SAVEPOINT (or a ROLLBACK) logged after it: a
+  // transaction that changed a non-transactional table is logged with its
+  // InnoDB rows and the rollback, so the row is gone from a transactional
+  // table and stays in a non-transactional one.
+  bool rolled_back = false;
 };
 
 struct BinlogTransaction {
@@ -36,7 +42,7 @@ struct BinlogTransaction {
   std::vector<RowChange> rows;
   // Effects not (only) in row events: the audit cannot reason past it.
   bool ddl = false;         // GTID flagged ddl: CREATE/ALTER/DROP...
-  bool statements = false;  // a Query event other than BEGIN/COMMIT/ROLLBACK/SAVEPOINT
+  bool statements = false;  // a Query event other than transaction control (BEGIN, SAVEPOINT, ...)
   bool xa = false;          // XA START/END/PREPARE/COMMIT/ROLLBACK
   std::string first_statement;  // of a Query event that set `statements` or `ddl`
 
@@ -47,6 +53,11 @@ struct BinlogTransaction {
 // as they were (ANALYZE, OPTIMIZE, GRANT, CREATE VIEW, ...), so that row
 // events after it read as before it.
 bool ChangesNoTableRows(std::string_view statement);
+
+// Whether a logged statement only controls the transaction (BEGIN,
+// COMMIT, ROLLBACK, SAVEPOINT, ROLLBACK TO, RELEASE SAVEPOINT): by itself
+// it changes no row.
+bool IsTransactionControl(std::string_view statement);
 
 // Incremental parser of mariadb-binlog's text: feed it line by line.
 class BinlogTextParser {
@@ -59,11 +70,14 @@ class BinlogTextParser {
  private:
   void QueryLine(std::string_view line);
   void RowLine(std::string_view line);
+  void TransactionControl(BinlogTransaction& tx, const std::string& upper);
 
   std::vector<BinlogTransaction> transactions_;
   bool in_query_ = false;  // between a Query event's header and its "/*!*/;"
   std::string query_text_;
   std::map<unsigned, std::string>* image_ = nullptr;  // WHERE or SET of the current row
+  // The current transaction's savepoints, oldest first: name -> rows before it.
+  std::vector<std::pair<std::string, std::size_t>> savepoints_;
 };
 
 // Parses one whole text (for tests and small outputs).

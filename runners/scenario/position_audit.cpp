@@ -161,7 +161,7 @@ PositionCheck CheckInnodbWithinLockedCopy(db::Connection& master, const BackupPo
       innodb_event = e;
       return false;
     }
-    if (e.type == "Query" && e.info != "BEGIN" && e.info != "COMMIT" && !backup::ChangesNoTableRows(e.info) &&
+    if (e.type == "Query" && !backup::IsTransactionControl(e.info) && !backup::ChangesNoTableRows(e.info) &&
         statement.empty()) {
       statement = fmt::format("{}:{} {}", e.file, e.pos, e.info.substr(0, 120));
     }
@@ -198,6 +198,7 @@ enum class ValueKind { kSigned, kUnsigned, kString, kOther };
 
 struct TableShape {
   bool usable = false;
+  bool transactional = false;         // a rollback undoes its rows
   std::vector<std::string> names;     // by ordinal - 1
   std::vector<ValueKind> kinds;       // by ordinal - 1
   std::vector<unsigned> key;          // ordinals of the primary key
@@ -320,7 +321,8 @@ namespace {
 class Tables {
  public:
   Tables(db::Connection& c, const DataAuditOptions& o) : c_(c), o_(o) {}
-  // nullptr when the table is missing, not covered or has no usable key.
+  // nullptr when the table is missing, not covered or has no usable key,
+  // or when the change was rolled back there.
   const TableShape* Find(const RowChange& r) {
     const std::string name = r.database + "." + r.table;
     auto it = shapes_.find(name);
@@ -328,8 +330,10 @@ class Tables {
       TableShape s;
       const std::string engine = EngineOf(c_, r.database, r.table);
       if (!engine.empty() && (!o_.covered || o_.covered(engine))) s = ReadShape(c_, r.database, r.table);
+      s.transactional = engine == "innodb";
       it = shapes_.emplace(name, std::move(s)).first;
     }
+    if (r.rolled_back && it->second.transactional) return nullptr;
     return it->second.usable ? &it->second : nullptr;
   }
 
