@@ -77,17 +77,17 @@ BackupPosition Dump(const server::AdminTarget& source, const DumpOptions& o) {
   fs::create_directories(o.dump_file.parent_path(), ec);
   std::vector<std::string> argv = {binary.string()};
   for (auto& a : ConnectionArgs(source)) argv.push_back(a);
-  // --master-data would take a global read lock without
-  // --single-transaction, so the unsafe dump records the position the way a
-  // naive script does: SHOW MASTER STATUS before dumping, then no locks.
+  // --master-data takes a global read lock (for the whole dump without
+  // --single-transaction), so the unlocked negative control records the
+  // position the way a naive script does: SHOW MASTER STATUS, then no locks.
   std::optional<BackupPosition> before;
-  if (o.single_transaction) {
-    argv.push_back("--single-transaction");
-    argv.push_back("--master-data=2");
-    argv.push_back("--gtid");
-  } else {
+  if (o.locking == DumpLocking::kNone) {
     before = MasterPositionNow(source);
     argv.push_back("--skip-lock-tables");
+  } else {
+    argv.push_back(o.locking == DumpLocking::kSnapshot ? "--single-transaction" : "--lock-all-tables");
+    argv.push_back("--master-data=2");
+    argv.push_back("--gtid");
   }
   for (const char* a : {"--routines", "--triggers", "--events", "--hex-blob"}) argv.push_back(a);
   argv.push_back("--result-file=" + o.dump_file.string());

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "runners/backup/dump_locking.h"
 #include "runners/backup/mariabackup.h"
 #include "runners/server/admin_connection.h"
 
@@ -22,15 +23,15 @@ struct DumpOptions {
   std::filesystem::path log_dir;        // dump.log and restore.log
   std::vector<std::string> databases;   // what to dump
   std::chrono::seconds timeout{600};    // per step
-  // Negative control only: a dump without --single-transaction (and so
-  // without --master-data, which would lock all tables) takes the position
-  // from SHOW MASTER STATUS before it starts, like a naive script; under
-  // writes its tables are of later, different moments, and the checker or
-  // replication must notice.
-  bool single_transaction = true;
+  // kSnapshot: --single-transaction; kGlobalReadLock: --lock-all-tables.
+  // kNone (negative control only): no --master-data either, which would
+  // lock all tables; the position is SHOW MASTER STATUS before the dump
+  // starts, and under writes its tables are of later, different moments,
+  // which the checker or replication must notice.
+  DumpLocking locking = DumpLocking::kSnapshot;
 };
 
-// The position in a dump's header (a --single-transaction dump's). Throws BackupError when it has none.
+// The position in a dump's header (one dumped with --master-data). Throws BackupError when it has none.
 BackupPosition ReadDumpPosition(const std::filesystem::path& dump_file);
 
 // Dumps `source`; returns the position the dump recorded.

@@ -165,10 +165,11 @@ BackupPosition DumpWithMydumper(const server::AdminTarget& source, const Mydumpe
   for (auto& a : ConnectionArgs(source)) argv.push_back(a);
   argv.push_back("--outputdir=" + o.output_dir.string());
   argv.push_back("--regex=" + regex);
-  // One snapshot shared by all threads; FTWRL held only while they start.
-  for (const char* a : {"--trx-consistency-only", "--triggers", "--events", "--routines", "--verbose=3"}) {
-    argv.push_back(a);
-  }
+  // One snapshot shared by all threads; FTWRL held only while they start,
+  // or (mydumper's default) until the non-InnoDB tables are dumped.
+  if (o.locking == DumpLocking::kNone) throw BackupError("mydumper: a dump without locks is not offered");
+  if (o.locking == DumpLocking::kSnapshot) argv.push_back("--trx-consistency-only");
+  for (const char* a : {"--triggers", "--events", "--routines", "--verbose=3"}) argv.push_back(a);
   argv.push_back(fmt::format("--threads={}", std::max(1u, o.threads)));
   RunTool("mydumper", argv, o.log_dir / "mydumper.log", o.timeout);
   return ReadMydumperMetadata(o.output_dir);

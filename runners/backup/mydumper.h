@@ -29,7 +29,8 @@
 // - myloader creates a database only together with a table in it, so empty
 //   databases are created here after the load.
 // --trx-consistency-only makes the position exact for InnoDB only (mydumper
-// warns so); the tables of a replication test are InnoDB.
+// warns so); without it mydumper holds its global read lock until the
+// other engines' tables are dumped (DumpLocking::kGlobalReadLock).
 #pragma once
 
 #include <chrono>
@@ -37,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "runners/backup/dump_locking.h"
 #include "runners/backup/mariabackup.h"
 #include "runners/server/admin_connection.h"
 
@@ -52,6 +54,7 @@ struct MydumperOptions {
   std::vector<std::string> databases;
   std::chrono::seconds timeout{600};  // per step
   unsigned threads = 4;
+  DumpLocking locking = DumpLocking::kSnapshot;  // kNone is refused
 };
 
 // The position in OUTPUT_DIR/metadata: its SHOW MASTER STATUS block (Log:,
@@ -65,8 +68,8 @@ BackupPosition ReadMydumperMetadata(const std::filesystem::path& output_dir);
 // system schema or a name myloader cannot load back.
 std::string MydumperRegex(const std::vector<std::string>& databases);
 
-// A consistent dump of `source` (--trx-consistency-only: one snapshot for
-// all threads, the global read lock only while they start), routines,
+// A consistent dump of `source` (one snapshot for all threads; the global
+// read lock while they start, or as options.locking says), routines,
 // triggers and events included. Returns the position it recorded. Throws
 // BackupError.
 BackupPosition DumpWithMydumper(const server::AdminTarget& source, const MydumperOptions& options);

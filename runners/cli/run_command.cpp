@@ -75,6 +75,28 @@ std::string Upper(std::string s) {
   return s;
 }
 
+// A logical method's --backup-option: only how the dump holds its tables
+// (randsync gives the tool every other option itself). nullopt when none.
+std::optional<backup::DumpLocking> DumpLockingOf(const RunCliOptions& o) {
+  if (o.backup == "mariabackup") return std::nullopt;
+  const bool dump = o.backup == "mariadb-dump";
+  std::optional<backup::DumpLocking> l;
+  for (const std::string& opt : o.backup_options) {
+    const std::string name = server::OptionName(opt);
+    if (name == (dump ? "single-transaction" : "trx-consistency-only")) {
+      l = backup::DumpLocking::kSnapshot;
+    } else if (dump && name == "lock-all-tables") {
+      l = backup::DumpLocking::kGlobalReadLock;
+    } else {
+      throw CLI::ValidationError(
+          "--backup-option " + opt + ": with --backup " + o.backup + " it only chooses how the dump locks (" +
+          (dump ? "--single-transaction or --lock-all-tables" : "--trx-consistency-only") +
+          "); randsync gives the tool its other options");
+    }
+  }
+  return l;
+}
+
 void ValidateCombinations(const RunCliOptions& o) {
   if (o.test_unsafe_dump && o.backup != "mariadb-dump") {
     throw CLI::ValidationError("--test-unsafe-dump needs --backup mariadb-dump");
@@ -82,9 +104,10 @@ void ValidateCombinations(const RunCliOptions& o) {
   if (o.test_position_skew != 0 && o.position != "gtid") {
     throw CLI::ValidationError("--test-position-skew needs --position gtid");
   }
-  if (!o.backup_options.empty() && o.backup != "mariabackup") {
-    throw CLI::ValidationError("--backup-option applies to --backup mariabackup only");
+  if (!o.backup_options.empty() && o.test_unsafe_dump) {
+    throw CLI::ValidationError("--backup-option and --test-unsafe-dump both say how the dump locks; give one");
   }
+  DumpLockingOf(o);  // refuses an option it does not know
   if (!o.master_dsn.empty() && !o.master_options.empty()) {
     throw CLI::ValidationError("--master-option applies to a throwaway master; configure your --master yourself");
   }
@@ -130,7 +153,8 @@ int RunRun(RunCliOptions o) {
   p.slave_parallel_threads = o.slave_parallel_threads;
   p.slave_delay_s = o.slave_delay_s;
   p.slave_parallel_mode = o.slave_parallel_mode;
-  p.backup_options = o.backup_options;
+  if (o.backup == "mariabackup") p.backup_options = o.backup_options;
+  p.dump_locking = DumpLockingOf(o);
   p.unsafe_dump = o.test_unsafe_dump;
   p.test_position_skew = o.test_position_skew;
   p.sync_timeout = std::chrono::seconds(o.sync_timeout_s);
@@ -173,11 +197,15 @@ Runner RegisterRun(CLI::App& app) {
   cmd->add_option("--backup", o->backup,
                   "Backup method: mariabackup (physical, binlog info file), mariadb-dump (logical, "
                   "--single-transaction, position in the dump's header) or mydumper (logical, "
-                  "--trx-consistency-only, position in its metadata file)")
+                  "--trx-consistency-only, position in its metadata file); the logical methods take a global read "
+                  "lock instead when non-InnoDB tables need one (see --backup-option)")
       ->check(CLI::IsMember({"mariabackup", "mariadb-dump", "mydumper"}))
       ->capture_default_str();
   cmd->add_option("--backup-option", o->backup_options,
-                  "Extra option for mariadb-backup --backup (repeatable), e.g. --no-lock");
+                  "Extra option for mariadb-backup --backup (repeatable), e.g. --no-lock; for the logical "
+                  "methods how the dump locks: --single-transaction or --lock-all-tables (mariadb-dump), "
+                  "--trx-consistency-only (mydumper); unset, a dump with non-InnoDB tables takes the global read "
+                  "lock that makes them consistent");
   cmd->add_option("--position", o->position,
                   "Where the slave starts: gtid (MASTER_USE_GTID=slave_pos at the backup's GTID) or file (the "
                   "backup's binlog file and position; sync points then use positions too)")

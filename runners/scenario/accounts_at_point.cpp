@@ -1,9 +1,13 @@
 #include "runners/scenario/accounts_at_point.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <future>
 #include <optional>
+#include <set>
+#include <sstream>
+#include <string>
 #include <thread>
 
 #include <fmt/format.h>
@@ -23,16 +27,45 @@ backup::BackupPosition PositionNow(db::Connection& c) {
           c.QueryValue("SELECT @@gtid_binlog_pos").value_or("")};
 }
 
-// Until `snapshots` transactions of connections newer than `after_id`
-// exist, `finished` says the tool ended, or 60 s pass.
+// The connections newer than `after_id` with an InnoDB read view open, as
+// SHOW ENGINE INNODB STATUS lists them:
+//   ---TRANSACTION (0x7f64...), ACTIVE 0 sec
+//   MariaDB thread id 32, OS thread handle ..., query id 3321 localhost root
+//   Trx read view will not see trx with id >= 51, sees < 51
+// Not INNODB_TRX: InnoDB refreshes that table's cache only when it was last
+// read more than 100 ms ago (trx0i_s.cc), so polled every few ms it never
+// changed and the lock was held for the whole dump (measured: 0.17 s of a
+// 0.18 s mariadb-dump).
+unsigned SnapshotsOpenAfter(db::Connection& c, uint64_t after_id) {
+  const db::RowSet rs = c.QueryRows("SHOW ENGINE INNODB STATUS");
+  if (rs.rows.empty() || rs.rows[0].size() < 3) return 0;
+  std::istringstream text(rs.rows[0][2].value_or(""));
+  std::set<uint64_t> open;
+  uint64_t thread = 0;
+  bool active = false;
+  for (std::string line; std::getline(text, line);) {
+    if (line.rfind("---TRANSACTION", 0) == 0) {
+      active = line.find("ACTIVE") != std::string::npos;
+      thread = 0;
+    } else if (line.rfind("MariaDB thread id ", 0) == 0) {
+      thread = std::strtoull(line.c_str() + 18, nullptr, 10);
+    } else if (line.rfind("Trx read view", 0) == 0 && active && thread > after_id) {
+      open.insert(thread);
+    }
+  }
+  return static_cast<unsigned>(open.size());
+}
+
+// Until `snapshots` read views of connections newer than `after_id` are
+// open, `finished` says the tool ended, or 60 s pass (with
+// kHoldUntilToolEnds: until the tool ends, however long).
 void WaitForSnapshots(db::Connection& watch, uint64_t after_id, unsigned snapshots,
                       const std::function<bool()>& finished) {
   const auto deadline = Clock::now() + std::chrono::seconds(60);
-  const std::string count =
-      fmt::format("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id > {}", after_id);
-  while (Clock::now() < deadline && !finished()) {
-    if (std::stoul(watch.QueryValue(count).value_or("0")) >= snapshots) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  const bool until_end = snapshots == kHoldUntilToolEnds;  // the tool's own timeout bounds it
+  while ((until_end || Clock::now() < deadline) && !finished()) {
+    if (!until_end && SnapshotsOpenAfter(watch, after_id) >= snapshots) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(until_end ? 20 : 3));
   }
 }
 

@@ -4,13 +4,14 @@
 // dumped (users_dump.h) until the data tool has opened its consistent
 // snapshot(s); with no write in between, both are of one binlog position.
 // The lock blocks the master's writers for that while (the accounts dump
-// and the tool's start: a few hundred ms).
+// and the tool's start: a few hundred ms; the tool's whole run under
+// kHoldUntilToolEnds).
 //
 //   1. FLUSH TABLES WITH READ LOCK (its own lock_wait_timeout: 60 s)
 //   2. read the position P; dump the accounts
-//   3. start the data tool; wait until `snapshots` InnoDB transactions of
-//      connections opened after step 1 exist (information_schema.INNODB_TRX),
-//      or the tool has ended
+//   3. start the data tool; wait until `snapshots` connections opened after
+//      step 1 have an InnoDB read view open (SHOW ENGINE INNODB STATUS,
+//      polled every 3 ms), or the tool has ended
 //   4. UNLOCK TABLES; wait for the tool
 // The check compares the tool's position with P: the same, or no account
 // statement logged between them.
@@ -24,6 +25,10 @@
 #include "runners/scenario/position_audit.h"
 
 namespace randsync::scenario {
+
+// `snapshots` for a tool that opens none and takes its own global read
+// lock (mariadb-dump --lock-all-tables): the lock is held until it ends.
+inline constexpr unsigned kHoldUntilToolEnds = 0;
 
 // Runs `dump` (returns the position the tool recorded) with the accounts
 // dumped at its point; `check` tells how well the two agree. Throws what

@@ -23,9 +23,24 @@ std::string Reason(const ProvisionRunOptions& o, const std::string& engine, bool
   if (o.backup_method == "mariabackup") {
     return e == "innodb" ? "" : "copied without locks while it was written, at no binlog position";
   }
+  if (LockingOf(o) == backup::DumpLocking::kGlobalReadLock) {
+    if (!sequence || o.backup_method != "mydumper") return "";
+    return "a sequence's value is not in mydumper's snapshot, and mydumper reads it after its lock ends";
+  }
   if (sequence) return "a sequence's value changes outside transactions: dumped at another moment than the point";
   return e == "innodb" ? ""
                        : "read outside the dump's snapshot: its rows are of another moment than the point";
+}
+
+// What a table list says in one line: "test.a (Aria), test.b (MyISAM) and 3 more".
+std::string Few(const std::vector<UncoveredTable>& tables) {
+  constexpr size_t kNamed = 3;
+  std::string out;
+  for (size_t i = 0; i < tables.size() && i < kNamed; ++i) {
+    out += fmt::format("{}{} ({})", i ? ", " : "", tables[i].table, tables[i].engine);
+  }
+  if (tables.size() > kNamed) out += fmt::format(" and {} more", tables.size() - kNamed);
+  return out;
 }
 
 }  // namespace
@@ -36,14 +51,38 @@ bool UnlockedCopy(const ProvisionRunOptions& o) {
                      [](const std::string& x) { return server::OptionName(x) == "no-lock"; });
 }
 
+backup::DumpLocking LockingOf(const ProvisionRunOptions& o) {
+  if (o.unsafe_dump) return backup::DumpLocking::kNone;
+  return o.dump_locking.value_or(backup::DumpLocking::kSnapshot);
+}
+
+std::string ChooseDumpLocking(db::Connection& m, const std::vector<std::string>& databases,
+                              ProvisionRunOptions& o) {
+  if (o.backup_method == "mariabackup" || o.unsafe_dump || o.dump_locking) return "";
+  ProvisionRunOptions locked = o;
+  locked.dump_locking = backup::DumpLocking::kGlobalReadLock;
+  o.dump_locking = backup::DumpLocking::kSnapshot;
+  const std::vector<UncoveredTable> left = UncoveredTables(m, databases, o);
+  if (UncoveredTables(m, databases, locked).size() >= left.size()) return "";
+  o.dump_locking = locked.dump_locking;
+  return fmt::format("{} {} no snapshot holds ({}): {} takes them under a global read lock, so the load's "
+                     "writers wait while {}; --backup-option={} keeps the load running and leaves them inconsistent",
+                     left.size(), left.size() == 1 ? "table" : "tables", Few(left), MethodVariant(o),
+                     o.backup_method == "mydumper" ? "they are dumped" : "the dump runs",
+                     o.backup_method == "mydumper" ? "--trx-consistency-only" : "--single-transaction");
+}
+
 bool Covers(const ProvisionRunOptions& o, const std::string& engine) { return Reason(o, engine, false).empty(); }
 
 std::string MethodVariant(const ProvisionRunOptions& o) {
   if (o.backup_method == "mariabackup") return UnlockedCopy(o) ? "mariabackup --no-lock" : "mariabackup";
+  const backup::DumpLocking l = LockingOf(o);
   if (o.backup_method == "mariadb-dump") {
-    return o.unsafe_dump ? "mariadb-dump without --single-transaction" : "mariadb-dump --single-transaction";
+    return l == backup::DumpLocking::kNone       ? "mariadb-dump without --single-transaction"
+           : l == backup::DumpLocking::kSnapshot ? "mariadb-dump --single-transaction"
+                                                 : "mariadb-dump --lock-all-tables";
   }
-  return "mydumper --trx-consistency-only";
+  return l == backup::DumpLocking::kSnapshot ? "mydumper --trx-consistency-only" : "mydumper";
 }
 
 std::vector<UncoveredTable> UncoveredTables(db::Connection& m, const std::vector<std::string>& databases,

@@ -8,12 +8,17 @@
 //   mariabackup --no-lock               InnoDB                  every other engine: copied while written
 //   mariadb-dump --single-transaction   InnoDB (the snapshot)   non-transactional engines and sequences:
 //   mydumper --trx-consistency-only                             read outside the snapshot, at other moments
+//   mariadb-dump --lock-all-tables      every table             -
+//   mydumper (its lock until the        every table but         sequences: read in the snapshot after the
+//     non-InnoDB tables are dumped)     sequences               lock ends, their values are not in it
 //   any method, STATEMENT or MIXED      -                       a session's temporary tables: in no backup
 //                                                               (later statements on one change the base
 //                                                               table of that name on the slave)
 //
 // The position audit reads only covered tables; the run lists the others
-// before the backup starts.
+// before the backup starts. Unless told (--backup-option=--single-transaction
+// ...), a logical method takes the global read lock when a snapshot would
+// leave tables uncovered that the lock covers (ChooseDumpLocking).
 #pragma once
 
 #include <string>
@@ -34,6 +39,17 @@ struct UncoveredTable {
 
 // mariabackup --backup-option=--no-lock: a copy taken without locks.
 bool UnlockedCopy(const ProvisionRunOptions& options);
+
+// How the run's logical method holds its tables (kSnapshot unless chosen
+// or told otherwise; kNone for the unsafe negative control).
+backup::DumpLocking LockingOf(const ProvisionRunOptions& options);
+
+// Logical methods whose locking is not given: picks the global read lock
+// when a snapshot would leave tables of `databases` uncovered that the
+// lock covers, else the snapshot, and sets options.dump_locking. Returns
+// the line that says so and why ("" when nothing was chosen).
+std::string ChooseDumpLocking(db::Connection& master, const std::vector<std::string>& databases,
+                              ProvisionRunOptions& options);
 
 // Whether the run's method (with its options) makes tables of `engine`
 // (lower case) consistent at its point.

@@ -302,11 +302,12 @@ void Provision(Run& run) {
                        },
                        [&run](const std::string& event) { run.Mark(event); }};
   ProvisionedSlave p;
-  // Whatever happens, the report says what the method could not cover.
+  // Whatever happens, the report says how the method ran and what it could not cover.
   struct RecordUncovered {
     Run& run;
     ProvisionedSlave& p;
     ~RecordUncovered() {
+      if (!p.variant.empty()) run.report["backup_variant"] = p.variant;
       run.report["uncovered_tables"] = ToJson(p.uncovered);
       for (const UncoveredTable& t : p.uncovered) run.uncovered[t.table] = t.engine + ": " + t.reason;
     }

@@ -17,10 +17,12 @@
 #include <string>
 #include <vector>
 
+#include "runners/backup/dump_locking.h"
 #include "db/dsn.h"
 #include "engine/gendata/gendata.h"
 #include "engine/generator/program.h"
 #include "engine/values/values.h"
+#include "runners/backup/dump_locking.h"
 #include "runners/server/server_options.h"
 
 namespace randsync::scenario {
@@ -91,6 +93,10 @@ struct ProvisionRunOptions {
   std::filesystem::path backup_binary;  // empty: the system's tool for backup_method
   std::string backup_method = "mariabackup";  // or "mariadb-dump", "mydumper"
   std::vector<std::string> backup_options;  // extra options of mariadb-backup --backup
+  // Logical methods: how the dump holds its tables still. Unset, the run
+  // picks the variant that covers the tables it finds (consistency_model.h
+  // ChooseDumpLocking).
+  std::optional<backup::DumpLocking> dump_locking;
   // "gtid": CHANGE MASTER TO ... MASTER_USE_GTID=slave_pos from the backup's
   // GTID; "file": MASTER_LOG_FILE/POS from its binlog coordinates.
   std::string position = "gtid";

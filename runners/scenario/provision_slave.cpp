@@ -125,24 +125,28 @@ PositionAudit TakeBackup(const ProvisionContext& ctx) {
   PositionAudit a;
   PositionCheck accounts;  // logical methods: the accounts dump against the data's point
   if (o.backup_method == "mariadb-dump") {
-    Say(fmt::format("backup: mariadb-dump{} while the load runs",
-                    o.unsafe_dump ? " WITHOUT --single-transaction (negative control)" : " --single-transaction"));
+    Say(fmt::format("backup: {}{} while the load runs", MethodVariant(o),
+                    o.unsafe_dump ? " (negative control)" : ""));
     backup::DumpOptions d;
     d.dump_file = dir / "dump.sql";
     d.log_dir = logs;
     d.timeout = o.backup_timeout;
     d.dump_binary = o.backup_binary;
-    d.single_transaction = !o.unsafe_dump;
+    d.locking = LockingOf(o);
     d.databases = UserDatabases(ctx.master);
     if (o.unsafe_dump) {
       a.start = {"SHOW MASTER STATUS before the dump", backup::Dump(ctx.master.admin, d)};
     } else {
-      a.start = {"dump header", DumpWithAccounts(ctx.master, UsersDumpOptionsFor(ctx), 1,
+      // Under --lock-all-tables the dump opens no snapshot: the accounts'
+      // lock is held until it ends (the dump's own lock shares it).
+      const unsigned snapshots = d.locking == backup::DumpLocking::kSnapshot ? 1 : kHoldUntilToolEnds;
+      a.start = {"dump header", DumpWithAccounts(ctx.master, UsersDumpOptionsFor(ctx), snapshots,
                                                  [&] { return backup::Dump(ctx.master.admin, d); }, accounts)};
     }
   } else if (o.backup_method == "mydumper") {
-    Say("backup: mydumper --trx-consistency-only while the load runs");
+    Say(fmt::format("backup: {} while the load runs", MethodVariant(o)));
     backup::MydumperOptions d;
+    d.locking = LockingOf(o);
     d.output_dir = dir;
     d.log_dir = logs;
     d.timeout = o.backup_timeout;
@@ -381,7 +385,16 @@ void ListUncoveredTables(const ProvisionContext& ctx, ProvisionedSlave& out) {
   }
 }
 
-void ProvisionSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
+void ProvisionSlave(const ProvisionContext& given, ProvisionedSlave& out) {
+  ProvisionRunOptions options = given.options;
+  {
+    db::Connection m(given.master.dsn);
+    if (const std::string why = ChooseDumpLocking(m, UserDatabases(given.master), options); !why.empty()) {
+      Say("backup: " + why);
+    }
+  }
+  const ProvisionContext ctx{options, given.run_dir, given.master, given.phase, given.mark};
+  out.variant = MethodVariant(options);
   ListUncoveredTables(ctx, out);
   out.audit = TakeBackup(ctx);
   out.recorded = out.audit.start.at;

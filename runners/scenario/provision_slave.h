@@ -44,6 +44,7 @@ struct ProvisionedSlave {
   std::unique_ptr<server::ThrowawayServer> slave;  // replicating
   backup::BackupPosition recorded;                 // the backup's point the slave starts from
   PositionAudit audit;                             // every source, and the evidence
+  std::string variant;                             // the method as run: "mariadb-dump --lock-all-tables"
   std::vector<UncoveredTable> uncovered;           // what the method cannot make consistent
   std::string started_at;                          // where replication started, for the report
 };
