@@ -134,6 +134,39 @@ TEST_F(PositionAuditServerTest, GtidSourcesAgreeWithTheirFilePosition) {
   EXPECT_NE(wrong.detail.find("but the master logged"), std::string::npos) << wrong.detail;
 }
 
+// A locked copy's InnoDB position may lie before the info file's when the
+// events between change no InnoDB row for good, or commit in one phase:
+// here a group that also wrote a MEMORY table logs an InnoDB insert and
+// the ROLLBACK TO SAVEPOINT that undid it, and a transaction that read an
+// Aria table commits an InnoDB insert without an XID (InnoDB records no
+// position for it). An InnoDB insert committed with an XID is named.
+TEST_F(PositionAuditServerTest, InnodbChangesUndoneOrCommittedInOnePhaseLeaveTheInnodbPositionBehind) {
+  db::Connection m = pair().Master();
+  auto now = [&m] {
+    db::RowSet st = m.QueryRows("SHOW MASTER STATUS");
+    return backup::BackupPosition{st.rows.at(0).at(0).value_or(""), std::stoull(st.rows.at(0).at(1).value_or("0")),
+                                  ""};
+  };
+  const backup::BackupPosition innodb = now();
+  for (const char* q : {"START TRANSACTION", "INSERT INTO test.pa_mem VALUES (2)", "SAVEPOINT sp1",
+                        "INSERT INTO test.pa VALUES (400, 1, 1)", "ROLLBACK TO SAVEPOINT sp1", "COMMIT"}) {
+    m.Execute(q);
+  }
+  const PositionCheck undone = CheckInnodbWithinLockedCopy(m, innodb, now());
+  EXPECT_EQ(undone.verdict, AuditVerdict::kConfirmed) << undone.detail;
+  for (const char* q : {"START TRANSACTION", "SELECT COUNT(*) FROM test.pa_aria", "INSERT INTO test.pa VALUES (402, 1, 1)",
+                        "COMMIT"}) {
+    m.Execute(q);
+  }
+  const PositionCheck one_phase = CheckInnodbWithinLockedCopy(m, innodb, now());
+  EXPECT_EQ(one_phase.verdict, AuditVerdict::kConfirmed) << one_phase.detail;
+  EXPECT_NE(one_phase.detail.find("(1 one-phase commits of transactions"), std::string::npos) << one_phase.detail;
+  m.Execute("INSERT INTO test.pa VALUES (401, 1, 1)");
+  const PositionCheck committed = CheckInnodbWithinLockedCopy(m, innodb, now());
+  EXPECT_EQ(committed.verdict, AuditVerdict::kWrong) << committed.detail;
+  EXPECT_NE(committed.detail.find("changed InnoDB table test.pa"), std::string::npos) << committed.detail;
+}
+
 TEST(GtidBefore, EveryDomainMovesBack) {
   EXPECT_EQ(GtidBefore("0-1-100", 10).value_or("?"), "0-1-90");
   EXPECT_EQ(GtidBefore("0-1-100,1-2-50", 50).value_or("?"), "0-1-50,1-2-0");

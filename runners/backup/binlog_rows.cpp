@@ -124,7 +124,7 @@ void BinlogTextParser::Line(std::string_view line) {
     t.xa = flags.find("xa") != std::string_view::npos;
     transactions_.push_back(std::move(t));
     image_ = nullptr;
-    savepoints_.clear();
+    savepoints_.Reset();
   } else if (StartsWith(event, "Query")) {
     in_query_ = true;
     query_text_.clear();
@@ -149,7 +149,15 @@ void BinlogTextParser::QueryLine(std::string_view line) {
   if (query_text_.empty() || transactions_.empty()) return;
   BinlogTransaction& tx = transactions_.back();
   const std::string u = Upper(query_text_);
-  if (IsTransactionControl(u)) return TransactionControl(tx, u);
+  if (IsTransactionControl(u)) {
+    const std::optional<std::size_t> standing = savepoints_.Apply(u, tx.rows.size());
+    if (!standing) {
+      tx.statements = true;  // to a savepoint the log does not show: what it undid is unknown
+      if (tx.first_statement.empty()) tx.first_statement = query_text_.substr(0, 200);
+    }
+    for (std::size_t i = standing.value_or(tx.rows.size()); i < tx.rows.size(); ++i) tx.rows[i].rolled_back = true;
+    return;
+  }
   if (StartsWith(u, "XA ")) {
     tx.xa = true;
     return;
@@ -162,33 +170,30 @@ void BinlogTextParser::QueryLine(std::string_view line) {
   if (tx.first_statement.empty()) tx.first_statement = query_text_.substr(0, 200);
 }
 
-// SAVEPOINT, ROLLBACK TO, RELEASE SAVEPOINT and a whole ROLLBACK, as
-// MariaDB logs them in a transaction that changed a non-transactional
-// table (upper-cased).
-void BinlogTextParser::TransactionControl(BinlogTransaction& tx, const std::string& u) {
+std::optional<std::size_t> SavepointTracker::Apply(std::string_view statement, std::size_t changes) {
+  const std::string u = Upper(Trim(statement));
   auto find = [&](const std::string& name) {
     return std::find_if(savepoints_.begin(), savepoints_.end(), [&](const auto& s) { return s.first == name; });
   };
   if (StartsWith(u, "SAVEPOINT ")) {
     const std::string name = SavepointName(std::string_view(u).substr(10));
     if (auto it = find(name); it != savepoints_.end()) savepoints_.erase(it);  // a new one by the old name
-    savepoints_.emplace_back(name, tx.rows.size());
+    savepoints_.emplace_back(name, changes);
   } else if (StartsWith(u, "RELEASE SAVEPOINT ")) {
     if (auto it = find(SavepointName(std::string_view(u).substr(18))); it != savepoints_.end()) {
       savepoints_.erase(it, savepoints_.end());
     }
   } else if (StartsWith(u, "ROLLBACK TO ")) {
     auto it = find(SavepointName(std::string_view(u).substr(12)));
-    if (it == savepoints_.end()) {
-      tx.statements = true;  // to a savepoint the log does not show: what it undid is unknown
-      if (tx.first_statement.empty()) tx.first_statement = query_text_.substr(0, 200);
-      return;
-    }
-    for (size_t i = it->second; i < tx.rows.size(); ++i) tx.rows[i].rolled_back = true;
+    if (it == savepoints_.end()) return std::nullopt;
+    const std::size_t standing = it->second;
     savepoints_.erase(it + 1, savepoints_.end());  // the savepoint itself stays
+    return standing;
   } else if (u == "ROLLBACK" || StartsWith(u, "ROLLBACK ")) {
-    for (RowChange& r : tx.rows) r.rolled_back = true;
+    savepoints_.clear();
+    return 0;
   }
+  return changes;
 }
 
 // "### INSERT INTO `db`.`t`", "### WHERE", "### SET", "###   @3=value".

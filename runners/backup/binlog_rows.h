@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -59,6 +60,23 @@ bool ChangesNoTableRows(std::string_view statement);
 // it changes no row.
 bool IsTransactionControl(std::string_view statement);
 
+// The changes of one event group that still stand after the savepoint
+// statements logged in it (MariaDB logs them in a transaction that changed
+// a non-transactional table): ROLLBACK TO x undoes the transactional
+// changes since SAVEPOINT x, a ROLLBACK all of them. Changes are counted in
+// the order they were logged.
+class SavepointTracker {
+ public:
+  void Reset() { savepoints_.clear(); }  // a new event group
+  // After transaction-control `statement` with `changes` logged so far: how
+  // many of the first ones still stand (all, unless it rolled back), or
+  // nullopt for a ROLLBACK TO a savepoint the group did not log.
+  std::optional<std::size_t> Apply(std::string_view statement, std::size_t changes);
+
+ private:
+  std::vector<std::pair<std::string, std::size_t>> savepoints_;  // oldest first: name -> changes before it
+};
+
 // Incremental parser of mariadb-binlog's text: feed it line by line.
 class BinlogTextParser {
  public:
@@ -70,14 +88,12 @@ class BinlogTextParser {
  private:
   void QueryLine(std::string_view line);
   void RowLine(std::string_view line);
-  void TransactionControl(BinlogTransaction& tx, const std::string& upper);
 
   std::vector<BinlogTransaction> transactions_;
   bool in_query_ = false;  // between a Query event's header and its "/*!*/;"
   std::string query_text_;
   std::map<unsigned, std::string>* image_ = nullptr;  // WHERE or SET of the current row
-  // The current transaction's savepoints, oldest first: name -> rows before it.
-  std::vector<std::pair<std::string, std::size_t>> savepoints_;
+  SavepointTracker savepoints_;  // of the current transaction
 };
 
 // Parses one whole text (for tests and small outputs).
