@@ -169,6 +169,13 @@ ROLLBACK
   EXPECT_TRUE(tx[2].RowsTellAll());
 }
 
+TEST(BinlogRows, StatementsThatChangeNoRowsAreTold) {
+  EXPECT_TRUE(ChangesNoTableRows("ANALYZE TABLE t"));
+  EXPECT_TRUE(ChangesNoTableRows("use `test`; ANALYZE TABLE `table100_aria_int_autoinc`"));  // SHOW BINLOG EVENTS
+  EXPECT_FALSE(ChangesNoTableRows("use `test`; ALTER TABLE t ADD COLUMN c INT"));
+  EXPECT_FALSE(ChangesNoTableRows("use `an; ALTER TABLE t FORCE"));
+}
+
 TEST(BinlogRows, TransactionControlIsToldFromStatements) {
   for (const char* s : {"BEGIN", "COMMIT", "ROLLBACK", "ROLLBACK TO `a`", "SAVEPOINT `a`", "release savepoint a",
                         "START TRANSACTION"}) {
