@@ -1,22 +1,12 @@
 #include "runners/backup/binlog_rows.h"
 
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <memory>
 
 #include <fmt/format.h>
 
-#include "runners/backup/backup_tool.h"
-#include "runners/backup/mariabackup.h"
+#include "runners/backup/binlog_text.h"
 
 namespace randsync::backup {
-namespace fs = std::filesystem;
 namespace {
 
 bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
@@ -243,101 +233,19 @@ std::vector<BinlogTransaction> ParseBinlogText(std::string_view text) {
   return p.Take();
 }
 
-namespace {
-
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-// A private defaults file for the tool's connection: mode 0600, removed
-// when this goes out of scope.
-class ClientDefaultsFile {
- public:
-  explicit ClientDefaultsFile(const server::AdminTarget& t) {
-    char name[] = "/tmp/randsync-client-XXXXXX";
-    const int fd = mkstemp(name);
-    if (fd < 0) throw BackupError("cannot create a temporary defaults file in /tmp");
-    fchmod(fd, 0600);
-    close(fd);
-    path_ = name;
-    std::ofstream out(path_);
-    out << "[client]\nuser=" << t.user << "\n";
-    if (!t.password.empty()) {
-      // Quoted, so that '#', spaces and quotes stay part of it.
-      std::string quoted;
-      for (char c : t.password) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-      out << "password=\"" << quoted << "\"\n";
-    }
-    if (!t.socket.empty()) {
-      out << "socket=" << t.socket << "\n";
-    } else {
-      out << "host=" << t.host << "\nport=" << t.port << "\n";
-    }
-    if (!out) throw BackupError("cannot write the temporary defaults file " + path_.string());
-  }
-  ~ClientDefaultsFile() {
-    std::error_code ec;
-    fs::remove(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-}  // namespace
-
 std::vector<BinlogTransaction> ReadTransactionsAfter(const server::AdminTarget& master,
                                                      const BinlogReadOptions& o) {
-  const fs::path binary =
-      FindTool(o.binary, {"/usr/bin/mariadb-binlog", "/usr/bin/mysqlbinlog"}, "mariadb-binlog", "mariadb-client");
-  ClientDefaultsFile defaults(master);
-  char errname[] = "/tmp/randsync-binlog-err-XXXXXX";
-  const int errfd = mkstemp(errname);
-  if (errfd < 0) throw BackupError("cannot create a temporary file in /tmp");
-  close(errfd);
-  const std::string start = o.start_gtid.empty() ? std::to_string(o.binlog_pos) : o.start_gtid;
-  const std::string command = fmt::format(
-      "exec timeout -s KILL {} {} --defaults-file={} --read-from-remote-server --base64-output=decode-rows "
-      "--verbose --start-position={} {} 2>{}",
-      o.timeout.count(), ShellQuote(binary.string()), ShellQuote(defaults.path().string()), ShellQuote(start),
-      ShellQuote(o.binlog_file.empty() ? "master-bin.000001" : o.binlog_file), ShellQuote(errname));
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) throw BackupError("cannot run " + binary.string());
+  BinlogTextRead read;
+  read.binary = o.binary;
+  read.files = {o.binlog_file.empty() ? "master-bin.000001" : o.binlog_file};
+  read.start_position = o.start_gtid.empty() ? std::to_string(o.binlog_pos) : o.start_gtid;
+  read.timeout = o.timeout;
   BinlogTextParser parser;
-  bool enough = false;
-  std::string line;
-  char buf[65536];
-  while (!enough && std::fgets(buf, sizeof buf, pipe.get()) != nullptr) {
-    line += buf;
-    if (line.empty() || line.back() != '\n') continue;  // a long line goes on
-    line.pop_back();
+  ReadBinlogText(master, read, [&](std::string_view line) {
     parser.Line(line);
-    line.clear();
     // One transaction past the limit has begun: the limit's last one ended.
-    enough = parser.transactions().size() > o.max_transactions;
-  }
-  const int status = pclose(pipe.release());
-  std::string error;
-  {
-    std::ifstream err(errname);
-    std::getline(err, error);
-    std::error_code ec;
-    fs::remove(errname, ec);
-  }
-  if (!enough && status != 0) {
-    throw BackupError(fmt::format("mariadb-binlog from {}:{} at {} failed (status {}): {}", master.host, master.port,
-                                  start, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-                                  error.empty() ? "no message (killed at its deadline?)" : error));
-  }
+    return parser.transactions().size() <= o.max_transactions;
+  });
   std::vector<BinlogTransaction> out = parser.Take();
   if (out.size() > o.max_transactions) out.resize(o.max_transactions);
   return out;

@@ -1,0 +1,116 @@
+#include "runners/backup/binlog_text.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "runners/backup/backup_tool.h"
+#include "runners/backup/mariabackup.h"
+
+namespace randsync::backup {
+namespace fs = std::filesystem;
+namespace {
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+// A private defaults file for the tool's connection: mode 0600, removed
+// when this goes out of scope.
+class ClientDefaultsFile {
+ public:
+  explicit ClientDefaultsFile(const server::AdminTarget& t) {
+    char name[] = "/tmp/randsync-client-XXXXXX";
+    const int fd = mkstemp(name);
+    if (fd < 0) throw BackupError("cannot create a temporary defaults file in /tmp");
+    fchmod(fd, 0600);
+    close(fd);
+    path_ = name;
+    std::ofstream out(path_);
+    out << "[client]\nuser=" << t.user << "\n";
+    if (!t.password.empty()) {
+      // Quoted, so that '#', spaces and quotes stay part of it.
+      std::string quoted;
+      for (char c : t.password) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+      out << "password=\"" << quoted << "\"\n";
+    }
+    if (!t.socket.empty()) {
+      out << "socket=" << t.socket << "\n";
+    } else {
+      out << "host=" << t.host << "\nport=" << t.port << "\n";
+    }
+    if (!out) throw BackupError("cannot write the temporary defaults file " + path_.string());
+  }
+  ~ClientDefaultsFile() {
+    std::error_code ec;
+    fs::remove(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+}  // namespace
+
+void ReadBinlogText(const server::AdminTarget& master, const BinlogTextRead& r,
+                    const std::function<bool(std::string_view line)>& on_line) {
+  const fs::path binary =
+      FindTool(r.binary, {"/usr/bin/mariadb-binlog", "/usr/bin/mysqlbinlog"}, "mariadb-binlog", "mariadb-client");
+  ClientDefaultsFile defaults(master);
+  char errname[] = "/tmp/randsync-binlog-err-XXXXXX";
+  const int errfd = mkstemp(errname);
+  if (errfd < 0) throw BackupError("cannot create a temporary file in /tmp");
+  close(errfd);
+  std::string files;
+  for (const std::string& f : r.files) files += " " + ShellQuote(f);
+  const std::string command = fmt::format(
+      "exec timeout -s KILL {} {} --defaults-file={} --read-from-remote-server --base64-output=decode-rows{}{}{}{} "
+      "2>{}",
+      r.timeout.count(), ShellQuote(binary.string()), ShellQuote(defaults.path().string()),
+      r.verbose ? " --verbose" : "",
+      r.start_position.empty() ? "" : " --start-position=" + ShellQuote(r.start_position),
+      r.stop_position == 0 ? "" : fmt::format(" --stop-position={}", r.stop_position), files, ShellQuote(errname));
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) throw BackupError("cannot run " + binary.string());
+  bool stopped = false;
+  std::string line;
+  char buf[65536];
+  while (!stopped && std::fgets(buf, sizeof buf, pipe.get()) != nullptr) {
+    line += buf;
+    if (line.empty() || line.back() != '\n') continue;  // a long line goes on
+    line.pop_back();
+    stopped = !on_line(line);
+    line.clear();
+  }
+  const int status = pclose(pipe.release());
+  std::string error;
+  {
+    std::ifstream err(errname);
+    std::getline(err, error);
+    std::error_code ec;
+    fs::remove(errname, ec);
+  }
+  if (!stopped && status != 0) {
+    throw BackupError(fmt::format("mariadb-binlog from {}:{} at {} failed (status {}): {}", master.host, master.port,
+                                  r.start_position.empty() ? r.files.front() : r.start_position,
+                                  WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                                  error.empty() ? "no message (killed at its deadline?)" : error));
+  }
+}
+
+}  // namespace randsync::backup
