@@ -24,6 +24,7 @@
 #include "runners/scenario/replication_watch.h"
 #include "runners/scenario/result_file.h"
 #include "runners/scenario/run_report.h"
+#include "runners/scenario/temporary_tables.h"
 #include "runners/scenario/timeline.h"
 #include "runners/server/replication.h"
 #include "runners/server/server_error.h"
@@ -101,6 +102,7 @@ struct Run {
   std::unique_ptr<ReplicationWatch> replication;  // set once the slave replicates
   // Tables the method cannot make consistent, db.t -> why (consistency_model.h).
   std::map<std::string, std::string> uncovered;
+  bool temporary_tables_read = false;  // NoteTemporaryTablesAtStart ran
   backup::BackupPosition recorded;  // what the backup recorded
   // The start of the window a divergence happened in: the last sync point
   // that found no difference, else where replication started.
@@ -159,16 +161,48 @@ std::string ConfinedToUncovered(const Run& run, const checker::CheckReport& r) {
   return tables;
 }
 
-// The table a row event failed on ("... event on table test.CC; ..."), if
-// the method cannot cover it: "test.CC (Aria: why)"; else "".
+// The table a row event failed on ("... event on table test.CC; ..."), or
+// a statement-format event wrote ("... Default database: 'test'. Query:
+// 'INSERT INTO CC ..."), if the method cannot cover it: "test.CC (Aria:
+// why)"; else "".
 std::string FailedOnUncovered(const Run& run, const std::string& error) {
   static const std::string kOn = " event on table ";
-  const auto at = error.find(kOn);
-  if (at == std::string::npos) return "";
-  const auto from = at + kOn.size();
-  const std::string table = error.substr(from, error.find(';', from) - from);
+  std::string table;
+  if (const auto at = error.find(kOn); at != std::string::npos) {
+    const auto from = at + kOn.size();
+    table = error.substr(from, error.find(';', from) - from);
+  } else {
+    table = TableOfFailedStatement(error);
+  }
   auto it = run.uncovered.find(table);
   return it == run.uncovered.end() ? "" : fmt::format("{} ({})", it->first, it->second);
+}
+
+// STATEMENT or MIXED format: the session temporary tables open at the
+// slave's start are beyond every method too (temporary_tables.h). Read
+// once, when a failure needs explaining: the whole log up to the start is.
+void NoteTemporaryTablesAtStart(Run& run) {
+  if (run.temporary_tables_read || run.endpoint.binlog_format == "ROW" || run.recorded.binlog_file.empty()) return;
+  run.temporary_tables_read = true;
+  try {
+    db::Connection m(run.endpoint.dsn);
+    std::map<std::string, std::vector<OpenTemporaryTable>> by_table;
+    for (OpenTemporaryTable& t : TemporaryTablesAt(run.endpoint.admin, m, run.recorded)) {
+      by_table[t.table].push_back(std::move(t));
+    }
+    for (const auto& [table, sessions] : by_table) {
+      const OpenTemporaryTable& first = sessions.front();
+      const std::string reason = fmt::format(
+          "a session's temporary table of that name open at the backup's point ({} {}; thread {} created it in "
+          "{}): no backup holds it, so the session's later statements on it change the base table on the slave",
+          sessions.size(), sessions.size() == 1 ? "session" : "sessions", first.thread, first.created_by);
+      run.uncovered.emplace(table, "TEMPORARY: " + reason);
+      run.report["uncovered_tables"].push_back({{"table", table}, {"engine", "TEMPORARY"}, {"reason", reason}});
+      Say(fmt::format("{} cannot be consistent on the slave: {}", table, reason));
+    }
+  } catch (const std::exception& e) {
+    Say(std::string("the temporary tables at the slave's start could not be read: ") + e.what());
+  }
 }
 
 // One check; its full report goes to checks/<name>.json.
@@ -189,6 +223,7 @@ void Check(Run& run, const std::string& name, bool quiesced) {
   }
   if (r.status == checker::CheckStatus::kDivergence) {
     WriteResultFile(run.dir / "checks" / (name + ".txt"), checker::Summary(r));
+    NoteTemporaryTablesAtStart(run);
     if (std::string limit = ConfinedToUncovered(run, r); !limit.empty()) {
       run.Fail(RunStatusCode::kMethodLimit,
                fmt::format("{} found differences only in tables the method cannot make consistent: {}; see "
@@ -204,6 +239,7 @@ void Check(Run& run, const std::string& name, bool quiesced) {
     return;
   }
   if (r.status == checker::CheckStatus::kReplicationFailure) {
+    NoteTemporaryTablesAtStart(run);
     if (std::string limit = FailedOnUncovered(run, r.error); !limit.empty()) {
       run.Fail(RunStatusCode::kMethodLimit,
                fmt::format("{}: replication stopped on a table the method cannot make consistent, {}: {}", name,
@@ -343,6 +379,7 @@ void CheckReplication(Run& run) {
   if (!stop) return;
   run.Mark("replication stopped");
   run.report["replication_failure"] = stop->ToJson();
+  NoteTemporaryTablesAtStart(run);
   if (std::string limit = FailedOnUncovered(run, stop->error); !limit.empty()) {
     run.Fail(RunStatusCode::kMethodLimit,
              fmt::format("replication stopped on a table the method cannot make consistent, {}: {}", limit,

@@ -383,6 +383,12 @@ void ListUncoveredTables(const ProvisionContext& ctx, ProvisionedSlave& out) {
     Say(fmt::format("backup: ... and {} more such tables (report.json uncovered_tables)",
                     out.uncovered.size() - kShown));
   }
+  if (!ctx.master.binlog_format.empty() && ctx.master.binlog_format != "ROW") {
+    Say(fmt::format("backup: binlog format {}: a session's temporary table open at the backup's point is in no "
+                    "backup (its later statements change the base table of its name on the slave); a failure there "
+                    "is named as this limit",
+                    ctx.master.binlog_format));
+  }
 }
 
 void ProvisionSlave(const ProvisionContext& given, ProvisionedSlave& out) {
