@@ -60,6 +60,8 @@ TEST(BinlogRows, TransactionsRowsAndImages) {
   EXPECT_EQ(tx[1].rows[0].table, "t");
   EXPECT_EQ(tx[1].rows[0].after.at(2), "-1 (4294967295)");
   EXPECT_TRUE(tx[1].RowsTellAll());
+  EXPECT_FALSE(tx[1].one_phase) << "committed with an Xid";
+  EXPECT_EQ(tx[1].end_pos, 2147u);
   ASSERT_EQ(tx[2].rows.size(), 2u);
   EXPECT_EQ(tx[2].rows[0].kind, RowChangeKind::kUpdate);
   EXPECT_EQ(tx[2].rows[0].table, "we`ird");
@@ -91,6 +93,8 @@ XA START X'31',X'',1
 /*!*/;
 )");
   ASSERT_EQ(tx.size(), 3u);
+  EXPECT_TRUE(tx[1].one_phase) << "committed by a plain COMMIT";
+  EXPECT_EQ(tx[1].end_pos, 6u);
   EXPECT_TRUE(tx[0].ddl);
   EXPECT_EQ(tx[0].first_statement, "ALTER TABLE t ADD COLUMN c INT");
   EXPECT_FALSE(tx[0].RowsTellAll());

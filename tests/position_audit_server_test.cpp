@@ -4,10 +4,13 @@
 // a few transactions before or after G it finds a row that contradicts it
 // and names the transaction. Keys of several kinds (unsigned integers shown
 // as "-1 (4294967295)", strings, a key an update moves) are read back.
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
+#include "runners/scenario/one_phase_commits.h"
 #include "runners/scenario/position_audit.h"
 #include "runners/scenario/provision_slave.h"
 #include "tests/support/replication_pair.h"
@@ -165,6 +168,45 @@ TEST_F(PositionAuditServerTest, InnodbChangesUndoneOrCommittedInOnePhaseLeaveThe
   const PositionCheck committed = CheckInnodbWithinLockedCopy(m, innodb, now());
   EXPECT_EQ(committed.verdict, AuditVerdict::kWrong) << committed.detail;
   EXPECT_NE(committed.detail.find("changed InnoDB table test.pa"), std::string::npos) << committed.detail;
+}
+
+// A copy beyond its InnoDB position by one-phase commits (one_phase_commits.h):
+// the slave, standing in for the copy, holds two transactions that read an
+// Aria table and wrote InnoDB (logged with a plain COMMIT) after the start;
+// the start moves past both, and not past the two-phase one after them.
+TEST_F(PositionAuditServerTest, TheStartMovesPastOnePhaseCommitsTheCopyHolds) {
+  db::Connection m = pair().Master(), s = pair().Slave();
+  auto slave_until = [&](const std::string& gtid) {
+    s.Execute("STOP SLAVE");
+    s.Execute("START SLAVE UNTIL MASTER_GTID_POS = " + s.Quote(gtid));
+    for (int i = 0; i < 300 && s.QueryValue("SELECT @@gtid_slave_pos").value_or("") != gtid; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(s.QueryValue("SELECT @@gtid_slave_pos").value_or(""), gtid);
+  };
+  const std::string before = m.QueryValue("SELECT @@gtid_binlog_pos").value_or("");
+  slave_until(before);
+  db::RowSet st = m.QueryRows("SHOW MASTER STATUS");
+  const backup::BackupPosition start{st.rows.at(0).at(0).value_or(""), std::stoull(st.rows.at(0).at(1).value_or("0")),
+                                     before};
+  for (int pk : {500, 501}) {
+    for (const std::string& q : {std::string("START TRANSACTION"), std::string("SELECT COUNT(*) FROM test.pa_aria"),
+                                "INSERT INTO test.pa VALUES (" + std::to_string(pk) + ", 1, 1)", std::string("COMMIT")}) {
+      m.Execute(q);
+    }
+  }
+  const std::string held = m.QueryValue("SELECT @@gtid_binlog_pos").value_or("");
+  m.Execute("INSERT INTO test.pa VALUES (502, 1, 1)");  // two-phase
+  DataAuditOptions o;
+  o.covered = [](const std::string& engine) { return engine == "innodb"; };
+  const HeldOnePhaseCommits none = SkipHeldOnePhaseCommits(pair().master().Admin(""), m, s, start, o);
+  EXPECT_EQ(none.skipped, 0u) << "the slave holds none of them yet";
+  slave_until(held);
+  const HeldOnePhaseCommits two = SkipHeldOnePhaseCommits(pair().master().Admin(""), m, s, start, o);
+  EXPECT_EQ(two.skipped, 2u);
+  ASSERT_TRUE(two.start.has_value());
+  EXPECT_EQ(two.start->gtid, held);
+  EXPECT_EQ(two.start->binlog_file, start.binlog_file);
 }
 
 TEST(GtidBefore, EveryDomainMovesBack) {

@@ -25,6 +25,19 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
+// "#261201 21:21:44 server id 1  end_log_pos 2147 CRC32 0x9b9400d1": 2147 (0: none).
+unsigned long long EndLogPos(std::string_view header) {
+  constexpr std::string_view kKey = "end_log_pos ";
+  const auto at = header.find(kKey);
+  if (at == std::string_view::npos) return 0;
+  unsigned long long v = 0;
+  for (char c : header.substr(at + kKey.size())) {
+    if (c < '0' || c > '9') break;
+    v = v * 10 + static_cast<unsigned long long>(c - '0');
+  }
+  return v;
+}
+
 // "`db`.`t`" -> db, t (backticks doubled inside names are undone).
 bool ParseQualifiedName(std::string_view s, std::string& db, std::string& table) {
   auto one = [](std::string_view& in, std::string& out) {
@@ -109,6 +122,8 @@ void BinlogTextParser::Line(std::string_view line) {
   const auto tab = line.find('\t');
   if (tab == std::string_view::npos) return;
   std::string_view event = line.substr(tab + 1);
+  // "... end_log_pos 2147 CRC32 ...": where the current transaction ends so far.
+  const unsigned long long end = EndLogPos(line.substr(0, tab));
   if (StartsWith(event, "GTID ")) {
     std::string_view rest = event.substr(5);
     const auto space = rest.find(' ');
@@ -120,12 +135,15 @@ void BinlogTextParser::Line(std::string_view line) {
     transactions_.push_back(std::move(t));
     image_ = nullptr;
     savepoints_.Reset();
+  } else if (StartsWith(event, "Xid = ")) {
+    if (!transactions_.empty()) transactions_.back().one_phase = false;
   } else if (StartsWith(event, "Query")) {
     in_query_ = true;
     query_text_.clear();
   } else if (StartsWith(event, "XA PREPARE")) {
     if (!transactions_.empty()) transactions_.back().xa = true;
   }
+  if (!transactions_.empty() && end != 0) transactions_.back().end_pos = end;
 }
 
 // The lines of a Query event up to "/*!*/;": session SETs and `use`, then
@@ -145,6 +163,7 @@ void BinlogTextParser::QueryLine(std::string_view line) {
   BinlogTransaction& tx = transactions_.back();
   const std::string u = Upper(query_text_);
   if (IsTransactionControl(u)) {
+    if (u == "COMMIT") tx.one_phase = true;  // a two-phase commit ends with an Xid event instead
     const std::optional<std::size_t> standing = savepoints_.Apply(u, tx.rows.size());
     if (!standing) {
       tx.statements = true;  // to a savepoint the log does not show: what it undid is unknown

@@ -46,6 +46,11 @@ struct BinlogTransaction {
   bool statements = false;  // a Query event other than transaction control (BEGIN, SAVEPOINT, ...)
   bool xa = false;          // XA START/END/PREPARE/COMMIT/ROLLBACK
   std::string first_statement;  // of a Query event that set `statements` or `ddl`
+  // Committed by a plain COMMIT, not an XID: the transaction also used an
+  // engine without two-phase commit (Aria, even only read), and InnoDB
+  // records no binlog position for it.
+  bool one_phase = false;
+  unsigned long long end_pos = 0;  // end_log_pos of its last event, in the file read
 
   bool RowsTellAll() const { return !ddl && !statements && !xa; }
 };

@@ -468,6 +468,7 @@ PositionCheck CompareWithRestoredData(db::Connection& c, const std::vector<Binlo
           if (std::string wrong = CheckApplied(c, *s, r, key, gone); !wrong.empty()) {
             check.verdict = AuditVerdict::kWrong;
             check.detail = fmt::format("transaction {} (#{} before the start) {}", t.gtid, before.size() - i, wrong);
+            check.by_one_phase_commit = t.one_phase;
             return check;
           }
         }
@@ -498,6 +499,7 @@ PositionCheck CompareWithRestoredData(db::Connection& c, const std::vector<Binlo
       if (std::string wrong = CheckOneRow(c, *s, r, *key); !wrong.empty()) {
         check.verdict = AuditVerdict::kWrong;
         check.detail = fmt::format("transaction {} (#{} after the start) {}", t.gtid, n + 1, wrong);
+        check.by_one_phase_commit = t.one_phase;
         return check;
       }
     }
@@ -514,6 +516,38 @@ PositionCheck CompareWithRestoredData(db::Connection& c, const std::vector<Binlo
                              "after it, are in the restored data as of the start{}",
                              rows, tables_checked.size(), usable_before, usable_after, ends);
   return check;
+}
+
+std::size_t LeadingTransactionsHeld(db::Connection& c, const std::vector<BinlogTransaction>& after,
+                                    const DataAuditOptions& o,
+                                    const std::function<bool(const BinlogTransaction&)>& eligible) {
+  c.Execute("SET NAMES binary");
+  c.Execute("SET SESSION sql_mode = ''");
+  Tables tables(c, o);
+  std::set<std::string> touched;
+  std::size_t held = 0;
+  for (std::size_t n = 0; n < after.size() && eligible(after[n]) && after[n].RowsTellAll(); ++n) {
+    size_t applied = 0, pending = 0;
+    for (const RowChange& r : after[n].rows) {
+      const TableShape* s = tables.Find(r);
+      if (s == nullptr) continue;
+      const auto key = KeyOf(c, *s, r.kind == RowChangeKind::kInsert ? r.after : r.before);
+      if (!key) continue;
+      const std::string table = r.database + "." + r.table + '\0';
+      const bool first = touched.insert(table + key->where).second;
+      if (r.kind == RowChangeKind::kUpdate) {
+        if (auto to = KeyOf(c, *s, r.after)) touched.insert(table + to->where);
+      }
+      if (!first) continue;
+      // Not yet applied, the row is as the change found it; otherwise the
+      // copy holds the change or a later one. (One-phase commits need not
+      // reach InnoDB in the log's order: the audit after this decides.)
+      (CheckOneRow(c, *s, r, *key).empty() ? pending : applied) += 1;
+    }
+    if (applied == 0 && pending > 0) break;
+    if (applied > 0) held = n + 1;
+  }
+  return held;
 }
 
 std::optional<std::string> GtidBefore(const std::string& gtid, uint64_t n) {

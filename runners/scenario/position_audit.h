@@ -26,6 +26,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -51,6 +52,9 @@ struct PositionCheck {
   std::string what;
   AuditVerdict verdict = AuditVerdict::kUndecided;
   std::string detail;
+  // The data check found it wrong on a transaction committed in one phase
+  // (binlog_rows.h BinlogTransaction::one_phase).
+  bool by_one_phase_commit = false;
 };
 
 struct PositionAudit {
@@ -69,10 +73,17 @@ struct PositionAudit {
   nlohmann::json ToJson() const;
 };
 
-// A position some check found wrong: the run's kPositionMismatch.
+// A position some check found wrong: the run's kPositionMismatch, or,
+// when `method_limit` says why the method could not do better, its
+// kMethodLimit.
 class PositionMismatchError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit PositionMismatchError(const std::string& what, std::string method_limit = "")
+      : std::runtime_error(what), method_limit_(std::move(method_limit)) {}
+  const std::string& method_limit() const { return method_limit_; }
+
+ private:
+  std::string method_limit_;
 };
 
 // Bytes of binary log from `from` to `to` (SHOW BINARY LOGS sizes); 0 when
@@ -115,6 +126,16 @@ PositionCheck CheckDataAtPosition(const server::AdminTarget& master_tool, db::Co
 PositionCheck CompareWithRestoredData(db::Connection& restored, const std::vector<backup::BinlogTransaction>& before,
                                       const std::vector<backup::BinlogTransaction>& after,
                                       const DataAuditOptions& options);
+
+// How many of the leading transactions of `after` (right after a start,
+// oldest first) `restored` already holds, as their rows on covered tables
+// tell: counting stops at the first transaction that is not `eligible`,
+// or whose first row changes are all not yet applied. A transaction with
+// no covered row tells nothing and is passed over (held only if a later
+// one is).
+std::size_t LeadingTransactionsHeld(db::Connection& restored, const std::vector<backup::BinlogTransaction>& after,
+                                    const DataAuditOptions& options,
+                                    const std::function<bool(const backup::BinlogTransaction&)>& eligible);
 
 // `gtid` moved back by `n` transactions in every domain ("0-1-100", 10 ->
 // "0-1-90"); nullopt when a domain has fewer than n before it.

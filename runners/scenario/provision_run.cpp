@@ -357,6 +357,10 @@ void Provision(Run& run) {
   } catch (const PositionMismatchError& e) {
     run.slave = std::move(p.slave);
     run.report["backup_position"] = BackupPositionJson(p);
+    if (!e.method_limit().empty()) {
+      run.Fail(RunStatusCode::kMethodLimit, fmt::format("{}: position audit: {}", e.method_limit(), e.what()));
+      return;
+    }
     run.Fail(RunStatusCode::kPositionMismatch, std::string("position audit: ") + e.what());
     return;
   } catch (...) {

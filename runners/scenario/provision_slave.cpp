@@ -13,6 +13,7 @@
 #include "runners/backup/users_dump.h"
 #include "runners/scenario/accounts_at_point.h"
 #include "runners/scenario/consistency_model.h"
+#include "runners/scenario/one_phase_commits.h"
 #include "runners/scenario/prepared_xa.h"
 #include "runners/server/replication.h"
 #include "runners/server/server_options.h"
@@ -300,10 +301,21 @@ void AuditData(const ProvisionContext& ctx, db::Connection& slave, const backup:
   a.checks.push_back(CheckDataAtPosition(ctx.master.admin, m, slave, start, ctx.options.position == "gtid", d));
   for (const PositionCheck& c : a.checks) Say(fmt::format("position audit: {}: {}: {}", c.what, ToString(c.verdict), c.detail));
   if (const PositionCheck* wrong = a.FirstWrong()) {
+    // Unlocked, a transaction that also used Aria (or another engine
+    // without two-phase commit) gives the copy's InnoDB data no exact
+    // position: InnoDB records none for it, nor need it reach InnoDB in
+    // the log's order.
+    std::string limit;
+    if (UnlockedCopy(ctx.options) && wrong->by_one_phase_commit) {
+      limit = "mariabackup --no-lock cannot place a copy in the binary log when transactions also use an engine "
+              "without two-phase commit (Aria, MyISAM, MEMORY): the contradicting transaction committed in one "
+              "phase, for which InnoDB records no position";
+    }
     throw PositionMismatchError(fmt::format("the slave's start {}:{}{} ({}) is not where the backup's data is: {}",
                                             start.binlog_file, start.binlog_pos,
                                             start.gtid.empty() ? "" : " GTID " + start.gtid, a.start.name,
-                                            wrong->detail));
+                                            wrong->detail),
+                                limit);
   }
 }
 
@@ -311,8 +323,9 @@ void AuditData(const ProvisionContext& ctx, db::Connection& slave, const backup:
 
 namespace {
 
-// A copy taken without locks: its prepared XA transactions, and XA COMMITs
-// InnoDB's position does not count (prepared_xa.h). May move the start.
+// A copy taken without locks: its prepared XA transactions, and the XA
+// COMMITs (prepared_xa.h) and one-phase commits (one_phase_commits.h)
+// InnoDB's position does not count. May move the start.
 void ResolveUnlockedCopy(const ProvisionContext& ctx, db::Connection& slave, ProvisionedSlave& out) {
   if (out.audit.others.empty()) return;
   db::Connection m(ctx.master.dsn);
@@ -324,6 +337,18 @@ void ResolveUnlockedCopy(const ProvisionContext& ctx, db::Connection& slave, Pro
     out.audit.start.name += fmt::format(", past {} XA COMMIT/ROLLBACK(s) the copy holds", xa.xa_ends_skipped);
     out.audit.start.at = *xa.start;
     out.recorded = *xa.start;
+  }
+  DataAuditOptions audit;
+  audit.covered = [&ctx](const std::string& engine) { return Covers(ctx.options, engine); };
+  const HeldOnePhaseCommits held = SkipHeldOnePhaseCommits(ctx.master.admin, m, slave, out.recorded, audit);
+  if (held.start) {
+    Say(fmt::format("backup: --no-lock: the copy holds the {} one-phase commit(s) logged right after its position "
+                    "(transactions that also used Aria; InnoDB records no position for them): the slave starts "
+                    "after them, at {}:{} (GTID {})",
+                    held.skipped, held.start->binlog_file, held.start->binlog_pos, held.start->gtid));
+    out.audit.start.name += fmt::format(", past {} one-phase commit(s) the copy holds", held.skipped);
+    out.audit.start.at = *held.start;
+    out.recorded = *held.start;
   }
   if (!xa.rolled_back.empty() || !xa.kept.empty()) {
     Say(fmt::format("slave: prepared XA transactions in the copy: {} rolled back (prepared after the start: "
