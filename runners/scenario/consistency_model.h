@@ -5,7 +5,9 @@
 //   method, variant                     covers                  cannot cover
 //   mariabackup (locked)                every engine's files    MEMORY: its rows are in no file, the
 //                                                               slave's copy is empty
-//   mariabackup --no-lock               InnoDB                  every other engine: copied while written
+//   mariabackup --no-lock               InnoDB                  every other engine: copied while written;
+//                                                               a transaction that also used one commits in
+//                                                               one phase, at no exact InnoDB position
 //   mariadb-dump --single-transaction   InnoDB (the snapshot)   non-transactional engines and sequences:
 //   mydumper --trx-consistency-only                             read outside the snapshot, at other moments
 //   mariadb-dump --lock-all-tables      every table             -
