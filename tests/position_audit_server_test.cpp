@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "runners/scenario/binlog_events.h"
 #include "runners/scenario/one_phase_commits.h"
 #include "runners/scenario/position_audit.h"
 #include "runners/scenario/provision_slave.h"
@@ -207,6 +208,26 @@ TEST_F(PositionAuditServerTest, TheStartMovesPastOnePhaseCommitsTheCopyHolds) {
   ASSERT_TRUE(two.start.has_value());
   EXPECT_EQ(two.start->gtid, held);
   EXPECT_EQ(two.start->binlog_file, start.binlog_file);
+}
+
+// The group a slave stopped on, told one-phase (a plain COMMIT: the
+// transaction also read Aria) or two-phase (an Xid) from the master's log.
+TEST_F(PositionAuditServerTest, AGroupsCommitIsToldOnePhaseOrTwoPhase) {
+  db::Connection m = pair().Master();
+  auto now = [&m] {
+    db::RowSet st = m.QueryRows("SHOW MASTER STATUS");
+    return backup::BackupPosition{st.rows.at(0).at(0).value_or(""), std::stoull(st.rows.at(0).at(1).value_or("0")),
+                                  ""};
+  };
+  const backup::BackupPosition one = now();
+  for (const char* q : {"START TRANSACTION", "SELECT COUNT(*) FROM test.pa_aria", "INSERT INTO test.pa VALUES (600, 1, 1)",
+                        "COMMIT"}) {
+    m.Execute(q);
+  }
+  const backup::BackupPosition two = now();
+  m.Execute("INSERT INTO test.pa VALUES (601, 1, 1)");
+  EXPECT_EQ(CommitsInOnePhase(m, one), std::optional<bool>(true));
+  EXPECT_EQ(CommitsInOnePhase(m, two), std::optional<bool>(false));
 }
 
 TEST(GtidBefore, EveryDomainMovesBack) {

@@ -45,4 +45,24 @@ bool ForEachBinlogEvent(db::Connection& master, const backup::BackupPosition& fr
   return true;
 }
 
+std::optional<bool> CommitsInOnePhase(db::Connection& master, const backup::BackupPosition& group) {
+  db::RowSet st = master.QueryRows("SHOW MASTER STATUS");
+  if (st.rows.empty()) return std::nullopt;
+  const backup::BackupPosition end{st.rows[0].at(0).value_or(""), std::stoull(st.rows[0].at(1).value_or("0")), ""};
+  std::optional<bool> one_phase;
+  bool begun = false;
+  ForEachBinlogEvent(master, group, end, 10000, [&](const BinlogEvent& e) {
+    if (e.type == "Gtid") {
+      if (begun) return false;  // the next group: this one ended without a commit event (a DDL)
+      begun = true;
+    } else if (e.type == "Xid" || e.type == "XA_prepare") {
+      one_phase = false;
+    } else if (e.type == "Query" && e.info == "COMMIT") {
+      one_phase = true;
+    }
+    return !one_phase.has_value();
+  });
+  return one_phase;
+}
+
 }  // namespace randsync::scenario

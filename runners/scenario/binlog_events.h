@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "db/connection.h"
@@ -30,5 +31,11 @@ int CompareBinlogPositions(const backup::BackupPosition& a, const backup::Backup
 // (fn, or max_events).
 bool ForEachBinlogEvent(db::Connection& master, const backup::BackupPosition& from, const backup::BackupPosition& to,
                         std::size_t max_events, const std::function<bool(const BinlogEvent&)>& fn);
+
+// Whether the event group that begins at `group` (its GTID event) commits
+// in one phase: it ends with a plain COMMIT, not an Xid (the transaction
+// also used an engine without two-phase commit, such as Aria). nullopt when
+// its end is not within the log's first 10000 events from there.
+std::optional<bool> CommitsInOnePhase(db::Connection& master, const backup::BackupPosition& group);
 
 }  // namespace randsync::scenario

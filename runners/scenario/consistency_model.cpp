@@ -102,6 +102,12 @@ std::vector<UncoveredTable> UncoveredTables(db::Connection& m, const std::vector
   return out;
 }
 
+std::string UnlockedOnePhaseLimit() {
+  return "mariabackup --no-lock cannot place a copy in the binary log when transactions also use an engine without "
+         "two-phase commit (Aria, MyISAM, MEMORY): InnoDB records no position for such a one-phase commit, nor need "
+         "one reach InnoDB in the log's order";
+}
+
 nlohmann::json ToJson(const std::vector<UncoveredTable>& tables) {
   nlohmann::json j = nlohmann::json::array();
   for (const UncoveredTable& t : tables) j.push_back({{"table", t.table}, {"engine", t.engine}, {"reason", t.reason}});

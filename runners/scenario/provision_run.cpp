@@ -19,6 +19,8 @@
 #include "db/replication_status.h"
 #include "engine/load/load_engine.h"
 #include "engine/schema/schema_reader.h"
+#include "runners/scenario/binlog_events.h"
+#include "runners/scenario/consistency_model.h"
 #include "runners/scenario/master_endpoint.h"
 #include "runners/scenario/provision_slave.h"
 #include "runners/scenario/replication_watch.h"
@@ -376,6 +378,24 @@ void Provision(Run& run) {
   run.replication = std::make_unique<ReplicationWatch>(run.endpoint.dsn, db::ParseDsn(run.slave->Dsn(""), nullptr));
 }
 
+// Under --no-lock, whether the transaction the SQL thread stopped on
+// committed in one phase (one_phase_commits.h): then the copy had no exact
+// position for it.
+bool FailedOnOnePhaseCommitOfUnlockedCopy(const Run& run, const ReplicationStop& stop) {
+  if (!UnlockedCopy(run.o) || stop.event_position.empty()) return false;
+  const auto colon = stop.event_position.rfind(':');
+  if (colon == std::string::npos) return false;
+  try {
+    db::Connection m(run.endpoint.dsn);
+    const backup::BackupPosition group{stop.event_position.substr(0, colon),
+                                       std::stoull(stop.event_position.substr(colon + 1)), ""};
+    return CommitsInOnePhase(m, group).value_or(false);
+  } catch (const std::exception& e) {
+    Say(std::string("the commit of the failed transaction could not be read: ") + e.what());
+    return false;
+  }
+}
+
 // A replication thread that stopped is the status at once.
 void CheckReplication(Run& run) {
   if (!run.replication || run.failed()) return;
@@ -388,6 +408,12 @@ void CheckReplication(Run& run) {
     run.Fail(RunStatusCode::kMethodLimit,
              fmt::format("replication stopped on a table the method cannot make consistent, {}: {}", limit,
                          stop->Describe()));
+    return;
+  }
+  if (FailedOnOnePhaseCommitOfUnlockedCopy(run, *stop)) {
+    run.Fail(RunStatusCode::kMethodLimit,
+             fmt::format("{}; replication stopped on transaction {}, which committed in one phase: {}",
+                         UnlockedOnePhaseLimit(), stop->gtid, stop->Describe()));
     return;
   }
   run.Fail(RunStatusCode::kReplicationFailure, "replication failed: " + stop->Describe());

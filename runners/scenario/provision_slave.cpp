@@ -307,9 +307,7 @@ void AuditData(const ProvisionContext& ctx, db::Connection& slave, const backup:
     // the log's order.
     std::string limit;
     if (UnlockedCopy(ctx.options) && wrong->by_one_phase_commit) {
-      limit = "mariabackup --no-lock cannot place a copy in the binary log when transactions also use an engine "
-              "without two-phase commit (Aria, MyISAM, MEMORY): the contradicting transaction committed in one "
-              "phase, for which InnoDB records no position";
+      limit = UnlockedOnePhaseLimit() + "; the contradicting transaction committed in one phase";
     }
     throw PositionMismatchError(fmt::format("the slave's start {}:{}{} ({}) is not where the backup's data is: {}",
                                             start.binlog_file, start.binlog_pos,
