@@ -8,8 +8,10 @@
 //     binlog position for an XA COMMIT), and the first ordinary transaction
 //     stops that.
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -27,12 +29,27 @@ backup::BackupPosition MasterPosition(db::Connection& m) {
           m.QueryValue("SELECT @@gtid_binlog_pos").value_or("")};
 }
 
-// XA PREPAREd on `c` and left so when `c` disconnects.
-void Prepare(db::Connection& c, const std::string& xid, const std::string& change) {
+// XA PREPAREd on `c` and left so when `c` disconnects; returns c's
+// connection id.
+uint64_t Prepare(db::Connection& c, const std::string& xid, const std::string& change) {
   c.Execute("XA START '" + xid + "'");
   c.Execute(change);
   c.Execute("XA END '" + xid + "'");
   c.Execute("XA PREPARE '" + xid + "'");
+  return std::stoull(c.QueryValue("SELECT CONNECTION_ID()").value_or("0"));
+}
+
+// XA RECOVER lists a prepared XA while its session is still ending, and
+// until the session is gone the XA is attached to it: another session's
+// XA COMMIT then fails with 1397 XAER_NOTA (seen once in CI under load).
+// Waits until the session `id` left the process list (10 s at most).
+bool WaitGone(db::Connection& c, uint64_t id) {
+  const std::string q = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + std::to_string(id);
+  for (int i = 0; i < 1000; ++i) {
+    if (c.QueryValue(q).value_or("1") == "0") return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
 }
 
 // A session's disconnect is processed by the server a little later: until
@@ -59,27 +76,31 @@ TEST_F(PreparedXaServerTest, RollsBackWhatReplicationReplaysKeepsTheRestAndSkips
   }
   // The copy: 'before' prepared before the start, 'after' after it; 'done'
   // committed in it (not prepared any more).
+  std::vector<uint64_t> copy_sessions;
   for (const auto& [xid, row] : {std::pair<const char*, int>{"before", 1}, {"after", 2}}) {
     db::Connection copy = pair().Slave();  // one prepared XA per session
     copy.Execute("SET SESSION sql_log_bin = 0");
-    Prepare(copy, xid, "INSERT INTO test.xa VALUES (" + std::to_string(row) + ")");
+    copy_sessions.push_back(Prepare(copy, xid, "INSERT INTO test.xa VALUES (" + std::to_string(row) + ")"));
   }
+  uint64_t session = 0;
   {
     db::Connection a = pair().Master();
-    Prepare(a, "done", "INSERT INTO test.xa VALUES (3)");
+    session = Prepare(a, "done", "INSERT INTO test.xa VALUES (3)");
   }
   ASSERT_TRUE(WaitRecovered(m, 1));
+  ASSERT_TRUE(WaitGone(m, session));
   const backup::BackupPosition start = MasterPosition(m);
   m.Execute("XA COMMIT 'done'");                 // in the copy already: skipped
   m.Execute("INSERT INTO test.xa VALUES (10)");  // ordinary: the copy's end stops here
   {
     db::Connection b = pair().Master();
-    Prepare(b, "after", "INSERT INTO test.xa VALUES (2)");
+    session = Prepare(b, "after", "INSERT INTO test.xa VALUES (2)");
   }
   const backup::BackupPosition copy_end = MasterPosition(m);
 
   db::Connection s = pair().Slave();
   ASSERT_TRUE(WaitRecovered(s, 2));
+  for (uint64_t id : copy_sessions) ASSERT_TRUE(WaitGone(s, id));
   const PreparedXa r = ResolvePreparedXa(m, s, start, copy_end);
   ASSERT_EQ(r.rolled_back.size(), 1u);
   EXPECT_EQ(r.rolled_back[0], "X'6166746572',X'',1");  // 'after'
@@ -103,6 +124,7 @@ TEST_F(PreparedXaServerTest, RollsBackWhatReplicationReplaysKeepsTheRestAndSkips
   // Clean up: the master's open XA, the copy's kept one, and replication
   // from the master's end.
   ASSERT_TRUE(WaitRecovered(m, 1));
+  ASSERT_TRUE(WaitGone(m, session));
   m.Execute("XA ROLLBACK 'after'");
   m.Execute("DELETE FROM test.xa");
   s.Execute("SET SESSION sql_log_bin = 0");
