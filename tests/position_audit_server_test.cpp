@@ -19,6 +19,12 @@
 namespace randsync::scenario {
 namespace {
 
+// The master's file/position now (no GTID).
+backup::BackupPosition FilePositionNow(db::Connection& m) {
+  db::RowSet st = m.QueryRows("SHOW MASTER STATUS");
+  return {st.rows.at(0).at(0).value_or(""), std::stoull(st.rows.at(0).at(1).value_or("0")), ""};
+}
+
 class PositionAuditServerTest : public testsupport::ReplicationPairTest {
  protected:
   void SetUp() override {
@@ -146,11 +152,7 @@ TEST_F(PositionAuditServerTest, GtidSourcesAgreeWithTheirFilePosition) {
 // position for it). An InnoDB insert committed with an XID is named.
 TEST_F(PositionAuditServerTest, InnodbChangesUndoneOrCommittedInOnePhaseLeaveTheInnodbPositionBehind) {
   db::Connection m = pair().Master();
-  auto now = [&m] {
-    db::RowSet st = m.QueryRows("SHOW MASTER STATUS");
-    return backup::BackupPosition{st.rows.at(0).at(0).value_or(""), std::stoull(st.rows.at(0).at(1).value_or("0")),
-                                  ""};
-  };
+  auto now = [&m] { return FilePositionNow(m); };
   const backup::BackupPosition innodb = now();
   for (const char* q : {"START TRANSACTION", "INSERT INTO test.pa_mem VALUES (2)", "SAVEPOINT sp1",
                         "INSERT INTO test.pa VALUES (400, 1, 1)", "ROLLBACK TO SAVEPOINT sp1", "COMMIT"}) {
@@ -187,9 +189,8 @@ TEST_F(PositionAuditServerTest, TheStartMovesPastOnePhaseCommitsTheCopyHolds) {
   };
   const std::string before = m.QueryValue("SELECT @@gtid_binlog_pos").value_or("");
   slave_until(before);
-  db::RowSet st = m.QueryRows("SHOW MASTER STATUS");
-  const backup::BackupPosition start{st.rows.at(0).at(0).value_or(""), std::stoull(st.rows.at(0).at(1).value_or("0")),
-                                     before};
+  backup::BackupPosition start = FilePositionNow(m);
+  start.gtid = before;
   for (int pk : {500, 501}) {
     for (const std::string& q : {std::string("START TRANSACTION"), std::string("SELECT COUNT(*) FROM test.pa_aria"),
                                 "INSERT INTO test.pa VALUES (" + std::to_string(pk) + ", 1, 1)", std::string("COMMIT")}) {
@@ -214,11 +215,7 @@ TEST_F(PositionAuditServerTest, TheStartMovesPastOnePhaseCommitsTheCopyHolds) {
 // transaction also read Aria) or two-phase (an Xid) from the master's log.
 TEST_F(PositionAuditServerTest, AGroupsCommitIsToldOnePhaseOrTwoPhase) {
   db::Connection m = pair().Master();
-  auto now = [&m] {
-    db::RowSet st = m.QueryRows("SHOW MASTER STATUS");
-    return backup::BackupPosition{st.rows.at(0).at(0).value_or(""), std::stoull(st.rows.at(0).at(1).value_or("0")),
-                                  ""};
-  };
+  auto now = [&m] { return FilePositionNow(m); };
   const backup::BackupPosition one = now();
   for (const char* q : {"START TRANSACTION", "SELECT COUNT(*) FROM test.pa_aria", "INSERT INTO test.pa VALUES (600, 1, 1)",
                         "COMMIT"}) {

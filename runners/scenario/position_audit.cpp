@@ -429,16 +429,38 @@ std::string CheckApplied(db::Connection& c, const TableShape& s, const RowChange
   return "";
 }
 
+// Going forward from a start: the key `r` finds its row by, when `r` is
+// the first change of that row since the start (an earlier one decides
+// it otherwise); nullopt too when the key cannot be read. `touched` holds
+// the rows changed so far, and the key an update moves a row to is taken
+// as changed by it.
+std::optional<Lookup> FirstChange(db::Connection& c, const TableShape& s, const RowChange& r,
+                                  std::set<std::string>& touched) {
+  const auto key = KeyOf(c, s, r.kind == RowChangeKind::kInsert ? r.after : r.before);
+  if (!key) return std::nullopt;
+  const std::string table = r.database + "." + r.table + '\0';
+  const bool first = touched.insert(table + key->where).second;
+  if (r.kind == RowChangeKind::kUpdate) {
+    if (auto to = KeyOf(c, s, r.after)) touched.insert(table + to->where);
+  }
+  if (!first) return std::nullopt;
+  return key;
+}
+
+// Bytes as stored, compared as bytes: no charset conversion, no sql_mode
+// of the server's changing what a SELECT returns.
+void CompareAsBytes(db::Connection& c) {
+  c.Execute("SET NAMES binary");
+  c.Execute("SET SESSION sql_mode = ''");
+}
+
 }  // namespace
 
 PositionCheck CompareWithRestoredData(db::Connection& c, const std::vector<BinlogTransaction>& before,
                                       const std::vector<BinlogTransaction>& after, const DataAuditOptions& o) {
   PositionCheck check;
   check.what = "restored data vs the transactions around the start";
-  // Bytes as stored, compared as bytes: no charset conversion, no sql_mode
-  // of the server's changing what a SELECT returns.
-  c.Execute("SET NAMES binary");
-  c.Execute("SET SESSION sql_mode = ''");
+  CompareAsBytes(c);
   Tables tables(c, o);
   size_t rows = 0;
   std::set<std::string> tables_checked;
@@ -485,15 +507,8 @@ PositionCheck CompareWithRestoredData(db::Connection& c, const std::vector<Binlo
     for (const RowChange& r : t.rows) {
       const TableShape* s = tables.Find(r);
       if (s == nullptr) continue;
-      const auto key = KeyOf(c, *s, r.kind == RowChangeKind::kInsert ? r.after : r.before);
+      const auto key = FirstChange(c, *s, r, touched);
       if (!key) continue;
-      const std::string table = r.database + "." + r.table + '\0';
-      const bool first = touched.insert(table + key->where).second;
-      // The key an update moves the row to is decided by this change too.
-      if (r.kind == RowChangeKind::kUpdate) {
-        if (auto to = KeyOf(c, *s, r.after)) touched.insert(table + to->where);
-      }
-      if (!first) continue;  // an earlier change in the window decides it
       ++rows;
       tables_checked.insert(r.database + "." + r.table);
       if (std::string wrong = CheckOneRow(c, *s, r, *key); !wrong.empty()) {
@@ -521,8 +536,7 @@ PositionCheck CompareWithRestoredData(db::Connection& c, const std::vector<Binlo
 std::size_t LeadingTransactionsHeld(db::Connection& c, const std::vector<BinlogTransaction>& after,
                                     const DataAuditOptions& o,
                                     const std::function<bool(const BinlogTransaction&)>& eligible) {
-  c.Execute("SET NAMES binary");
-  c.Execute("SET SESSION sql_mode = ''");
+  CompareAsBytes(c);
   Tables tables(c, o);
   std::set<std::string> touched;
   std::size_t held = 0;
@@ -531,14 +545,8 @@ std::size_t LeadingTransactionsHeld(db::Connection& c, const std::vector<BinlogT
     for (const RowChange& r : after[n].rows) {
       const TableShape* s = tables.Find(r);
       if (s == nullptr) continue;
-      const auto key = KeyOf(c, *s, r.kind == RowChangeKind::kInsert ? r.after : r.before);
+      const auto key = FirstChange(c, *s, r, touched);
       if (!key) continue;
-      const std::string table = r.database + "." + r.table + '\0';
-      const bool first = touched.insert(table + key->where).second;
-      if (r.kind == RowChangeKind::kUpdate) {
-        if (auto to = KeyOf(c, *s, r.after)) touched.insert(table + to->where);
-      }
-      if (!first) continue;
       // Not yet applied, the row is as the change found it; otherwise the
       // copy holds the change or a later one. (One-phase commits need not
       // reach InnoDB in the log's order: the audit after this decides.)
