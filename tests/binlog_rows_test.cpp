@@ -103,6 +103,59 @@ XA START X'31',X'',1
   EXPECT_TRUE(tx[2].xa);
 }
 
+// An XA transaction's PREPARE group (with its rows) and its COMMIT or
+// ROLLBACK groups, captured from 10.11 (XA START 'x1'; INSERT; XA END;
+// XA PREPARE; XA COMMIT 'x1'; then 'xa' likewise, rolled back). The XID
+// keeps its hex digits as logged.
+TEST(BinlogRows, XaStepsAndTheirXidsAreRead) {
+  const auto tx = ParseBinlogText(R"(#261202  3:04:08 server id 1  end_log_pos 698 CRC32 0x8fb81c87 	GTID 0-1-3 trans
+/*M!100001 SET @@session.gtid_seq_no=3*//*!*/;
+XA START X'7831',X'',1/*!*/;
+# at 698
+#261202  3:04:08 server id 1  end_log_pos 793 CRC32 0xf44bb2e6 	Table_map: `test`.`t` mapped to number 18
+# at 793
+#261202  3:04:08 server id 1  end_log_pos 831 CRC32 0xd6f034d6 	Write_rows: table id 18 flags: STMT_END_F
+### INSERT INTO `test`.`t`
+### SET
+###   @1=1
+# at 831
+#261202  3:04:08 server id 1  end_log_pos 914 CRC32 0xee8246a0 	Query	thread_id=4	exec_time=0	error_code=0	xid=0
+SET TIMESTAMP=1796180648/*!*/;
+XA END X'7831',X'',1
+/*!*/;
+# at 914
+#261202  3:04:08 server id 1  end_log_pos 952 CRC32 0xd63e2179 	XID = X'7831',X'',1
+XA PREPARE X'7831',X'',1
+/*!*/;
+# at 952
+#261202  3:04:08 server id 1  end_log_pos 996 CRC32 0x5462e56a 	GTID 0-1-4 trans
+/*M!100001 SET @@session.gtid_seq_no=4*//*!*/;
+# at 996
+#261202  3:04:08 server id 1  end_log_pos 1082 CRC32 0xf8ab7597 	Query	thread_id=4	exec_time=0	error_code=0	xid=0
+SET TIMESTAMP=1796180648/*!*/;
+XA COMMIT X'7831',X'',1
+/*!*/;
+#261202  3:04:08 server id 1  end_log_pos 1632 CRC32 0xf38c0dc2 	GTID 0-1-7 trans
+/*M!100001 SET @@session.gtid_seq_no=7*//*!*/;
+#261202  3:04:08 server id 1  end_log_pos 1720 CRC32 0x79696d96 	Query	thread_id=4	exec_time=0	error_code=0	xid=0
+SET TIMESTAMP=1796180648/*!*/;
+XA ROLLBACK X'78ab',X'',1
+/*!*/;
+)");
+  ASSERT_EQ(tx.size(), 3u);
+  EXPECT_EQ(tx[0].xa_step, XaStep::kPrepare);
+  EXPECT_EQ(tx[0].xid, "X'7831',X'',1");
+  EXPECT_EQ(tx[0].rows.size(), 1u);
+  EXPECT_FALSE(tx[0].one_phase);
+  EXPECT_FALSE(tx[0].statements) << "XA END is not a statement of its own";
+  EXPECT_EQ(tx[0].end_pos, 952u);
+  EXPECT_EQ(tx[1].xa_step, XaStep::kCommit);
+  EXPECT_EQ(tx[1].xid, "X'7831',X'',1");
+  EXPECT_TRUE(tx[1].rows.empty());
+  EXPECT_EQ(tx[2].xa_step, XaStep::kRollback);
+  EXPECT_EQ(tx[2].xid, "X'78ab',X'',1");
+}
+
 // A transaction that changed a MEMORY table is logged with its InnoDB rows
 // and the savepoints and rollbacks to them (captured from 10.11: BEGIN;
 // INSERT i 20; SAVEPOINT a; INSERT m 21; INSERT i 22; SAVEPOINT b; INSERT i

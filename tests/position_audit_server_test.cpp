@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "runners/scenario/binlog_events.h"
-#include "runners/scenario/one_phase_commits.h"
+#include "runners/scenario/unpositioned_commits.h"
 #include "runners/scenario/position_audit.h"
 #include "runners/scenario/provision_slave.h"
 #include "tests/support/replication_pair.h"
@@ -173,7 +173,7 @@ TEST_F(PositionAuditServerTest, InnodbChangesUndoneOrCommittedInOnePhaseLeaveThe
   EXPECT_NE(committed.detail.find("changed InnoDB table test.pa"), std::string::npos) << committed.detail;
 }
 
-// A copy beyond its InnoDB position by one-phase commits (one_phase_commits.h):
+// A copy beyond its InnoDB position by one-phase commits (unpositioned_commits.h):
 // the slave, standing in for the copy, holds two transactions that read an
 // Aria table and wrote InnoDB (logged with a plain COMMIT) after the start;
 // the start moves past both, and not past the two-phase one after them.
@@ -201,11 +201,13 @@ TEST_F(PositionAuditServerTest, TheStartMovesPastOnePhaseCommitsTheCopyHolds) {
   m.Execute("INSERT INTO test.pa VALUES (502, 1, 1)");  // two-phase
   DataAuditOptions o;
   o.covered = [](const std::string& engine) { return engine == "innodb"; };
-  const HeldOnePhaseCommits none = SkipHeldOnePhaseCommits(pair().master().Admin(""), m, s, start, o);
-  EXPECT_EQ(none.skipped, 0u) << "the slave holds none of them yet";
+  const HeldUnpositionedCommits none = SkipHeldUnpositionedCommits(pair().master().Admin(""), m, s, start, o, {});
+  EXPECT_EQ(none.one_phase, 0u) << "the slave holds none of them yet";
+  EXPECT_FALSE(none.start);
   slave_until(held);
-  const HeldOnePhaseCommits two = SkipHeldOnePhaseCommits(pair().master().Admin(""), m, s, start, o);
-  EXPECT_EQ(two.skipped, 2u);
+  const HeldUnpositionedCommits two = SkipHeldUnpositionedCommits(pair().master().Admin(""), m, s, start, o, {});
+  EXPECT_EQ(two.one_phase, 2u);
+  EXPECT_EQ(two.Describe(), "2 one-phase commit(s) (transactions that also used Aria)");
   ASSERT_TRUE(two.start.has_value());
   EXPECT_EQ(two.start->gtid, held);
   EXPECT_EQ(two.start->binlog_file, start.binlog_file);

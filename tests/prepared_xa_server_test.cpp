@@ -1,14 +1,18 @@
-// Prepared XA transactions in an unlocked copy (runners/scenario/prepared_xa.h),
-// on a real master and a stopped slave standing in for the restored copy:
-//   - an XA the master prepared after the start is rolled back on the slave
-//     (replication replays its XA PREPARE);
-//   - one prepared before the start is kept (only its XA COMMIT is to come);
+// XA transactions in an unlocked copy (runners/scenario/prepared_xa.h and
+// unpositioned_commits.h), on a real master and a stopped slave standing
+// in for the restored copy:
 //   - XA COMMITs logged right after the start for transactions the copy no
 //     longer holds prepared move the start past them (InnoDB records no
-//     binlog position for an XA COMMIT), and the first ordinary transaction
-//     stops that.
+//     binlog position for an XA COMMIT): one prepared before the start, and
+//     one prepared and committed after it whose rows the copy holds; the
+//     first ordinary transaction stops that. Without those rows in the
+//     copy, the start stays before that XA's PREPARE;
+//   - an XA the master prepared after the (moved) start is rolled back on
+//     the slave (replication replays its XA PREPARE);
+//   - one prepared before the start is kept (only its XA COMMIT is to come).
 #include <chrono>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +22,7 @@
 
 #include "runners/scenario/binlog_events.h"
 #include "runners/scenario/prepared_xa.h"
+#include "runners/scenario/unpositioned_commits.h"
 #include "tests/support/replication_pair.h"
 
 namespace randsync::scenario {
@@ -65,7 +70,7 @@ bool WaitRecovered(db::Connection& c, size_t n) {
 
 class PreparedXaServerTest : public testsupport::ReplicationPairTest {};
 
-TEST_F(PreparedXaServerTest, RollsBackWhatReplicationReplaysKeepsTheRestAndSkipsCommittedEnds) {
+TEST_F(PreparedXaServerTest, SkipsCommittedEndsRollsBackWhatReplicationReplaysAndKeepsTheRest) {
   db::Connection m = pair().Master();
   m.Execute("DROP TABLE IF EXISTS test.xa");
   m.Execute("CREATE TABLE test.xa (pk INT PRIMARY KEY) ENGINE=InnoDB");
@@ -90,7 +95,9 @@ TEST_F(PreparedXaServerTest, RollsBackWhatReplicationReplaysKeepsTheRestAndSkips
   ASSERT_TRUE(WaitRecovered(m, 1));
   ASSERT_TRUE(WaitGone(m, session));
   const backup::BackupPosition start = MasterPosition(m);
-  m.Execute("XA COMMIT 'done'");                 // in the copy already: skipped
+  m.Execute("XA COMMIT 'done'");  // in the copy already: skipped
+  Prepare(m, "both", "INSERT INTO test.xa VALUES (4)");
+  m.Execute("XA COMMIT 'both'");                 // prepared and committed after the start
   m.Execute("INSERT INTO test.xa VALUES (10)");  // ordinary: the copy's end stops here
   {
     db::Connection b = pair().Master();
@@ -101,24 +108,36 @@ TEST_F(PreparedXaServerTest, RollsBackWhatReplicationReplaysKeepsTheRestAndSkips
   db::Connection s = pair().Slave();
   ASSERT_TRUE(WaitRecovered(s, 2));
   for (uint64_t id : copy_sessions) ASSERT_TRUE(WaitGone(s, id));
-  const PreparedXa r = ResolvePreparedXa(m, s, start, copy_end);
-  ASSERT_EQ(r.rolled_back.size(), 1u);
-  EXPECT_EQ(r.rolled_back[0], "X'6166746572',X'',1");  // 'after'
-  ASSERT_EQ(r.kept.size(), 1u);
-  EXPECT_EQ(r.kept[0], "X'6265666f7265',X'',1");  // 'before'
-  ASSERT_TRUE(r.start);
-  EXPECT_EQ(r.xa_ends_skipped, 1u);
-  EXPECT_GT(r.start->binlog_pos, start.binlog_pos);
-  EXPECT_LT(r.start->binlog_pos, copy_end.binlog_pos);
-  // The new start is the GTID just past XA COMMIT 'done'.
-  EXPECT_EQ(r.start->gtid, m.QueryValue(fmt::format("SELECT BINLOG_GTID_POS('{}', {})", r.start->binlog_file,
-                                                    r.start->binlog_pos)).value_or("?"));
+  const std::set<std::string> prepared = PreparedXids(s);
+  EXPECT_EQ(prepared, (std::set<std::string>{"X'6166746572',X'',1", "X'6265666f7265',X'',1"}));
+  DataAuditOptions o;
+  o.covered = [](const std::string& engine) { return engine == "innodb"; };
+  const server::AdminTarget master_tool = pair().master().Admin("");
+  const HeldUnpositionedCommits only_done = SkipHeldUnpositionedCommits(master_tool, m, s, start, o, prepared);
+  EXPECT_EQ(only_done.xa_ends, 1u) << "without row 4 the copy does not hold 'both': the start stays before it";
+  s.Execute("SET SESSION sql_log_bin = 0");
+  s.Execute("INSERT INTO test.xa VALUES (4)");  // 'both' committed in the copy
+  const HeldUnpositionedCommits held = SkipHeldUnpositionedCommits(master_tool, m, s, start, o, prepared);
+  ASSERT_TRUE(held.start);
+  EXPECT_EQ(held.xa_ends, 2u);
+  EXPECT_EQ(held.one_phase, 0u);
+  EXPECT_GT(held.start->binlog_pos, start.binlog_pos);
+  EXPECT_LT(held.start->binlog_pos, copy_end.binlog_pos);
+  // The new start is the GTID just past XA COMMIT 'both', before the ordinary insert.
+  EXPECT_EQ(held.start->gtid, m.QueryValue(fmt::format("SELECT BINLOG_GTID_POS('{}', {})", held.start->binlog_file,
+                                                       held.start->binlog_pos)).value_or("?"));
   bool first_is_insert = false;
-  ForEachBinlogEvent(m, *r.start, copy_end, 10, [&](const BinlogEvent& e) {
+  ForEachBinlogEvent(m, *held.start, copy_end, 10, [&](const BinlogEvent& e) {
     if (e.type == "Table_map") first_is_insert = true;
     return e.type != "Query" || e.info.rfind("XA", 0) != 0;
   });
   EXPECT_TRUE(first_is_insert) << "the start moved past the ordinary insert";
+
+  const PreparedXa r = ResolvePreparedXa(m, s, *held.start, copy_end);
+  ASSERT_EQ(r.rolled_back.size(), 1u);
+  EXPECT_EQ(r.rolled_back[0], "X'6166746572',X'',1");  // 'after'
+  ASSERT_EQ(r.kept.size(), 1u);
+  EXPECT_EQ(r.kept[0], "X'6265666f7265',X'',1");  // 'before'
   EXPECT_EQ(s.QueryRows("XA RECOVER").rows.size(), 1u);
 
   // Clean up: the master's open XA, the copy's kept one, and replication
@@ -130,6 +149,43 @@ TEST_F(PreparedXaServerTest, RollsBackWhatReplicationReplaysKeepsTheRestAndSkips
   s.Execute("SET SESSION sql_log_bin = 0");
   s.Execute("XA ROLLBACK 'before'");
   s.Execute("DELETE FROM test.xa");
+  s.Execute("SET GLOBAL gtid_slave_pos = '" + MasterPosition(m).gtid + "'");
+  s.Execute("START SLAVE");
+  EXPECT_TRUE(pair().WaitForSlave());
+}
+
+// An XA the copy holds committed whose XA COMMIT the master logged after
+// an ordinary (two-phase) transaction the copy does not hold: no start
+// lies past both. A one-phase commit the copy holds between the XA's
+// PREPARE and that transaction does not move the start either: past it,
+// replication would replay the XA COMMIT of an XA the copy no longer
+// holds prepared (1397).
+TEST_F(PreparedXaServerTest, TheStartStaysBeforeAnXaWhoseCommitFollowsATransactionTheCopyLacks) {
+  db::Connection m = pair().Master();
+  m.Execute("DROP TABLE IF EXISTS test.xa2, test.xa2_aria");
+  m.Execute("CREATE TABLE test.xa2 (pk INT PRIMARY KEY) ENGINE=InnoDB");
+  m.Execute("CREATE TABLE test.xa2_aria (pk INT PRIMARY KEY) ENGINE=Aria");
+  ASSERT_TRUE(pair().WaitForSlave());
+  db::Connection s = pair().Slave();
+  s.Execute("STOP SLAVE");
+  const backup::BackupPosition start = MasterPosition(m);
+  db::Connection a = pair().Master();
+  Prepare(a, "late", "INSERT INTO test.xa2 VALUES (5)");
+  for (const char* q : {"START TRANSACTION", "SELECT COUNT(*) FROM test.xa2_aria", "INSERT INTO test.xa2 VALUES (7)",
+                        "COMMIT"}) {
+    m.Execute(q);  // one phase: it read Aria
+  }
+  m.Execute("INSERT INTO test.xa2 VALUES (11)");
+  a.Execute("XA COMMIT 'late'");
+  s.Execute("SET SESSION sql_log_bin = 0");
+  s.Execute("INSERT INTO test.xa2 VALUES (5), (7)");  // 'late' and the one-phase commit in the copy, row 11 not
+  DataAuditOptions o;
+  o.covered = [](const std::string& engine) { return engine == "innodb"; };
+  const HeldUnpositionedCommits held = SkipHeldUnpositionedCommits(pair().master().Admin(""), m, s, start, o, {});
+  EXPECT_FALSE(held.start) << held.Describe();
+  EXPECT_EQ(held.one_phase, 0u);
+
+  s.Execute("DELETE FROM test.xa2");
   s.Execute("SET GLOBAL gtid_slave_pos = '" + MasterPosition(m).gtid + "'");
   s.Execute("START SLAVE");
   EXPECT_TRUE(pair().WaitForSlave());

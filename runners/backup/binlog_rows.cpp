@@ -71,6 +71,23 @@ std::string SavepointName(std::string_view s) {
   return std::string(s);
 }
 
+// An XA statement of the group: "XA START X'7831',X'',1/*!*/;" and
+// "XA PREPARE X'7831',X'',1" are printed outside events, XA END, COMMIT
+// and ROLLBACK as Query events.
+void XaLine(BinlogTransaction& tx, std::string_view line) {
+  tx.xa = true;
+  std::string_view t = Trim(line);
+  if (t.size() >= 6 && t.substr(t.size() - 6) == "/*!*/;") t = Trim(t.substr(0, t.size() - 6));
+  const std::string u = Upper(t);
+  static constexpr std::pair<std::string_view, XaStep> kSteps[] = {
+      {"XA PREPARE ", XaStep::kPrepare}, {"XA COMMIT ", XaStep::kCommit}, {"XA ROLLBACK ", XaStep::kRollback}};
+  for (const auto& [prefix, step] : kSteps) {
+    if (!StartsWith(u, prefix)) continue;
+    tx.xa_step = step;
+    tx.xid = std::string(Trim(t.substr(prefix.size())));  // not upper-cased: the hex digits stay as logged
+  }
+}
+
 }  // namespace
 
 bool IsTransactionControl(std::string_view statement) {
@@ -114,8 +131,8 @@ void BinlogTextParser::Line(std::string_view line) {
     return;
   }
   if (!StartsWith(line, "#")) {
-    // Text outside events: XA statements are printed so too.
-    if (!transactions_.empty() && StartsWith(Upper(Trim(line)), "XA ")) transactions_.back().xa = true;
+    // Text outside events: XA START and XA PREPARE are printed so.
+    if (!transactions_.empty() && StartsWith(Upper(Trim(line)), "XA ")) XaLine(transactions_.back(), line);
     return;
   }
   // An event header: "#261201 20:56:05 server id 1  end_log_pos 23634 CRC32 0x35e3d13b \tGTID 0-1-101 trans"
@@ -173,7 +190,7 @@ void BinlogTextParser::QueryLine(std::string_view line) {
     return;
   }
   if (StartsWith(u, "XA ")) {
-    tx.xa = true;
+    XaLine(tx, query_text_);
     return;
   }
   if (tx.ddl && ChangesNoTableRows(u)) {

@@ -38,6 +38,11 @@ struct RowChange {
   bool rolled_back = false;
 };
 
+// The step of an XA transaction an event group logs: its XA PREPARE
+// (with the rows), or its XA COMMIT / XA ROLLBACK (no rows) in a group of
+// its own. XA COMMIT ... ONE PHASE is logged as an ordinary transaction.
+enum class XaStep { kNone, kPrepare, kCommit, kRollback };
+
 struct BinlogTransaction {
   std::string gtid;  // "0-1-102"
   std::vector<RowChange> rows;
@@ -45,6 +50,8 @@ struct BinlogTransaction {
   bool ddl = false;         // GTID flagged ddl: CREATE/ALTER/DROP...
   bool statements = false;  // a Query event other than transaction control (BEGIN, SAVEPOINT, ...)
   bool xa = false;          // XA START/END/PREPARE/COMMIT/ROLLBACK
+  XaStep xa_step = XaStep::kNone;
+  std::string xid;  // of xa_step, as the log writes it: X'7831',X'',1
   std::string first_statement;  // of a Query event that set `statements` or `ddl`
   // Committed by a plain COMMIT, not an XID: the transaction also used an
   // engine without two-phase commit (Aria, even only read), and InnoDB

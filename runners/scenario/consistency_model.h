@@ -68,7 +68,7 @@ std::vector<UncoveredTable> UncoveredTables(db::Connection& master, const std::v
 nlohmann::json ToJson(const std::vector<UncoveredTable>& tables);
 
 // Why a failure on a transaction that committed in one phase is the
-// limit of a copy taken without locks (one_phase_commits.h).
+// limit of a copy taken without locks (unpositioned_commits.h).
 std::string UnlockedOnePhaseLimit();
 
 }  // namespace randsync::scenario

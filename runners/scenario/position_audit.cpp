@@ -533,29 +533,29 @@ PositionCheck CompareWithRestoredData(db::Connection& c, const std::vector<Binlo
   return check;
 }
 
-std::size_t LeadingTransactionsHeld(db::Connection& c, const std::vector<BinlogTransaction>& after,
-                                    const DataAuditOptions& o,
-                                    const std::function<bool(const BinlogTransaction&)>& eligible) {
-  CompareAsBytes(c);
-  Tables tables(c, o);
+struct HeldRowsJudge::State {
+  State(db::Connection& c, const DataAuditOptions& o) : c(c), tables(c, o) {}
+  db::Connection& c;
+  Tables tables;
   std::set<std::string> touched;
-  std::size_t held = 0;
-  for (std::size_t n = 0; n < after.size() && eligible(after[n]) && after[n].RowsTellAll(); ++n) {
-    size_t applied = 0, pending = 0;
-    for (const RowChange& r : after[n].rows) {
-      const TableShape* s = tables.Find(r);
-      if (s == nullptr) continue;
-      const auto key = FirstChange(c, *s, r, touched);
-      if (!key) continue;
-      // Not yet applied, the row is as the change found it; otherwise the
-      // copy holds the change or a later one. (One-phase commits need not
-      // reach InnoDB in the log's order: the audit after this decides.)
-      (CheckOneRow(c, *s, r, *key).empty() ? pending : applied) += 1;
-    }
-    if (applied == 0 && pending > 0) break;
-    if (applied > 0) held = n + 1;
+};
+
+HeldRowsJudge::HeldRowsJudge(db::Connection& c, const DataAuditOptions& o) : state_(std::make_unique<State>(c, o)) {
+  CompareAsBytes(c);
+}
+
+HeldRowsJudge::~HeldRowsJudge() = default;
+
+HeldRowsJudge::Count HeldRowsJudge::Judge(const BinlogTransaction& t) {
+  Count n;
+  for (const RowChange& r : t.rows) {
+    const TableShape* s = state_->tables.Find(r);
+    if (s == nullptr) continue;
+    const auto key = FirstChange(state_->c, *s, r, state_->touched);
+    if (!key) continue;
+    (CheckOneRow(state_->c, *s, r, *key).empty() ? n.pending : n.applied) += 1;
   }
-  return held;
+  return n;
 }
 
 std::optional<std::string> GtidBefore(const std::string& gtid, uint64_t n) {

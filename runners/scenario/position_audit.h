@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -127,15 +128,26 @@ PositionCheck CompareWithRestoredData(db::Connection& restored, const std::vecto
                                       const std::vector<backup::BinlogTransaction>& after,
                                       const DataAuditOptions& options);
 
-// How many of the leading transactions of `after` (right after a start,
-// oldest first) `restored` already holds, as their rows on covered tables
-// tell: counting stops at the first transaction that is not `eligible`,
-// or whose first row changes are all not yet applied. A transaction with
-// no covered row tells nothing and is passed over (held only if a later
-// one is).
-std::size_t LeadingTransactionsHeld(db::Connection& restored, const std::vector<backup::BinlogTransaction>& after,
-                                    const DataAuditOptions& options,
-                                    const std::function<bool(const backup::BinlogTransaction&)>& eligible);
+// Whether `restored` holds the row changes of transactions logged after a
+// start, read oldest first: each row's first change after the start
+// decides (not yet applied, the row is as that change found it; otherwise
+// the data holds it or a later change). Rows of tables that are not
+// covered, missing or without a usable key are not counted.
+class HeldRowsJudge {
+ public:
+  struct Count {
+    std::size_t applied = 0, pending = 0;
+  };
+  HeldRowsJudge(db::Connection& restored, const DataAuditOptions& options);
+  ~HeldRowsJudge();
+  HeldRowsJudge(const HeldRowsJudge&) = delete;
+  HeldRowsJudge& operator=(const HeldRowsJudge&) = delete;
+  Count Judge(const backup::BinlogTransaction& t);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // `gtid` moved back by `n` transactions in every domain ("0-1-100", 10 ->
 // "0-1-90"); nullopt when a domain has fewer than n before it.

@@ -6,15 +6,11 @@
 //     PREPARE, so the copy's must go (else XAER_DUPID, 1440);
 //   - prepared before it: only its XA COMMIT/ROLLBACK is still to come, so
 //     the copy's must stay (else XAER_NOTA, 1397).
-// And InnoDB records no binlog position when it commits an XA PREPAREd
-// transaction: a copy that ends just after XA COMMITs holds their effects
-// while InnoDB's position lies before them (seen: the slave then failed on
-// the first XA COMMIT after it with 1397). Such XA COMMITs (or ROLLBACKs)
-// of transactions the copy no longer holds prepared, logged right after
-// the position, are already in the copy: the start moves past them.
+// The XA COMMITs the copy holds beyond InnoDB's position move the start
+// first (unpositioned_commits.h).
 #pragma once
 
-#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,16 +22,16 @@ namespace randsync::scenario {
 struct PreparedXa {
   std::vector<std::string> rolled_back;  // X'..',X'..',N of each
   std::vector<std::string> kept;
-  // The start moved past XA COMMITs/ROLLBACKs the copy already holds
-  // (GTID filled in from the master); nullopt when it stays.
-  std::optional<backup::BackupPosition> start;
-  unsigned xa_ends_skipped = 0;
 };
 
-// On `slave`, unlogged: moves the start past the XA COMMITs the copy
-// holds, then rolls back each prepared XA transaction whose XA PREPARE the
-// master logged at or after the start and before `copy_end` (the binlog
-// info file's position, written when the copy ended); keeps the others.
+// The XA transactions `slave` holds prepared (XA RECOVER), each written as
+// the binary log writes an XID: X'gtrid',X'bqual',formatID.
+std::set<std::string> PreparedXids(db::Connection& slave);
+
+// On `slave`, unlogged: rolls back each prepared XA transaction whose XA
+// PREPARE the master logged at or after `start` and before `copy_end` (the
+// binlog info file's position, written when the copy ended); keeps the
+// others.
 PreparedXa ResolvePreparedXa(db::Connection& master, db::Connection& slave, const backup::BackupPosition& start,
                              const backup::BackupPosition& copy_end);
 

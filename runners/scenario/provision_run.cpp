@@ -379,7 +379,7 @@ void Provision(Run& run) {
 }
 
 // Under --no-lock, whether the transaction the SQL thread stopped on
-// committed in one phase (one_phase_commits.h): then the copy had no exact
+// committed in one phase (unpositioned_commits.h): then the copy had no exact
 // position for it.
 bool FailedOnOnePhaseCommitOfUnlockedCopy(const Run& run, const ReplicationStop& stop) {
   if (!UnlockedCopy(run.o) || stop.event_position.empty()) return false;

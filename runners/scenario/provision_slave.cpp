@@ -13,8 +13,8 @@
 #include "runners/backup/users_dump.h"
 #include "runners/scenario/accounts_at_point.h"
 #include "runners/scenario/consistency_model.h"
-#include "runners/scenario/one_phase_commits.h"
 #include "runners/scenario/prepared_xa.h"
+#include "runners/scenario/unpositioned_commits.h"
 #include "runners/server/replication.h"
 #include "runners/server/server_options.h"
 #include "runners/server/server_error.h"
@@ -321,33 +321,26 @@ void AuditData(const ProvisionContext& ctx, db::Connection& slave, const backup:
 
 namespace {
 
-// A copy taken without locks: its prepared XA transactions, and the XA
-// COMMITs (prepared_xa.h) and one-phase commits (one_phase_commits.h)
-// InnoDB's position does not count. May move the start.
+// A copy taken without locks: the one-phase commits and XA COMMITs it
+// holds past InnoDB's position (unpositioned_commits.h) may move the
+// start; then its prepared XA transactions that replication replays from
+// there are rolled back (prepared_xa.h).
 void ResolveUnlockedCopy(const ProvisionContext& ctx, db::Connection& slave, ProvisionedSlave& out) {
   if (out.audit.others.empty()) return;
   db::Connection m(ctx.master.dsn);
-  const PreparedXa xa = ResolvePreparedXa(m, slave, out.recorded, out.audit.others.front().at);
-  if (xa.start) {
-    Say(fmt::format("backup: --no-lock: the copy holds the {} XA COMMIT/ROLLBACK(s) logged right after InnoDB's "
-                    "position (InnoDB records none for them): the slave starts after them, at {}:{} (GTID {})",
-                    xa.xa_ends_skipped, xa.start->binlog_file, xa.start->binlog_pos, xa.start->gtid));
-    out.audit.start.name += fmt::format(", past {} XA COMMIT/ROLLBACK(s) the copy holds", xa.xa_ends_skipped);
-    out.audit.start.at = *xa.start;
-    out.recorded = *xa.start;
-  }
   DataAuditOptions audit;
   audit.covered = [&ctx](const std::string& engine) { return Covers(ctx.options, engine); };
-  const HeldOnePhaseCommits held = SkipHeldOnePhaseCommits(ctx.master.admin, m, slave, out.recorded, audit);
+  const HeldUnpositionedCommits held =
+      SkipHeldUnpositionedCommits(ctx.master.admin, m, slave, out.recorded, audit, PreparedXids(slave));
   if (held.start) {
-    Say(fmt::format("backup: --no-lock: the copy holds the {} one-phase commit(s) logged right after its position "
-                    "(transactions that also used Aria; InnoDB records no position for them): the slave starts "
-                    "after them, at {}:{} (GTID {})",
-                    held.skipped, held.start->binlog_file, held.start->binlog_pos, held.start->gtid));
-    out.audit.start.name += fmt::format(", past {} one-phase commit(s) the copy holds", held.skipped);
+    Say(fmt::format("backup: --no-lock: the copy holds the {} logged right after InnoDB's position, for which "
+                    "InnoDB records no position: the slave starts after them, at {}:{} (GTID {})",
+                    held.Describe(), held.start->binlog_file, held.start->binlog_pos, held.start->gtid));
+    out.audit.start.name += ", past " + held.Describe() + " the copy holds";
     out.audit.start.at = *held.start;
     out.recorded = *held.start;
   }
+  const PreparedXa xa = ResolvePreparedXa(m, slave, out.recorded, out.audit.others.front().at);
   if (!xa.rolled_back.empty() || !xa.kept.empty()) {
     Say(fmt::format("slave: prepared XA transactions in the copy: {} rolled back (prepared after the start: "
                     "replication replays them), {} kept (prepared before it)",
