@@ -99,6 +99,9 @@ nlohmann::json ToJson(const CheckReport& r, size_t max) {
                {"gtid", r.gtid},                 {"binlog_file", r.binlog_file},
                {"binlog_pos", r.binlog_pos},     {"commit_block_ms", r.commit_block_ms},
                {"slave_wait_s", r.slave_wait_s},   {"retries", r.sync_retries}};
+  j["session"] = {{"pinned", r.pinned_session},
+                  {"master_overridden", r.master_session_overridden},
+                  {"slave_overridden", r.slave_session_overridden}};
   j["schema"] = json::array();
   for (const SchemaDifference& d : r.schema) {
     j["schema"].push_back({{"object", d.object}, {"what", d.what}, {"master", d.master}, {"slave", d.slave}});

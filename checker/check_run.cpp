@@ -282,8 +282,9 @@ CheckReport RunCheck(const CheckOptions& options) {
     // difference too.
     std::vector<DatabasePair> pairs;
     {
-      db::Connection m = OpenCheckerConnection(options.master);
-      db::Connection s = OpenCheckerConnection(options.slave);
+      report.pinned_session = db::PinnedValues();
+      db::Connection m = OpenCheckerConnection(options.master, 0, &report.master_session_overridden);
+      db::Connection s = OpenCheckerConnection(options.slave, 0, &report.slave_session_overridden);
       std::set<std::string> names;
       for (auto& d : ListDatabases(m, options.filters)) names.insert(d);
       for (auto& d : ListDatabases(s, options.filters)) names.insert(d);

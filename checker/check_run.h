@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -106,6 +107,11 @@ struct CheckReport {
   std::vector<SchemaDifference> schema;
   std::vector<TableCheck> tables;
   uint64_t master_rows = 0, slave_rows = 0, chunks = 0;
+  // The session settings every checker connection pins
+  // (db/pinned_session.h), and what each server's sessions would have had
+  // instead: its globals, or what its handshake or init_connect set.
+  std::map<std::string, std::string> pinned_session;
+  std::map<std::string, std::string> master_session_overridden, slave_session_overridden;
   // Phase times, seconds.
   double sync_s = 0, schema_s = 0, plan_s = 0, hash_s = 0, drill_s = 0, total_s = 0;
 };

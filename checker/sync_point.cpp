@@ -345,11 +345,12 @@ std::string SyncPoint::Describe() const {
                      commit_block.count() / 1000.0, slave_wait.count() / 1e6);
 }
 
-db::Connection OpenCheckerConnection(const db::Dsn& dsn, unsigned read_timeout_s) {
+db::Connection OpenCheckerConnection(const db::Dsn& dsn, unsigned read_timeout_s, db::Overridden* overridden) {
   db::ConnectOptions options;
   options.read_timeout_s = read_timeout_s;
   db::Connection conn(dsn, options);
-  conn.Execute("SET SESSION time_zone = '+00:00', SESSION max_statement_time = 0");
+  db::Overridden changed = db::PinSession(conn);
+  if (overridden != nullptr) *overridden = std::move(changed);
   conn.Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
   // A metadata lock that DDL holds must not stall the sync point for
   // lock_wait_timeout's default of a year (see LockTables).

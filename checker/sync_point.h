@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "db/connection.h"
+#include "db/pinned_session.h"
 #include "db/dsn.h"
 
 namespace randsync::checker {
@@ -87,8 +88,8 @@ struct SyncPoint {
   std::chrono::microseconds commit_block{0};  // how long master commits waited
   std::chrono::microseconds slave_wait{0};    // START SLAVE UNTIL .. stopped
   // Open transactions (consistent snapshots): master[i] and slave[i] see the
-  // data at the point. Sessions use time_zone '+00:00' so TIMESTAMPs read
-  // alike on servers with different zones.
+  // data at the point. Sessions are pinned (OpenCheckerConnection): a
+  // TIMESTAMP or a CHAR reads alike whatever each server's globals.
   std::vector<db::Connection> master;
   std::vector<db::Connection> slave;
   // The tables of tables_to_lock() that every snapshot on both sides holds
@@ -104,9 +105,13 @@ struct SyncPoint {
 // Replication is left running as it was found, also when this throws.
 SyncPoint TakeSyncPoint(const db::Dsn& master, const db::Dsn& slave, const SyncOptions& options);
 
-// A connection prepared like the snapshot connections (time zone, no
-// statement time limit); used for control connections too. A non-zero
-// read timeout bounds every statement on the client side.
-db::Connection OpenCheckerConnection(const db::Dsn& dsn, unsigned read_timeout_s = 0);
+// A connection prepared like the snapshot connections: its session pinned
+// (db/pinned_session.h: sql_mode, time zone, character sets, limits), so
+// that no global setting of a server changes what it reads; used for
+// control connections too. A non-zero read timeout bounds every statement
+// on the client side. `overridden`, when given, receives what the pinning
+// changed.
+db::Connection OpenCheckerConnection(const db::Dsn& dsn, unsigned read_timeout_s = 0,
+                                     db::Overridden* overridden = nullptr);
 
 }  // namespace randsync::checker

@@ -71,8 +71,11 @@ for skew in 1 -1 3 -3; do
       --test-position-skew "$skew" && expect_audit "GTID skew $skew, every transaction an insert"
 done
 # Before the backup starts, the run names each table the method cannot make
-# consistent, and report.json lists them.
-run_expect aria-no-lock 20 103 111 113 -- "${common[@]}" --gendata "$(dirname "$0")/data/aria_and_innodb.zz" \
+# consistent, and report.json lists them. Whatever the unlocked copy of the
+# Aria tables breaks (replication stops on one, or the audit finds a
+# transaction that also used Aria committed in one phase past InnoDB's
+# position) ends with 20, the method's limit (16 of 16 seeds).
+run_expect aria-no-lock 20 -- "${common[@]}" --gendata "$(dirname "$0")/data/aria_and_innodb.zz" \
     --backup-option=--no-lock && expect_caught "--no-lock" &&
   { grep -q "backup: mariabackup --no-lock cannot make test\.table[0-9]*_aria_[a-z_]* (Aria) consistent: copied without locks" \
         "$tmp/aria-no-lock.err" && grep -q '"engine": "Aria"' "$last_run/report.json" ||
