@@ -69,6 +69,17 @@ TEST(Summary, NamesPhasesLoadRateStatusAndCrashTail) {
   EXPECT_NE(s.find("slave error log /r/slave/slave.err ends:\n  line a\n  line b\n"), std::string::npos) << s;
 }
 
+TEST(Summary, WarningsComeBeforeTheStatus) {
+  json r = PassingReport();
+  r["warnings"] = {"gendata left out `test`.`t_myisam`: CREATE TABLE: ERROR 1911 (HY000): ..."};
+  const std::string s = SummaryText(r, "/results/run4");
+  EXPECT_NE(s.find("warning: gendata left out `test`.`t_myisam`: CREATE TABLE: ERROR 1911 (HY000): ...\nstatus: "
+                   "STATUS_OK"),
+            std::string::npos)
+      << s;
+  EXPECT_EQ(Count(SummaryText(PassingReport(), "/results/run5"), "warning:"), 0u);
+}
+
 TimelineSample At(unsigned second, uint64_t statements) {
   TimelineSample s;
   s.second = second;

@@ -88,6 +88,7 @@ void FillData(const db::Dsn& dsn, const LoadCliOptions& o, const Workload& w) {
   GendataResult r = Generate(dsn, SourceFor(o), g);
   Say(fmt::format("gendata: {} tables, {} rows in {:.1f} s", r.tables.size(), r.rows, r.seconds));
   for (const std::string& t : r.skipped) Say("gendata: skipped " + t + " (the server would refuse it)");
+  for (const std::string& t : r.not_created) Say("gendata: warning: left out " + t);
 }
 
 int RunLoad(LoadCliOptions o) {

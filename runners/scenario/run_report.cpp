@@ -72,6 +72,7 @@ std::string SummaryText(const json& report, const fs::path& run_dir) {
         Num(r, "during_backup_per_s"), Num(r, "before_backup_per_s"), 100 * Num(r, "ratio"),
         Num(r, "after_backup_per_s"));
   }
+  for (const auto& w : report.value("warnings", json::array())) out += "warning: " + w.get<std::string>() + "\n";
   out += fmt::format("status: {} (exit {}){}\n", Str(report, "status"), report.value("exit_status", -1),
                      Str(report, "reason").empty() ? "" : ": " + Str(report, "reason"));
   if (report.contains("crash")) {

@@ -4,7 +4,8 @@
 //
 // The report document has: "phases" [{phase, seconds, result?, gtid?, ...}],
 // "failures" [{status, reason}], "status", "exit_status", "reason",
-// "seconds", and optionally "load" {summary_line} and "load_rate".
+// "seconds", and optionally "load" {summary_line}, "load_rate" and
+// "warnings" [text] (each a "warning:" line of the summary).
 #pragma once
 
 #include <filesystem>
