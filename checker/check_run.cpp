@@ -395,8 +395,9 @@ CheckReport RunCheck(const CheckOptions& options) {
       t.note = "missing on the slave (a schema difference)";
     } else if (!ref.transactional && options.sync != SyncMode::kNone && !options.quiesced) {
       t.outcome = TableCheck::Outcome::kSkipped;
-      t.note = fmt::format("{} is not transactional: no snapshot covers it while writers run; "
-                           "compared only with --quiesced", ref.engine);
+      t.note = fmt::format("{} not transactional: no snapshot covers it while writers run; "
+                           "compared only with --quiesced",
+                           ref.sequence ? "a sequence's value is" : ref.engine + " is");
     }
     report.tables.push_back(std::move(t));
   }

@@ -47,8 +47,8 @@ std::vector<TableRef> ListTables(db::Connection& conn, const std::vector<std::st
   std::string in;
   for (const std::string& d : databases) in += (in.empty() ? "" : ", ") + conn.Quote(d);
   db::RowSet rs = conn.QueryRows(
-      "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_ROWS FROM information_schema.TABLES "
-      "WHERE TABLE_SCHEMA IN (" + in + ") AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') "
+      "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_ROWS, TABLE_TYPE FROM information_schema.TABLES "
+      "WHERE TABLE_SCHEMA IN (" + in + ") AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE') "
       "ORDER BY TABLE_SCHEMA, TABLE_NAME");
   for (const db::Row& row : rs.rows) {
     TableRef t;
@@ -58,7 +58,8 @@ std::vector<TableRef> ListTables(db::Connection& conn, const std::vector<std::st
     t.engine = row[2].value_or("");
     t.busy = !row[2].has_value();
     t.estimated_rows = row[3] ? std::stoull(*row[3]) : 0;
-    t.transactional = TransactionalEngine(t.engine);
+    t.sequence = row[4].value_or("") == "SEQUENCE";
+    t.transactional = TransactionalEngine(t.engine) && !t.sequence;
     out.push_back(std::move(t));
   }
   return out;

@@ -26,6 +26,9 @@ struct TableRef {
   // Whether a consistent snapshot covers it (InnoDB and friends). Others
   // (Aria, MyISAM, MEMORY) are compared only when the writers are stopped.
   bool transactional = true;
+  // A SEQUENCE: its one row changes outside transactions (NEXTVAL, SETVAL),
+  // so it is not transactional either, whatever its engine.
+  bool sequence = false;
   // information_schema could not open it: an ALTER TABLE is rebuilding it
   // right now ("skipped since its definition is being modified by
   // concurrent DDL statement"). Its schema and data are in flux.

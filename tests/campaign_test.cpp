@@ -122,9 +122,11 @@ TEST(Signature, GroupsWhatIsTheSameAndLeavesOutWhatVaries) {
                             {"reason", "mariadbd (slave) exited unexpectedly: signal 9 (Killed); error log /r/x/slave.err: y"}};
   EXPECT_EQ(FailureSignature(c, "/nonexistent"), "STATUS_SERVER_CRASHED: mariadbd (slave) signal 9 (Killed)");
   const nlohmann::json b1 = {{"status", "STATUS_BACKUP_FAILURE"},
-                             {"reason", "mariadb-backup --backup failed (exit code 1); log /tmp/a/run-1/backup.log:"}};
+                             {"reason", "mariadb-backup --backup failed (exit code 1): [00] 2026-12-02 03:36:53 Error: cannot open "
+                                        "./test/t1.ibd (log /tmp/a/run-1/backup-logs/backup.log)"}};
   nlohmann::json b2 = b1;
-  b2["reason"] = "mariadb-backup --backup failed (exit code 1); log /tmp/b/run-22/backup.log:";
+  b2["reason"] = "mariadb-backup --backup failed (exit code 1): [00] 2026-12-02 04:01:02 Error: cannot open "
+                 "./test/t1.ibd (log /tmp/b/run-22/backup-logs/backup.log)";
   EXPECT_EQ(FailureSignature(b1, "/x"), FailureSignature(b2, "/y"));
 }
 

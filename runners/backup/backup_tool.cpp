@@ -24,11 +24,37 @@ fs::path FindTool(const fs::path& given, std::initializer_list<const char*> cand
   throw BackupError(fmt::format("{} is not installed (Debian package {})", what, package));
 }
 
+namespace {
+
+// The line of a tool's log that says why it failed: mydumper's first
+// CRITICAL line (its last lines are "Thread N shutting down"), else the
+// last error line or last line (server::TellingLine), of what the run
+// wrote from byte `from` on; "" when it wrote nothing.
+std::string ToolErrorLine(const fs::path& log, std::uintmax_t from) {
+  const std::vector<std::string> lines = server::ReadLogTail(log, 200, from);
+  std::string line;
+  for (const std::string& l : lines) {
+    if (const auto at = l.find("CRITICAL **: "); at != std::string::npos) {
+      // "** (mydumper:4560): CRITICAL **: 03:36:53.692: Error dumping ...": the time goes.
+      line = l.substr(at + 13);
+      if (const auto colon = line.find(": "); colon != std::string::npos && colon < 16) line = line.substr(colon + 2);
+      break;
+    }
+  }
+  if (line.empty()) line = server::TellingLine(lines);
+  constexpr size_t kMax = 400;
+  if (line.size() > kMax) line = line.substr(0, kMax) + "...";
+  return line;
+}
+
+}  // namespace
+
 void RunTool(const std::string& what, std::vector<std::string> argv, const fs::path& log,
              std::chrono::seconds timeout) {
   server::SpawnSpec spec;
   spec.argv = std::move(argv);
   spec.output = log;
+  const std::uintmax_t from = server::LogSize(log);  // the log is appended to: earlier runs' lines are not this one's
   pid_t pid = 0;
   try {
     pid = server::SpawnChild(spec);
@@ -38,13 +64,13 @@ void RunTool(const std::string& what, std::vector<std::string> argv, const fs::p
   std::optional<server::ChildExit> exit = server::WaitChild(pid, timeout);
   if (!exit) server::KillChild(pid);
   if (exit && exit->Clean()) return;
-  std::string tail;
-  for (const std::string& line : server::ReadLogTail(log, 8)) tail += "\n  " + line;
+  const std::string line = ToolErrorLine(log, from);
+  const std::string said = line.empty() ? "its log is empty" : line;
   if (!exit) {
-    throw BackupError(fmt::format("{} did not finish within {} s (killed); log {}:{}", what, timeout.count(),
-                                  log.string(), tail));
+    throw BackupError(fmt::format("{} did not finish within {} s (killed); its last line: {} (log {})", what,
+                                  timeout.count(), said, log.string()));
   }
-  throw BackupError(fmt::format("{} failed ({}); log {}:{}", what, exit->Describe(), log.string(), tail));
+  throw BackupError(fmt::format("{} failed ({}): {} (log {})", what, exit->Describe(), said, log.string()));
 }
 
 std::vector<std::string> ConnectionArgs(const server::AdminTarget& t) {

@@ -25,7 +25,8 @@ std::vector<std::string> ConnectionArgs(const server::AdminTarget& target);
 
 // Runs `argv` to completion within `timeout`, its stdout and stderr appended
 // to `log`; a tool that cannot start, fails or misses the deadline (it is
-// killed) throws BackupError with the log's last lines.
+// killed) throws BackupError, one line with the log's line that says why
+// (mydumper's CRITICAL line, else the last error line) and the log's path.
 void RunTool(const std::string& what, std::vector<std::string> argv, const std::filesystem::path& log,
              std::chrono::seconds timeout);
 
