@@ -4,6 +4,7 @@
 #   1. a master with a binary log: the run is ok, the master keeps running
 #      afterwards, the slave used the given directory and a server id other
 #      than the master's; a second run on it with mariadb-dump is ok too;
+#   1b. a password never on a command line or in a result file (below);
 #   2. a master without a binary log is refused before anything is written,
 #      in one line naming the cause (exit 110);
 #   3. option errors: --master-option / --binlog-format with --master, a
@@ -68,6 +69,43 @@ if start_server usermaster --log-bin=um-bin --server-id=2 --binlog-format=MIXED;
     k=$(mariadb --no-defaults -uroot -h127.0.0.1 -P$mport -N -e "SELECT COUNT(*) FROM keepme.t" 2>&1)
     [[ $k == 3 ]] || { echo "FAIL: the master did not survive the second run: $k"; fail=1; }
   fi
+fi
+
+# 1b. a user with a password, with every method: the password reaches each
+#     tool through a mode-0600 options file, never a command line (sampled
+#     every 20 ms during the run), a log or a result file; the slave
+#     replicates as a throwaway account, made and dropped unlogged.
+if [[ -n ${mport:-} ]]; then
+  pw='Sekr1t#pw_Qx9z'
+  printf '%s\n' "$pw" > "$tmp/pw.pattern"
+  mariadb --no-defaults -uroot -h127.0.0.1 -P$mport -e "CREATE USER qa@'%' IDENTIFIED BY '$pw';
+      GRANT ALL ON *.* TO qa@'%' WITH GRANT OPTION"
+  accounts() {
+    mariadb --no-defaults -uroot -h127.0.0.1 -P$mport -N -e "SHOW GLOBAL STATUS WHERE Variable_name IN
+        ('Com_create_user', 'Com_drop_user')" | awk '{printf "%s ", $2}'
+  }
+  before=$(accounts)
+  ( while :; do
+      for f in $(grep -alF -f "$tmp/pw.pattern" /proc/[0-9]*/cmdline 2>/dev/null); do
+        tr '\0' ' ' < "$f" >> "$tmp/cmdline-leaks" 2>/dev/null; echo >> "$tmp/cmdline-leaks"
+      done
+      sleep 0.02
+    done ) &
+  watcher=$!
+  for method in mariabackup mariadb-dump mydumper; do
+    RANDSYNC_PASSWORD=$pw run_expect "secret-$method" 0 -- --master "mysql://qa@127.0.0.1:$mport/rs" \
+        --backup "$method" --threads 4 --duration 6 --sync-points 1 &&
+      grep -rlaF -f "$tmp/pw.pattern" "$tmp/secret-$method" "$tmp/secret-$method.out" "$tmp/secret-$method.err" &&
+      { echo "FAIL: secret-$method: the password is in the files above"; fail=1; }
+  done
+  kill "$watcher"; wait "$watcher" 2>/dev/null
+  [[ -s $tmp/cmdline-leaks ]] && { echo "FAIL: the password was on a command line:"; cat "$tmp/cmdline-leaks"; fail=1; }
+  read -r created dropped <<< "$before"
+  read -r created2 dropped2 <<< "$(accounts)"
+  (( created2 - created == 3 && dropped2 - dropped == 3 )) ||
+    { echo "FAIL: throwaway replication accounts: created $((created2 - created)), dropped $((dropped2 - dropped))"; fail=1; }
+  left=$(mariadb --no-defaults -uroot -h127.0.0.1 -P$mport -N -e "SELECT COUNT(*) FROM mysql.user WHERE User LIKE 'randsync_repl%'")
+  [[ $left == 0 ]] || { echo "FAIL: $left throwaway replication accounts left on the master"; fail=1; }
 fi
 
 # 2. a master without a binary log: refused up front

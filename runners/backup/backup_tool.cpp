@@ -73,16 +73,4 @@ void RunTool(const std::string& what, std::vector<std::string> argv, const fs::p
   throw BackupError(fmt::format("{} failed ({}): {} (log {})", what, exit->Describe(), said, log.string()));
 }
 
-std::vector<std::string> ConnectionArgs(const server::AdminTarget& t) {
-  std::vector<std::string> args = {"--user=" + t.user};
-  if (!t.password.empty()) args.push_back("--password=" + t.password);
-  if (!t.socket.empty()) {
-    args.push_back("--socket=" + t.socket);
-  } else {
-    args.push_back("--host=" + t.host);
-    args.push_back(fmt::format("--port={}", t.port));
-  }
-  return args;
-}
-
 }  // namespace randsync::backup

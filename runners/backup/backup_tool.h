@@ -19,10 +19,6 @@ namespace randsync::backup {
 std::filesystem::path FindTool(const std::filesystem::path& given, std::initializer_list<const char*> candidates,
                                const std::string& what, const std::string& package);
 
-// --user/--password and --socket or --host/--port: the connection options
-// mariadb-dump, the mariadb client, mydumper and myloader all share.
-std::vector<std::string> ConnectionArgs(const server::AdminTarget& target);
-
 // Runs `argv` to completion within `timeout`, its stdout and stderr appended
 // to `log`; a tool that cannot start, fails or misses the deadline (it is
 // killed) throws BackupError, one line with the log's line that says why

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "runners/backup/backup_tool.h"
+#include "runners/backup/client_defaults_file.h"
 #include "runners/backup/mariabackup.h"
 
 namespace randsync::backup {
@@ -28,42 +29,6 @@ std::string ShellQuote(const std::string& s) {
   }
   return out + "'";
 }
-
-// A private defaults file for the tool's connection: mode 0600, removed
-// when this goes out of scope.
-class ClientDefaultsFile {
- public:
-  explicit ClientDefaultsFile(const server::AdminTarget& t) {
-    char name[] = "/tmp/randsync-client-XXXXXX";
-    const int fd = mkstemp(name);
-    if (fd < 0) throw BackupError("cannot create a temporary defaults file in /tmp");
-    fchmod(fd, 0600);
-    close(fd);
-    path_ = name;
-    std::ofstream out(path_);
-    out << "[client]\nuser=" << t.user << "\n";
-    if (!t.password.empty()) {
-      // Quoted, so that '#', spaces and quotes stay part of it.
-      std::string quoted;
-      for (char c : t.password) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-      out << "password=\"" << quoted << "\"\n";
-    }
-    if (!t.socket.empty()) {
-      out << "socket=" << t.socket << "\n";
-    } else {
-      out << "host=" << t.host << "\nport=" << t.port << "\n";
-    }
-    if (!out) throw BackupError("cannot write the temporary defaults file " + path_.string());
-  }
-  ~ClientDefaultsFile() {
-    std::error_code ec;
-    fs::remove(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace
 

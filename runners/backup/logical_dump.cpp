@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "runners/backup/backup_tool.h"
+#include "runners/backup/client_defaults_file.h"
 #include "runners/server/server_error.h"
 
 namespace randsync::backup {
@@ -75,8 +76,8 @@ BackupPosition Dump(const server::AdminTarget& source, const DumpOptions& o) {
   std::error_code ec;
   fs::create_directories(o.log_dir, ec);
   fs::create_directories(o.dump_file.parent_path(), ec);
-  std::vector<std::string> argv = {binary.string()};
-  for (auto& a : ConnectionArgs(source)) argv.push_back(a);
+  const ClientDefaultsFile connection(source);
+  std::vector<std::string> argv = {binary.string(), connection.ExtraFileArgument()};
   // --master-data takes a global read lock (for the whole dump without
   // --single-transaction), so the unlocked negative control records the
   // position the way a naive script does: SHOW MASTER STATUS, then no locks.
@@ -99,8 +100,8 @@ BackupPosition Dump(const server::AdminTarget& source, const DumpOptions& o) {
 
 void Restore(const server::AdminTarget& target, const DumpOptions& o) {
   const fs::path binary = FindTool(o.client_binary, {"/usr/bin/mariadb", "/usr/bin/mysql"}, "mariadb (the client)", "mariadb-client");
-  std::vector<std::string> argv = {binary.string()};
-  for (auto& a : ConnectionArgs(target)) argv.push_back(a);
+  const ClientDefaultsFile connection(target);
+  std::vector<std::string> argv = {binary.string(), connection.ExtraFileArgument()};
   // sql_log_bin=0: the restore must not give the slave GTIDs of its own in
   // the master's domain (SET GLOBAL gtid_slave_pos would then refuse).
   argv.push_back("--init-command=SET SESSION sql_log_bin=0");

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "runners/backup/backup_tool.h"
+#include "runners/backup/client_defaults_file.h"
 
 namespace randsync::backup {
 namespace fs = std::filesystem;
@@ -63,15 +64,9 @@ void Backup(const server::AdminTarget& source, const MariabackupOptions& options
   // mariadb-backup makes the target but not its parents.
   fs::create_directories(options.target_dir.parent_path(), ec);
   if (ec) throw BackupError("cannot create " + options.target_dir.parent_path().string() + ": " + ec.message());
-  std::vector<std::string> backup = {binary.string(), "--backup", "--target-dir=" + options.target_dir.string(),
-                                     "--user=" + source.user};
-  if (!source.password.empty()) backup.push_back("--password=" + source.password);
-  if (!source.socket.empty()) {
-    backup.push_back("--socket=" + source.socket);
-  } else {
-    backup.push_back("--host=" + source.host);
-    backup.push_back(fmt::format("--port={}", source.port));
-  }
+  const ClientDefaultsFile connection(source);
+  std::vector<std::string> backup = {binary.string(), connection.ExtraFileArgument(), "--backup",
+                                     "--target-dir=" + options.target_dir.string()};
   for (const std::string& o : options.extra_backup_options) backup.push_back(o);
   RunTool("mariadb-backup --backup", backup, options.log_dir / "backup.log", options.timeout);
 }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "runners/backup/backup_tool.h"
+#include "runners/backup/client_defaults_file.h"
 
 namespace randsync::backup {
 namespace fs = std::filesystem;
@@ -161,8 +162,8 @@ BackupPosition DumpWithMydumper(const server::AdminTarget& source, const Mydumpe
   PrepareOutputDir(o.output_dir);
   std::error_code ec;
   fs::create_directories(o.log_dir, ec);
-  std::vector<std::string> argv = {binary.string()};
-  for (auto& a : ConnectionArgs(source)) argv.push_back(a);
+  const ClientDefaultsFile connection(source);
+  std::vector<std::string> argv = {binary.string(), connection.FileArgument()};
   argv.push_back("--outputdir=" + o.output_dir.string());
   argv.push_back("--regex=" + regex);
   // One snapshot shared by all threads; FTWRL held only while they start,
@@ -179,8 +180,8 @@ void LoadWithMyloader(const server::AdminTarget& target, const MydumperOptions& 
   const fs::path binary = FindTool(o.loader_binary, {"/usr/bin/myloader"}, "myloader", "mydumper");
   std::error_code ec;
   fs::create_directories(o.log_dir, ec);
-  std::vector<std::string> argv = {binary.string()};
-  for (auto& a : ConnectionArgs(target)) argv.push_back(a);
+  const ClientDefaultsFile connection(target);
+  std::vector<std::string> argv = {binary.string(), connection.FileArgument()};
   argv.push_back("--directory=" + o.output_dir.string());
   argv.push_back(fmt::format("--threads={}", std::max(1u, o.threads)));
   argv.push_back("--verbose=3");

@@ -114,7 +114,7 @@ int RunLoad(LoadCliOptions o) {
     Say("starting a throwaway mariadbd (" + so.mariadbd.string() + ")");
     server->Start();
     Say(fmt::format("master: 127.0.0.1:{}, error log {}", server->port(), server->error_log().string()));
-    dsn = db::ParseDsn(server->Dsn("test"));
+    dsn = db::ParseDsn(server->Dsn("test"), nullptr);  // root without a password: not $RANDSYNC_PASSWORD
     fill = !o.no_gendata;  // a fresh server has nothing to load otherwise
   }
   if (fill) FillData(dsn, o, w);

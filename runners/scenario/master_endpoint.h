@@ -22,6 +22,9 @@ struct MasterEndpoint {
   std::string binlog_format;          // the master's, as it runs
   std::string description;            // for progress lines and the report
   bool external = false;
+  // The account the slave replicates as when randsync made one for this
+  // run ("randsync_repl_..."; dropped by DropReplicationAccount), else "".
+  std::string replication_account;
 };
 
 MasterEndpoint EndpointOf(const server::ThrowawayServer& master, const std::string& binlog_format);
@@ -30,9 +33,15 @@ MasterEndpoint EndpointOf(const server::ThrowawayServer& master, const std::stri
 // anything is written to it, each failure one line naming the cause and
 // the fix: reachable; binary log on; a MariaDB server (GTID, BACKUP
 // STAGE); for mariabackup, its datadir on this machine (the tool copies
-// files). The slave replicates as the DSN's user, which therefore needs
-// REPLICATION SLAVE; a missing grant shows as the slave's IO error.
-// Throws std::runtime_error.
-MasterEndpoint ExternalMaster(const db::Dsn& dsn, const std::string& backup_method);
+// files). The slave's master.info keeps its replication password in plain
+// text, and the slave's datadir is part of the results: so the slave
+// replicates as a throwaway account with a random password and REPLICATION
+// SLAVE, made unlogged; when the DSN's user may not create it, as the
+// DSN's user (`warning` says so). Throws std::runtime_error.
+MasterEndpoint ExternalMaster(const db::Dsn& dsn, const std::string& backup_method, std::string& warning);
+
+// Drops the throwaway replication account, unlogged; never throws (a
+// master that is gone keeps it: "randsync_repl_..." names it).
+void DropReplicationAccount(const MasterEndpoint& master);
 
 }  // namespace randsync::scenario

@@ -281,7 +281,9 @@ void StartMasterAndLoad(Run& run) {
   const ProvisionRunOptions& o = run.o;
   auto t0 = Clock::now();
   if (o.master_dsn) {
-    run.endpoint = ExternalMaster(*o.master_dsn, o.backup_method);
+    std::string warning;
+    run.endpoint = ExternalMaster(*o.master_dsn, o.backup_method, warning);
+    if (!warning.empty()) run.Warn(warning);
     Say(fmt::format("{} (binlog {}, server id {}); data and load go to its `{}` database", run.endpoint.description,
                     run.endpoint.binlog_format, run.endpoint.server_id, run.endpoint.data_database));
     db::Connection c(run.endpoint.dsn);
@@ -659,6 +661,7 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
     s->set_keep_datadir(run.failed());
     s->Stop();
   }
+  DropReplicationAccount(run.endpoint);
   run.timeline->Stop();
   RecordLoadRate(run);
   std::error_code ec;
