@@ -5,7 +5,8 @@
 #   2. negative control: statement-based replication of a statement whose
 #      value depends on the server (UUID_SHORT() uses server_id) diverges,
 #      and the run says so with status 111 and the differing rows;
-#   3. fault: a backup tool that fails ends the run with 108 and its log.
+#   3. fault: a backup tool that fails ends the run with 108, its reason on
+#      the status line and the failed step a phase.
 # No mariadbd may survive any of them.
 source "$(dirname "$0")/run_test_lib.sh"
 
@@ -55,8 +56,14 @@ printf '#!/bin/sh\necho "simulated: InnoDB: redo log was overwritten" >&2\nexit 
 chmod +x "$tmp/bad-backup-tool"
 start=$SECONDS
 if run_expect bad-backup 108 -- --mariabackup "$tmp/bad-backup-tool" --threads 2 --duration 30; then
-  if ! grep -q "redo log was overwritten" "$tmp/bad-backup.out" "$last_run/backup-logs/backup.log"; then
-    echo "FAIL: failing backup: its log is not reported"; fail=1
+  # The status line holds the tool's reason; the failed step is a phase of
+  # the summary and a failed case of junit.xml.
+  if ! grep -q "^status: STATUS_BACKUP_FAILURE (exit 108): mariadb-backup --backup failed (exit code 1): simulated: InnoDB: redo log was overwritten (log .*backup.log)$" \
+      "$last_run/summary.txt"; then
+    echo "FAIL: failing backup: the status line does not name the tool's reason"; cat "$last_run/summary.txt"; fail=1
+  elif ! grep -q "^  backup  *[0-9.]* s  failed$" "$last_run/summary.txt" ||
+       ! grep -A1 '<testcase [^>]*name="backup"' "$last_run/junit.xml" | grep -q '<failure'; then
+    echo "FAIL: failing backup: the failed step is not a phase"; cat "$last_run/summary.txt" "$last_run/junit.xml"; fail=1
   elif (( SECONDS - start > 25 )); then
     echo "FAIL: failing backup: the run went on for $((SECONDS - start)) s"; fail=1
   fi

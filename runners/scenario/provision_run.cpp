@@ -459,7 +459,9 @@ void FinalCatchup(Run& run) {
     }
   }
   run.Mark(reached ? "caught up" : stopped ? "replication stopped" : "catch-up timeout");
-  run.Phase("catch-up", Since(t0), {{run.o.position == "file" ? "position" : "gtid", gtid}, {"reached", reached}});
+  run.Phase("catch-up", Since(t0), {{run.o.position == "file" ? "position" : "gtid", gtid},
+                                     {"reached", reached},
+                                     {"result", reached ? "ok" : stopped ? "replication stopped" : "timeout"}});
   if (reached) return;
   if (stopped) {
     CheckReplication(run);  // names the thread, the error and the transaction

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -28,6 +31,28 @@ using Clock = std::chrono::steady_clock;
 
 void Say(const std::string& s) { std::fprintf(stderr, "randsync: run: %s\n", s.c_str()); }
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// A step's phase when it throws: the time it took and result "failed",
+// so that summary.txt, junit.xml and report.json show the step that
+// failed. A step that ends well records its own phase, with what it found.
+class PhaseIfFailed {
+ public:
+  PhaseIfFailed(const ProvisionContext& ctx, std::string name)
+      : ctx_(ctx), name_(std::move(name)), start_(Clock::now()), exceptions_(std::uncaught_exceptions()) {}
+  ~PhaseIfFailed() {
+    if (std::uncaught_exceptions() > exceptions_) {
+      ctx_.phase(name_, std::chrono::duration<double>(Clock::now() - start_).count(), {{"result", "failed"}});
+    }
+  }
+  PhaseIfFailed(const PhaseIfFailed&) = delete;
+  PhaseIfFailed& operator=(const PhaseIfFailed&) = delete;
+
+ private:
+  const ProvisionContext& ctx_;
+  std::string name_;
+  Clock::time_point start_;
+  int exceptions_;
+};
 
 json PositionJson(const backup::BackupPosition& at) {
   return {{"binlog_file", at.binlog_file}, {"binlog_pos", at.binlog_pos}, {"gtid", at.gtid}};
@@ -125,6 +150,7 @@ PositionAudit TakeBackup(const ProvisionContext& ctx) {
   const auto t0 = Clock::now();
   PositionAudit a;
   PositionCheck accounts;  // logical methods: the accounts dump against the data's point
+  std::optional<PhaseIfFailed> failed(std::in_place, ctx, "backup");
   if (o.backup_method == "mariadb-dump") {
     Say(fmt::format("backup: {}{} while the load runs", MethodVariant(o),
                     o.unsafe_dump ? " (negative control)" : ""));
@@ -160,10 +186,12 @@ PositionAudit TakeBackup(const ProvisionContext& ctx) {
     Say(fmt::format("backup: mariadb-backup --backup{} while the load runs", UnlockedCopy(o) ? " --no-lock" : ""));
     backup::Backup(ctx.master.admin, MariabackupOptionsFor(ctx));
   }
+  failed.reset();
   ctx.mark("backup end");
   const double seconds = Since(t0);
   if (o.backup_method == "mariabackup") {
     ctx.phase("backup", seconds, json::object());
+    const PhaseIfFailed prepare_failed(ctx, "prepare");
     const auto t1 = Clock::now();
     const backup::BackupPosition info = backup::Prepare(MariabackupOptionsFor(ctx));
     a = PlaceMariabackup(ctx, info, backup::ReadInnodbBinlogPos(dir));
@@ -245,6 +273,7 @@ void StartSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
   if (o.backup_method == "mariabackup") so.datadir = dir;
   out.slave = std::make_unique<server::ThrowawayServer>(so);
   const auto t0 = Clock::now();
+  std::optional<PhaseIfFailed> failed(std::in_place, ctx, "slave start");
   try {
     StartOnBackup(o, *out.slave);
   } catch (const server::ServerError& e) {
@@ -253,8 +282,10 @@ void StartSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
     if (o.backup_method != "mariabackup" || e.kind() != server::ServerErrorKind::kStartFailed) throw;
     throw backup::BackupError(std::string("the slave does not start on the prepared backup: ") + e.what());
   }
+  failed.reset();
   ctx.phase("slave start", Since(t0), json::object());
   if (o.backup_method == "mariabackup") return;  // it runs on the backup's data
+  const PhaseIfFailed restore_failed(ctx, "restore");
   const auto t1 = Clock::now();
   DropDatabasesTheMasterLacks(ctx, *out.slave);
   if (!o.unsafe_dump) {
