@@ -94,6 +94,16 @@ TEST(ErrorClasses, Names) {
   EXPECT_STREQ(ErrorName(2013), "CR_SERVER_LOST");
   EXPECT_STREQ(ErrorName(126), "HA_ERR_CRASHED");
   EXPECT_EQ(ErrorName(9999), nullptr);
+  // Numbers the class table leaves out are named from Connector/C's headers.
+  EXPECT_STREQ(ErrorName(1304), "ER_SP_ALREADY_EXISTS");
+  EXPECT_STREQ(ErrorName(1305), "ER_SP_DOES_NOT_EXIST");
+  EXPECT_STREQ(ErrorName(1327), "ER_SP_UNDECLARED_VAR");
+  EXPECT_STREQ(ErrorName(4078), "ER_ILLEGAL_PARAMETER_DATA_TYPES2_FOR_OPERATION");
+  EXPECT_STREQ(ErrorName(1000), "ER_HASHCHK") << "a range marker (ER_ERROR_FIRST) is no error's name";
+  EXPECT_STREQ(ErrorName(2000), "CR_UNKNOWN_ERROR");
+  unsigned unnamed = 0;
+  for (unsigned n = 1000; n <= 1880; ++n) unnamed += ErrorName(n) == nullptr;  // the first section
+  EXPECT_EQ(unnamed, 0u) << "every server error number from 1000 to 1880 has a name";
 }
 
 TEST(ErrorClasses, FatalClassesAndTheirStatuses) {

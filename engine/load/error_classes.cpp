@@ -1,5 +1,7 @@
 #include "engine/load/error_classes.h"
 
+#include "db/error_names.h"
+
 #include <errmsg.h>
 #include <mysqld_error.h>
 
@@ -708,7 +710,7 @@ Outcome ClassifyError(unsigned error_number, std::string_view sqlstate, std::str
 const char* ErrorName(unsigned error_number) {
   const auto& index = EntryIndex();
   auto it = index.find(error_number);
-  return it == index.end() ? nullptr : it->second->name;
+  return it == index.end() ? db::ErrorName(error_number) : it->second->name;
 }
 
 }  // namespace randsync::load

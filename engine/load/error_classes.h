@@ -47,7 +47,8 @@ Outcome ClassifyError(unsigned error_number, std::string_view sqlstate,
                       std::string_view message = {});
 
 // The symbolic name of an error number ("ER_DUP_ENTRY", "CR_SERVER_LOST"),
-// or nullptr when the table does not know it; for summaries.
+// from the table above or else from Connector/C's headers
+// (db/error_names.h); nullptr for a number neither knows.
 const char* ErrorName(unsigned error_number);
 
 }  // namespace randsync::load
