@@ -2,6 +2,7 @@
 # `randsync run` end to end on throwaway servers:
 #   1. a short default-shaped run is ok and leaves its whole results folder
 #      (report, summary, JUnit, timeline, checks, logs, query logs);
+#   1b. a pass that proves little carries warnings;
 #   2. negative control: statement-based replication of a statement whose
 #      value depends on the server (UUID_SHORT() uses server_id) diverges,
 #      and the run says so with status 111 and the differing rows;
@@ -34,6 +35,19 @@ if run_expect default 0 -- --threads 4 --duration 12 --sync-points 2; then
   awk -F, 'NR > 1 && $5 != "" { n++ } END { exit !(n >= 1) }' "$run/timeline.csv" ||
     { echo "FAIL: timeline.csv has no slave lag"; cat "$run/timeline.csv"; fail=1; }
   grep -q '"seed": 1' "$run/config.json" || { echo "FAIL: config.json lacks the seed"; fail=1; }
+  grep -q "^warning:" "$run/summary.txt" && { echo "FAIL: the default run has warnings"; cat "$run/summary.txt"; fail=1; }
+fi
+
+# 1b. a pass that proves little says so: a load that fails with one error
+# (a table the data does not have) and a final check over a few rows.
+printf 'query: SELECT * FROM no_such_table | SELECT * FROM no_such_table | SELECT 1 ;\n' > "$tmp/little.yy"
+printf '$tables = { rows => [5] };\n' > "$tmp/little.zz"
+if run_expect little 0 -- --grammar "$tmp/little.yy" --gendata "$tmp/little.zz" --threads 2 --duration 6 \
+    --sync-points 1; then
+  grep -q '^warning: [0-9]* of the [0-9]* statements ([5-9][0-9]%) failed with 1146 ER_NO_SUCH_TABLE' "$last_run/summary.txt" &&
+    grep -q '^warning: final-check compared [0-9] rows per side: a pass over so little data proves little$' "$last_run/summary.txt" &&
+    grep -q '"warnings": \[' "$last_run/report.json" ||
+    { echo "FAIL: a pass that proves little has no warnings"; cat "$last_run/summary.txt"; fail=1; }
 fi
 
 # 2. negative control: STATEMENT format and a server-dependent value

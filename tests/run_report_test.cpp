@@ -56,7 +56,7 @@ TEST(JUnit, AFailedCheckAndTheStatusAreFailuresWithEscapedText) {
 TEST(Summary, NamesPhasesLoadRateStatusAndCrashTail) {
   json r = PassingReport();
   r["load_rate"] = {{"during_backup_per_s", 500.0}, {"before_backup_per_s", 1000.0}, {"after_backup_per_s", 800.0},
-                    {"ratio", 0.5}};
+                    {"after_backup_seconds", 12.0}, {"slave_replicating", true}, {"ratio", 0.5}};
   r["status"] = "STATUS_SERVER_CRASHED";
   r["exit_status"] = 101;
   r["reason"] = "mariadbd (slave) exited unexpectedly";
@@ -67,6 +67,12 @@ TEST(Summary, NamesPhasesLoadRateStatusAndCrashTail) {
   EXPECT_NE(s.find("500 statements/s vs 1000 before it (50%); 800 after it"), std::string::npos) << s;
   EXPECT_NE(s.find("status: STATUS_SERVER_CRASHED (exit 101): mariadbd (slave)"), std::string::npos) << s;
   EXPECT_NE(s.find("slave error log /r/slave/slave.err ends:\n  line a\n  line b\n"), std::string::npos) << s;
+  // No slave ever replicated: the rate after the backup is not said to be with one.
+  r["load_rate"]["slave_replicating"] = false;
+  EXPECT_NE(SummaryText(r, "/results/run3").find("; 800 after it (no slave replicating)\n"), std::string::npos);
+  // The load ended with the backup: no figure after it at all.
+  r["load_rate"]["after_backup_seconds"] = 0.0;
+  EXPECT_NE(SummaryText(r, "/results/run3").find("before it (50%)\n"), std::string::npos);
 }
 
 TEST(Summary, WarningsComeBeforeTheStatus) {

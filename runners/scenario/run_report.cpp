@@ -66,11 +66,15 @@ std::string SummaryText(const json& report, const fs::path& run_dir) {
   if (report.contains("load")) out += "  " + Str(report["load"], "summary_line") + "\n";
   if (report.contains("load_rate")) {
     const json& r = report["load_rate"];
-    out += fmt::format(
-        "  load during the backup: {:.0f} statements/s vs {:.0f} before it ({:.0f}%); {:.0f} after it (slave "
-        "replicating)\n",
-        Num(r, "during_backup_per_s"), Num(r, "before_backup_per_s"), 100 * Num(r, "ratio"),
-        Num(r, "after_backup_per_s"));
+    // "After it" is a figure only when the load went on after the backup,
+    // and it is the rate with a slave replicating only when one did.
+    std::string after;
+    if (Num(r, "after_backup_seconds") > 0) {
+      after = fmt::format("; {:.0f} after it{}", Num(r, "after_backup_per_s"),
+                          r.value("slave_replicating", true) ? " (slave replicating)" : " (no slave replicating)");
+    }
+    out += fmt::format("  load during the backup: {:.0f} statements/s vs {:.0f} before it ({:.0f}%){}\n",
+                       Num(r, "during_backup_per_s"), Num(r, "before_backup_per_s"), 100 * Num(r, "ratio"), after);
   }
   for (const auto& w : report.value("warnings", json::array())) out += "warning: " + w.get<std::string>() + "\n";
   out += fmt::format("status: {} (exit {}){}\n", Str(report, "status"), report.value("exit_status", -1),
