@@ -264,7 +264,10 @@ const char* ToString(TableCheck::Outcome outcome) {
   return "?";
 }
 
-CheckReport RunCheck(const CheckOptions& options) {
+namespace {
+
+// RunCheck's work; may throw what its helpers throw.
+CheckReport RunCheckUnguarded(const CheckOptions& options) {
   const auto t_start = Clock::now();
   CheckReport report;
   report.master = options.master.Redacted();
@@ -283,8 +286,9 @@ CheckReport RunCheck(const CheckOptions& options) {
     std::vector<DatabasePair> pairs;
     {
       report.pinned_session = db::PinnedValues();
-      db::Connection m = OpenCheckerConnection(options.master, 0, &report.master_session_overridden);
-      db::Connection s = OpenCheckerConnection(options.slave, 0, &report.slave_session_overridden);
+      db::Connection m =
+          OpenCheckerConnection(options.master, options.read_timeout_s, &report.master_session_overridden);
+      db::Connection s = OpenCheckerConnection(options.slave, options.read_timeout_s, &report.slave_session_overridden);
       std::set<std::string> names;
       for (auto& d : ListDatabases(m, options.filters)) names.insert(d);
       for (auto& d : ListDatabases(s, options.filters)) names.insert(d);
@@ -295,6 +299,7 @@ CheckReport RunCheck(const CheckOptions& options) {
     sync.mode = options.sync;
     sync.connections = report.threads;
     sync.timeout = options.sync_timeout;
+    sync.read_timeout_s = options.read_timeout_s;
     double schema_s = 0;
     auto compared = [&](const TableRef& t) {
       return !t.busy && (t.transactional || options.quiesced || options.sync == SyncMode::kNone);
@@ -475,6 +480,29 @@ CheckReport RunCheck(const CheckOptions& options) {
     report.status = CheckStatus::kEnvironment;
     report.error = "some tables could not be compared (see their notes)";
   }
+  report.total_s = Seconds(t_start);
+  return report;
+}
+
+}  // namespace
+
+CheckReport RunCheck(const CheckOptions& options) {
+  const auto t_start = Clock::now();
+  std::string error;
+  try {
+    return RunCheckUnguarded(options);
+  } catch (const std::exception& e) {
+    error = e.what();
+  } catch (...) {
+    error = "an exception that is not a std::exception";
+  }
+  // Whatever escaped is a check that could not be made, never a crash.
+  CheckReport report;
+  report.master = options.master.Redacted();
+  report.slave = options.slave.Redacted();
+  report.sync = options.sync;
+  report.status = CheckStatus::kEnvironment;
+  report.error = "the check stopped: " + error;
   report.total_s = Seconds(t_start);
   return report;
 }

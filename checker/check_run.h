@@ -3,7 +3,8 @@
 // chunk on both servers, drill-down of differing chunks to rows, fix SQL.
 //
 //   CheckOptions o;  o.master = ...;  o.slave = ...;
-//   CheckReport r = RunCheck(o);      // never throws for a failed check:
+//   CheckReport r = RunCheck(o);      // never throws: a check that cannot be
+//                                     // made is a status with its error;
 //   r.status                          // CheckStatus, also the exit code
 //
 // Parallelism: each side has `threads` snapshot connections (the sync
@@ -64,6 +65,11 @@ struct CheckOptions {
   uint64_t chunk_size = 10000;
   SyncMode sync = SyncMode::kGtid;
   std::chrono::seconds sync_timeout{60};
+  // Every read of the check's connections, on both servers, gets an answer
+  // within this or the check fails naming the server: a server that stops
+  // answering (SIGSTOPped, hung) must not freeze the check. Rows stream
+  // while a chunk is read, so this bounds a silence, not a chunk.
+  unsigned read_timeout_s = 300;
   // The writers are stopped and the slave caught up: tables in
   // non-transactional engines are compared too.
   bool quiesced = false;

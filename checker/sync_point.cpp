@@ -361,7 +361,7 @@ db::Connection OpenCheckerConnection(const db::Dsn& dsn, unsigned read_timeout_s
 SyncPoint TakeSyncPoint(const db::Dsn& master, const db::Dsn& slave, const SyncOptions& options) {
   SyncPoint point;
   point.mode = options.mode;
-  db::Connection master_control = OpenCheckerConnection(master);
+  db::Connection master_control = OpenCheckerConnection(master, options.read_timeout_s);
   // STOP SLAVE waits for the SQL thread to finish its current transaction,
   // which a lock or a huge event can make arbitrarily long: the slave's
   // control statements get a client-side deadline.
@@ -369,8 +369,8 @@ SyncPoint TakeSyncPoint(const db::Dsn& master, const db::Dsn& slave, const SyncO
       std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(options.timeout).count()));
   db::Connection slave_control = OpenCheckerConnection(slave, deadline_s);
   for (unsigned i = 0; i < std::max(1u, options.connections); ++i) {
-    point.master.push_back(OpenCheckerConnection(master));
-    point.slave.push_back(OpenCheckerConnection(slave));
+    point.master.push_back(OpenCheckerConnection(master, options.read_timeout_s));
+    point.slave.push_back(OpenCheckerConnection(slave, options.read_timeout_s));
   }
 
   if (options.mode == SyncMode::kNone) {

@@ -54,6 +54,9 @@ struct SyncOptions {
   SyncMode mode = SyncMode::kGtid;
   unsigned connections = 4;  // snapshots per side
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+  // The read timeout of the master's control connection and of every
+  // snapshot connection (OpenCheckerConnection).
+  unsigned read_timeout_s = 300;
   // Called on the master's control connection while DDL is blocked: the
   // tables (`db`.`t`, quoted) the snapshots open and lock.
   std::function<std::vector<std::string>(db::Connection&)> tables_to_lock;

@@ -204,6 +204,10 @@ void LoadEngine::Watchdog(std::vector<uint64_t>& killed_seq) {
       try {
         db::ConnectOptions co;
         co.connect_timeout_s = 2;
+        // Bounded: a server that stops answering must not freeze the
+        // supervisor (it also ends the workers at a stop).
+        co.read_timeout_s = 5;
+        co.write_timeout_s = 5;
         admin_.emplace(options_.dsn, co);
       } catch (const db::DbError&) {
         admin_retry_ = now + kAdminRetry;  // the worker will see why itself

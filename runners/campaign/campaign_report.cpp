@@ -27,7 +27,8 @@ int Rank(int exit_status) {
     case 103: return 6;  // replication failure
     case 111: return 7;  // divergence
     case 106: return 8;  // corruption
-    case 101: return 9;  // crash
+    case 107: return 9;  // a server hangs
+    case 101: return 10; // crash
     default: return 2;   // an unknown failure: like environment
   }
 }

@@ -12,7 +12,7 @@ void AddBisectOptions(CLI::App& cmd, BisectOptions& o) {
                "Exit for `git bisect run`: 0 ok, 1 a --bisect-bad status, 125 (skip) anything else");
   cmd.add_option("--bisect-bad", o.bad,
                  "Statuses that mean bad with --bisect-exit: names or numbers of crash (101), corruption (106), "
-                 "replication (103), backup (108), divergence (111), catchup (112), position (113)")
+                 "hang (107), replication (103), backup (108), divergence (111), catchup (112), position (113)")
       ->capture_default_str()
       ->check([](const std::string& v) {
         try {
@@ -25,7 +25,7 @@ void AddBisectOptions(CLI::App& cmd, BisectOptions& o) {
 }
 
 std::set<int> ParseBadStatuses(const std::string& list) {
-  static const std::map<std::string, int> names = {{"crash", 101},      {"corruption", 106}, {"replication", 103},
+  static const std::map<std::string, int> names = {{"crash", 101},      {"corruption", 106}, {"hang", 107}, {"replication", 103},
                                                    {"backup", 108},     {"divergence", 111}, {"catchup", 112},
                                                    {"environment", 110},  {"position", 113}};
   std::set<int> out;

@@ -18,9 +18,9 @@ inline constexpr int kBisectSkip = 125;
 
 struct BisectOptions {
   bool enabled = false;
-  // Numbers or names: crash,corruption,replication,backup,divergence,catchup
-  // (or 101,106,103,108,111,112). Default: all of them.
-  std::string bad = "crash,corruption,replication,backup,divergence,catchup,position";
+  // Numbers or names: crash,corruption,hang,replication,backup,divergence,catchup,position
+  // (or 101,106,107,103,108,111,112,113). Default: all of them.
+  std::string bad = "crash,corruption,hang,replication,backup,divergence,catchup,position";
 };
 
 // Adds --bisect-exit and --bisect-bad to `cmd`.

@@ -42,6 +42,7 @@ struct RunCliOptions {
   unsigned sync_interval_s = 0;
   unsigned sync_timeout_s = 120;
   unsigned catchup_timeout_s = 300;
+  unsigned hang_timeout_s = 60;
   unsigned check_threads = 2;
   std::vector<std::string> master_options;
   std::vector<std::string> slave_options;
@@ -159,6 +160,7 @@ int RunRun(RunCliOptions o) {
   p.test_position_skew = o.test_position_skew;
   p.sync_timeout = std::chrono::seconds(o.sync_timeout_s);
   p.catchup_timeout = std::chrono::seconds(o.catchup_timeout_s);
+  p.hang_timeout = std::chrono::seconds(o.hang_timeout_s);
   p.check_threads = o.check_threads;
   p.master_options = o.master_options;
   p.slave_options = o.slave_options;
@@ -234,6 +236,10 @@ Runner RegisterRun(CLI::App& app) {
   cmd->add_option("--sync-timeout", o->sync_timeout_s, "Seconds the slave may take to reach a sync point")
       ->capture_default_str();
   cmd->add_option("--catchup-timeout", o->catchup_timeout_s, "Seconds the slave may take to catch up at the end")
+      ->capture_default_str();
+  cmd->add_option("--hang-timeout", o->hang_timeout_s,
+                  "Seconds a server may answer nothing (its process alive) before the run ends with 107")
+      ->check(CLI::Range(3u, 86400u))
       ->capture_default_str();
   cmd->add_option("--check-threads", o->check_threads, "Checker connections per server")->capture_default_str();
   cmd->add_option("--master-option", o->master_options, "Extra mariadbd option for the master (repeatable)");

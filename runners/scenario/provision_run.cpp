@@ -26,6 +26,7 @@
 #include "runners/scenario/replication_watch.h"
 #include "runners/scenario/result_file.h"
 #include "runners/scenario/run_report.h"
+#include "runners/scenario/server_hang.h"
 #include "runners/scenario/temporary_tables.h"
 #include "runners/scenario/timeline.h"
 #include "runners/server/replication.h"
@@ -102,6 +103,7 @@ struct Run {
   std::unique_ptr<load::LoadEngine> engine;
   std::unique_ptr<Timeline> timeline;
   std::unique_ptr<ReplicationWatch> replication;  // set once the slave replicates
+  HangWatch hangs{o.hang_timeout};
   // Tables the method cannot make consistent, db.t -> why (consistency_model.h).
   std::map<std::string, std::string> uncovered;
   bool temporary_tables_read = false;  // NoteTemporaryTablesAtStart ran
@@ -149,6 +151,7 @@ checker::CheckOptions CheckOptionsFor(const Run& run, bool quiesced) {
   co.threads = run.o.check_threads;
   co.chunk_size = 1000;
   co.sync_timeout = run.o.sync_timeout;
+  co.read_timeout_s = static_cast<unsigned>(std::max<long long>(10, run.o.hang_timeout.count()));
   co.sync = run.o.position == "file" ? checker::SyncMode::kPosition : checker::SyncMode::kGtid;
   co.quiesced = quiesced;
   co.fix_sql = true;
@@ -435,11 +438,18 @@ void CheckReplication(Run& run) {
   run.Fail(RunStatusCode::kReplicationFailure, "replication failed: " + stop->Describe());
 }
 
+void CheckServers(Run& run);
+
 // Once the load stopped: the slave must apply everything in time.
 void FinalCatchup(Run& run) {
   auto t0 = Clock::now();
-  db::Connection m(run.endpoint.dsn);
-  db::Connection s(db::ParseDsn(run.slave->Dsn(""), nullptr));
+  // Bounded reads: the waits below are 1 s slices, and a server that stops
+  // answering must end the catch-up, not freeze it.
+  db::ConnectOptions bounded;
+  bounded.read_timeout_s = 10;
+  bounded.write_timeout_s = 10;
+  db::Connection m(run.endpoint.dsn, bounded);
+  db::Connection s(db::ParseDsn(run.slave->Dsn(""), nullptr), bounded);
   run.Mark("catch-up");
   std::string gtid = m.QueryValue("SELECT @@gtid_binlog_pos").value_or("");
   // Waits in one-second slices so that a slave whose SQL thread stopped on
@@ -459,10 +469,24 @@ void FinalCatchup(Run& run) {
   const auto deadline = Clock::now() + run.o.catchup_timeout;
   bool reached = false, stopped = false;
   while (!reached && !stopped && Clock::now() < deadline && !g_stop) {
-    reached = wait_slice();
-    if (!reached) {
-      std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(s);
-      stopped = !st || st->has_error() || st->sql_stopped();
+    try {
+      reached = wait_slice();
+      if (!reached) {
+        std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(s);
+        stopped = !st || st->has_error() || st->sql_stopped();
+      }
+    } catch (const db::DbError& e) {
+      // No answer within the bounded read: a server that hangs ends the
+      // run (107) once it has been silent for --hang-timeout; until then
+      // the wait goes on on a fresh connection.
+      CheckServers(run);
+      if (run.failed()) return;
+      if (e.error_number() < 2000) throw;
+      try {
+        s = db::Connection(db::ParseDsn(run.slave->Dsn(""), nullptr), bounded);
+      } catch (const db::DbError&) {
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+      }
     }
   }
   run.Mark(reached ? "caught up" : stopped ? "replication stopped" : "catch-up timeout");
@@ -486,7 +510,29 @@ void FinalCatchup(Run& run) {
   }
 }
 
-// A server that died is the status, whatever else happened.
+// A server that hangs is the status, whatever timed out because of it;
+// probed at most every 2 s (server_hang.h).
+void CheckHangs(Run& run) {
+  if (run.status == RunStatusCode::kServerHung || run.status == RunStatusCode::kServerCrashed) return;
+  const std::pair<const char*, server::ThrowawayServer*> servers[] = {{"master", run.master.get()},
+                                                                      {"slave", run.slave.get()}};
+  for (const auto& [role, s] : servers) {
+    const bool external_master = s == nullptr && role == std::string("master") && run.endpoint.external;
+    if (s == nullptr && !external_master) continue;
+    if (s != nullptr && !s->running()) continue;
+    const db::Dsn dsn = s != nullptr ? db::ParseDsn(s->Dsn(""), nullptr) : run.endpoint.dsn;
+    if (auto hung = run.hangs.Check(role, dsn, s != nullptr ? s->pid() : 0)) {
+      run.status = RunStatusCode::kOk;  // a hang outranks what it caused
+      run.Fail(RunStatusCode::kServerHung, *hung);
+      run.report["hang"] = {{"server", role}, {"description", *hung}};
+      if (s != nullptr) s->set_keep_datadir(true);
+      return;
+    }
+  }
+}
+
+// A server that died is the status, whatever else happened; then one that
+// hangs.
 void CheckServers(Run& run) {
   for (auto* s : {run.master.get(), run.slave.get()}) {
     if (s == nullptr) continue;
@@ -499,6 +545,7 @@ void CheckServers(Run& run) {
       s->set_keep_datadir(true);
     }
   }
+  CheckHangs(run);
 }
 
 }  // namespace
@@ -510,6 +557,7 @@ const char* ToString(RunStatusCode s) {
     case RunStatusCode::kServerCrashed: return "STATUS_SERVER_CRASHED";
     case RunStatusCode::kReplicationFailure: return "STATUS_REPLICATION_FAILURE";
     case RunStatusCode::kDatabaseCorruption: return "STATUS_DATABASE_CORRUPTION";
+    case RunStatusCode::kServerHung: return "STATUS_SERVER_DEADLOCKED";
     case RunStatusCode::kBackupFailure: return "STATUS_BACKUP_FAILURE";
     case RunStatusCode::kEnvironment: return "STATUS_ENVIRONMENT_FAILURE";
     case RunStatusCode::kDivergence: return "STATUS_DIVERGENCE";
@@ -550,6 +598,7 @@ json ConfigJson(const ProvisionRunOptions& o) {
           {"sync_interval_s", o.sync_interval.count()},
           {"sync_timeout_s", o.sync_timeout.count()},
           {"catchup_timeout_s", o.catchup_timeout.count()},
+          {"hang_timeout_s", o.hang_timeout.count()},
           {"master_options", o.master_options},
           {"slave_options", o.slave_options},
           {"master", o.master_dsn ? o.master_dsn->Redacted() : "throwaway"},

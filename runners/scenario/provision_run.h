@@ -37,6 +37,8 @@ enum class RunStatusCode : int {
   kServerCrashed = 101,
   kReplicationFailure = 103,
   kDatabaseCorruption = 106,
+  // A server stopped answering while its process lives (server_hang.h).
+  kServerHung = 107,
   kBackupFailure = 108,
   kEnvironment = 110,
   kDivergence = 111,
@@ -89,6 +91,9 @@ struct ProvisionRunOptions {
   std::chrono::seconds sync_interval{0};  // when set: a check every this often instead
   std::chrono::seconds sync_timeout{120};
   std::chrono::seconds catchup_timeout{300};
+  // A server that answers nothing for this long hangs (status 107); every
+  // read of the checks is bounded by it too.
+  std::chrono::seconds hang_timeout{60};
   std::chrono::seconds backup_timeout{600};
   std::filesystem::path backup_binary;  // empty: the system's tool for backup_method
   std::string backup_method = "mariabackup";  // or "mariadb-dump", "mydumper"

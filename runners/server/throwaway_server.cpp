@@ -492,7 +492,12 @@ StopOutcome ThrowawayServer::Shutdown() {
   }
   // SIGTERM is mariadbd's normal shutdown and needs no connection (a hung
   // server may not take one). Only signal a pid that is still ours.
-  if (IsChildRegistered(pid_)) ::kill(pid_, SIGTERM);
+  // SIGCONT after it: a server stopped by SIGSTOP (a hang test, or one
+  // that hung) takes the SIGTERM as it resumes.
+  if (IsChildRegistered(pid_)) {
+    ::kill(pid_, SIGTERM);
+    ::kill(pid_, SIGCONT);
+  }
   StopOutcome outcome;
   std::optional<ChildExit> exit = WaitChild(pid_, options_.shutdown_deadline);
   if (exit) {
