@@ -23,6 +23,11 @@ std::string ProbeServer(const db::Dsn& dsn, std::chrono::seconds timeout) {
     db::Connection c(dsn, o);
     c.QueryValue("SELECT 1");
     return "";
+  } catch (const db::DbError& e) {
+    // A refusal (too many connections, access denied) is an answer too;
+    // only the client's own errors (2000-2999: lost, timed out) are not.
+    const bool answered = e.error_number() < 2000 || e.error_number() >= 3000;
+    return answered ? "" : e.what();
   } catch (const std::exception& e) {
     return e.what();
   }

@@ -19,8 +19,9 @@
 
 namespace randsync::scenario {
 
-// "" when `dsn`'s server answered SELECT 1 within `timeout` (connecting
-// included), else why not ("Lost connection ... (2013)").
+// "" when `dsn`'s server answered within `timeout` (connecting included):
+// SELECT 1, or any error of its own (1040 too many connections is an
+// answer); else why not ("Lost connection ... (2013)").
 std::string ProbeServer(const db::Dsn& dsn, std::chrono::seconds timeout);
 
 // The process's state from /proc: "stopped by a signal (SIGSTOP)",
