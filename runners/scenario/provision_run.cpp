@@ -6,6 +6,7 @@
 #include <ctime>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include <fmt/chrono.h>
@@ -107,6 +108,10 @@ struct Run {
   // Tables the method cannot make consistent, db.t -> why (consistency_model.h).
   std::map<std::string, std::string> uncovered;
   bool temporary_tables_read = false;  // NoteTemporaryTablesAtStart ran
+  bool counting_changes = false;       // userstat on the master (StartCountingChanges)
+  // The base tables of the data's database the load's generators pick from
+  // (as RQG, not gendata's DUMMY).
+  std::set<std::string> load_tables;
   backup::BackupPosition recorded;  // what the backup recorded
   // The start of the window a divergence happened in: the last sync point
   // that found no difference, else where replication started.
@@ -287,6 +292,56 @@ server::ServerOptions MasterServerOptions(const Run& run) {
   return mo;
 }
 
+// On a master of its own, the run counts the rows each table's statements
+// change (userstat's TABLE_STATISTICS, from the load's start): a table the
+// load never changed tests the backup's copy only, not replication.
+void StartCountingChanges(Run& run) {
+  if (run.endpoint.external) return;  // not our server's settings to change
+  try {
+    db::Connection c(run.endpoint.dsn);
+    c.Execute("SET GLOBAL userstat = 1");
+    c.Execute("FLUSH TABLE_STATISTICS");
+    run.counting_changes = true;
+  } catch (const db::DbError& e) {
+    Say(std::string("the rows the load changes per table are not counted: ") + e.what());
+  }
+}
+
+// After the load: says which tables of the data's database it changed no
+// row of.
+void WarnOfUnchangedTables(Run& run) {
+  if (!run.counting_changes) return;
+  try {
+    db::Connection c(run.endpoint.dsn);
+    const std::string db = c.Quote(run.endpoint.data_database);
+    const db::RowSet rows = c.QueryRows(
+        "SELECT t.TABLE_NAME FROM information_schema.TABLES t LEFT JOIN information_schema.TABLE_STATISTICS s "
+        "ON s.TABLE_SCHEMA = t.TABLE_SCHEMA AND s.TABLE_NAME = t.TABLE_NAME WHERE t.TABLE_SCHEMA = " + db +
+        " AND t.TABLE_TYPE = 'BASE TABLE' AND COALESCE(s.ROWS_CHANGED, 0) = 0 ORDER BY t.TABLE_NAME");
+    const size_t total = run.load_tables.size();
+    // Only the tables the load could pick (gendata's DUMMY it cannot), and
+    // that hold rows (an empty one has nothing to test).
+    std::vector<std::string> unchanged;
+    for (const db::Row& r : rows.rows) {
+      const std::string name = r.at(0).value_or("");
+      if (!run.load_tables.count(name)) continue;
+      const std::string t =
+          checker::QuoteIdentifier(run.endpoint.data_database) + "." + checker::QuoteIdentifier(name);
+      if (c.QueryValue("SELECT EXISTS (SELECT 1 FROM " + t + ")").value_or("0") == "1") unchanged.push_back(name);
+    }
+    if (unchanged.empty()) return;
+    std::string names;
+    constexpr size_t kNamed = 8;
+    for (size_t i = 0; i < unchanged.size() && i < kNamed; ++i) names += (i ? ", " : "") + unchanged[i];
+    if (unchanged.size() > kNamed) names += fmt::format(" and {} more", unchanged.size() - kNamed);
+    run.Warn(fmt::format("the load changed no row of {} of the {} tables ({}): their checks test the backup's copy, "
+                         "not replication",
+                         unchanged.size(), total, names));
+  } catch (const std::exception& e) {
+    Say(std::string("the rows the load changed per table could not be read: ") + e.what());
+  }
+}
+
 void StartMasterAndLoad(Run& run) {
   const ProvisionRunOptions& o = run.o;
   auto t0 = Clock::now();
@@ -324,6 +379,11 @@ void StartMasterAndLoad(Run& run) {
   lo.program = o.program;
   lo.values = o.values;
   lo.schema = std::make_shared<Schema>(ReadSchemaFromServer(dsn));
+  if (const Database* d = lo.schema->FindDatabase(run.endpoint.data_database)) {
+    for (const Table& t : d->tables) {
+      if (!t.is_view) run.load_tables.insert(t.name);
+    }
+  }
   lo.dsn = dsn;
   lo.query_log_dir = run.dir / "queries";
   lo.replay_dir = o.replay_dir;
@@ -336,6 +396,7 @@ void StartMasterAndLoad(Run& run) {
   // speed, within a generous bound rather than at the recorded duration.
   if (!o.replay_dir.empty()) lo.duration = o.duration * 4 + std::chrono::seconds(60);
   run.engine = std::make_unique<load::LoadEngine>(lo);
+  StartCountingChanges(run);
   run.engine->Start();
   run.timeline->AttachLoad(run.engine.get());
   run.load_start = run.timeline->Now();
@@ -672,6 +733,7 @@ void EndLoad(Run& run) {
     run.Fail(FromLoad(lr.status), lr.fatal ? lr.fatal->Describe() : load::ToString(lr.status));
   }
   WarnIfTheLoadDidLittle(run, lr.summary);
+  WarnOfUnchangedTables(run);
 }
 
 // What the backup cost the load: statements/s while it ran vs otherwise.
