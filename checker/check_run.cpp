@@ -1,5 +1,7 @@
 #include "checker/check_run.h"
 
+#include <mysqld_error.h>
+
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -22,6 +24,7 @@
 
 namespace randsync::checker {
 namespace {
+
 
 using Clock = std::chrono::steady_clock;
 constexpr int kSyncAttempts = 3;
@@ -73,13 +76,16 @@ struct Work {
   std::vector<Run> runs;                   // how the items are read
   std::vector<ChunkDigest> master, slave;  // per item
   std::vector<std::string> table_error;    // per table, first error
+  std::vector<unsigned> table_errno;       // its error number (0: not a server's)
   std::mutex mu;
   std::string fatal;
   std::atomic<bool> stop{false};
 
-  void Fail(size_t table, const std::string& what) {
+  void Fail(size_t table, const std::string& what, unsigned error_number) {
     std::lock_guard lock(mu);
-    if (table_error[table].empty()) table_error[table] = what;
+    if (!table_error[table].empty()) return;
+    table_error[table] = what;
+    table_errno[table] = error_number;
   }
   void Fatal(const std::string& what) {
     std::lock_guard lock(mu);
@@ -102,7 +108,7 @@ void PlanAll(SyncPoint& point, const std::vector<TableCheck>& tables, Work& work
         work.plans[i] = PlanTable(point.master[lane], tables[i].ref.database, tables[i].ref.table, chunk_size);
       } catch (const db::DbError& e) {
         if (ConnectionLost(e)) work.Fatal("master: " + std::string(e.what()));
-        work.Fail(i, fmt::format("planning chunks: {}", e.what()));
+        work.Fail(i, fmt::format("planning chunks: {}", e.what()), e.error_number());
       }
       progress.Report("plan", ++done, tables.size());
     }
@@ -187,7 +193,7 @@ void HashAll(SyncPoint& point, Work& work, Progress& progress) {
         if (ConnectionLost(e)) work.Fatal(fmt::format("{}: {}", slave ? "slave" : "master", e.what()));
         // Recorded per table: ER_TABLE_DEF_CHANGED (DDL after the point) is
         // reported as not compared, anything else as an error.
-        work.Fail(run.table, fmt::format("{}: {}", slave ? "slave" : "master", e.what()));
+        work.Fail(run.table, fmt::format("{}: {}", slave ? "slave" : "master", e.what()), e.error_number());
       }
       count(run.last - run.first - counted, 0);  // a failed run's chunks are done too
     }
@@ -409,6 +415,7 @@ CheckReport RunCheckUnguarded(const CheckOptions& options) {
 
   Work work;
   work.table_error.resize(report.tables.size());
+  work.table_errno.resize(report.tables.size());
   work.item_base.assign(report.tables.size(), std::string::npos);
   const auto t_plan = Clock::now();
   PlanAll(*point, report.tables, work, report.chunk_size, progress);
@@ -450,7 +457,8 @@ CheckReport RunCheckUnguarded(const CheckOptions& options) {
     report.master_rows += tc.master_rows;
     report.slave_rows += tc.slave_rows;
     if (!work.table_error[t].empty()) {
-      const bool ddl = work.table_error[t].find("ERROR 1412") != std::string::npos;
+      // The table's definition changed after the snapshot (DDL after the point).
+      const bool ddl = work.table_errno[t] == ER_TABLE_DEF_CHANGED;
       tc.outcome = ddl ? TableCheck::Outcome::kSkipped : TableCheck::Outcome::kError;
       tc.note = ddl ? "changed by DDL after the sync point: " + work.table_error[t] : work.table_error[t];
       any_error = any_error || !ddl;

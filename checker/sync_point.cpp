@@ -367,7 +367,10 @@ SyncPoint TakeSyncPoint(const db::Dsn& master, const db::Dsn& slave, const SyncO
   // control statements get a client-side deadline.
   const unsigned deadline_s = static_cast<unsigned>(
       std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(options.timeout).count()));
-  db::Connection slave_control = OpenCheckerConnection(slave, deadline_s);
+  // Never longer than any other read of the check: a slave that stops
+  // answering must not hold the check for the whole sync timeout.
+  const unsigned control_s = options.read_timeout_s > 0 ? std::min(deadline_s, options.read_timeout_s) : deadline_s;
+  db::Connection slave_control = OpenCheckerConnection(slave, control_s);
   for (unsigned i = 0; i < std::max(1u, options.connections); ++i) {
     point.master.push_back(OpenCheckerConnection(master, options.read_timeout_s));
     point.slave.push_back(OpenCheckerConnection(slave, options.read_timeout_s));
@@ -398,7 +401,7 @@ SyncPoint TakeSyncPoint(const db::Dsn& master, const db::Dsn& slave, const SyncO
   const bool was_running = st->sql_running == "Yes" || st->io_running == "Yes" || st->io_running == "Connecting";
   ReplicationRestorer restorer(slave_control, was_running);
   // Stopped first: then it cannot apply anything past the G read below.
-  StopSlave(slave_control, slave, deadline_s, restorer);
+  StopSlave(slave_control, slave, control_s, restorer);
   MasterStep(master_control, point, options);
   SlaveStep(slave_control, slave, deadline_s, point, options, restorer);
   OpenSnapshots(point.slave);
