@@ -77,7 +77,7 @@ fi
 #     replicates as a throwaway account, made and dropped unlogged.
 if [[ -n ${mport:-} ]]; then
   pw='Sekr1t#pw_Qx9z'
-  printf '%s\n' "$pw" > "$tmp/pw.pattern"
+  printf '%s\n' "$pw" > "$tmp/pw.pattern"  # for the file greps; the sampler reads it on stdin
   mariadb --no-defaults -uroot -h127.0.0.1 -P$mport -e "CREATE USER qa@'%' IDENTIFIED BY '$pw';
       GRANT ALL ON *.* TO qa@'%' WITH GRANT OPTION"
   accounts() {
@@ -86,7 +86,9 @@ if [[ -n ${mport:-} ]]; then
   }
   before=$(accounts)
   ( while :; do
-      for f in $(grep -alF -f "$tmp/pw.pattern" /proc/[0-9]*/cmdline 2>/dev/null); do
+      # The pattern on stdin: a path under $tmp on this grep's command line
+      # would look like a server left behind to no_servers_left.
+      for f in $(grep -alF -f - /proc/[0-9]*/cmdline 2>/dev/null <<< "$pw"); do
         tr '\0' ' ' < "$f" >> "$tmp/cmdline-leaks" 2>/dev/null; echo >> "$tmp/cmdline-leaks"
       done
       sleep 0.02
