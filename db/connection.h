@@ -28,6 +28,17 @@ struct ConnectOptions {
   unsigned write_timeout_s = 0;
   // Several ';'-separated statements in one Execute()/Query() call.
   bool multi_statements = false;
+
+  // Connecting and every read and write bounded by `seconds`: for the short
+  // control and status statements that must not freeze on a server that
+  // stops answering.
+  static ConnectOptions Bounded(unsigned seconds) {
+    ConnectOptions o;
+    o.connect_timeout_s = seconds;
+    o.read_timeout_s = seconds;
+    o.write_timeout_s = seconds;
+    return o;
+  }
 };
 
 // A small result held in memory: NULL is nullopt, never "" or "NULL".

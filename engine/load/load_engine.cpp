@@ -202,12 +202,10 @@ void LoadEngine::Watchdog(std::vector<uint64_t>& killed_seq) {
     if (!admin_) {
       if (now < admin_retry_) return;
       try {
-        db::ConnectOptions co;
-        co.connect_timeout_s = 2;
         // Bounded: a server that stops answering must not freeze the
         // supervisor (it also ends the workers at a stop).
-        co.read_timeout_s = 5;
-        co.write_timeout_s = 5;
+        db::ConnectOptions co = db::ConnectOptions::Bounded(5);
+        co.connect_timeout_s = 2;
         admin_.emplace(options_.dsn, co);
       } catch (const db::DbError&) {
         admin_retry_ = now + kAdminRetry;  // the worker will see why itself

@@ -506,9 +506,7 @@ void FinalCatchup(Run& run) {
   auto t0 = Clock::now();
   // Bounded reads: the waits below are 1 s slices, and a server that stops
   // answering must end the catch-up, not freeze it.
-  db::ConnectOptions bounded;
-  bounded.read_timeout_s = 10;
-  bounded.write_timeout_s = 10;
+  const db::ConnectOptions bounded = db::ConnectOptions::Bounded(10);
   db::Connection m(run.endpoint.dsn, bounded);
   db::Connection s(db::ParseDsn(run.slave->Dsn(""), nullptr), bounded);
   run.Mark("catch-up");

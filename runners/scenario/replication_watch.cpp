@@ -8,13 +8,7 @@
 namespace randsync::scenario {
 namespace {
 
-db::ConnectOptions ShortTimeouts() {
-  db::ConnectOptions o;
-  o.connect_timeout_s = 5;
-  o.read_timeout_s = 5;
-  o.write_timeout_s = 5;
-  return o;
-}
+db::ConnectOptions ShortTimeouts() { return db::ConnectOptions::Bounded(5); }
 
 }  // namespace
 

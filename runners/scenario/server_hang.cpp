@@ -15,12 +15,8 @@ constexpr unsigned kProbeTimeoutS = 2;
 }  // namespace
 
 std::string ProbeServer(const db::Dsn& dsn, std::chrono::seconds timeout) {
-  db::ConnectOptions o;
-  o.connect_timeout_s = static_cast<unsigned>(timeout.count());
-  o.read_timeout_s = static_cast<unsigned>(timeout.count());
-  o.write_timeout_s = static_cast<unsigned>(timeout.count());
   try {
-    db::Connection c(dsn, o);
+    db::Connection c(dsn, db::ConnectOptions::Bounded(static_cast<unsigned>(timeout.count())));
     c.QueryValue("SELECT 1");
     return "";
   } catch (const db::DbError& e) {

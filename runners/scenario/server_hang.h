@@ -39,8 +39,6 @@ class HangWatch {
   // unknown) once it hangs, else nullopt.
   std::optional<std::string> Check(const std::string& role, const db::Dsn& dsn, pid_t pid);
 
-  std::chrono::seconds hang_after() const { return hang_after_; }
-
  private:
   using Clock = std::chrono::steady_clock;
   struct Seen {

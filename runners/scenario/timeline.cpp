@@ -14,10 +14,8 @@ namespace {
 
 // A status read must never stall the sampler for long.
 db::ConnectOptions QuickOptions() {
-  db::ConnectOptions o;
+  db::ConnectOptions o = db::ConnectOptions::Bounded(2);
   o.connect_timeout_s = 1;
-  o.read_timeout_s = 2;
-  o.write_timeout_s = 2;
   return o;
 }
 
