@@ -23,7 +23,7 @@ std::string Summary(const CheckReport& r, size_t max) {
   std::string out = fmt::format("master {}\nslave  {}\n", r.master, r.slave);
   if (!r.sync_description.empty()) out += "sync point: " + r.sync_description + "\n";
   if (!r.error.empty() && r.tables.empty()) {
-    return out + fmt::format("CHECK FAILED ({}, exit {}): {}\n", ToString(r.status), static_cast<int>(r.status),
+    return out + fmt::format("CHECK FAILED ({}, exit {}): {}\n", Label(r.status), ExitCode(r.status),
                              r.error);
   }
   out += fmt::format("schema: {} difference(s)\n", r.schema.size());
@@ -71,10 +71,10 @@ std::string Summary(const CheckReport& r, size_t max) {
                      "drill-down {:.2f})\n",
                      r.total_s, r.sync_s, r.schema_s, r.plan_s, r.hash_s, Rate(r.master_rows, r.hash_s),
                      r.drill_s);
-  if (r.status == CheckStatus::kOk) {
+  if (r.status == Status::kOk) {
     out += "RESULT: master and slave are equal (exit 0)\n";
   } else {
-    out += fmt::format("RESULT: {} (exit {}){}\n", ToString(r.status), static_cast<int>(r.status),
+    out += fmt::format("RESULT: {} (exit {}){}\n", Label(r.status), ExitCode(r.status),
                        r.error.empty() ? "" : ": " + r.error);
   }
   return out;
@@ -91,14 +91,15 @@ nlohmann::json ToJson(const CheckReport& r, size_t max) {
   };
   json j;
   j["status"] = static_cast<int>(r.status);
-  j["result"] = ToString(r.status);
+  j["result"] = Label(r.status);
   if (!r.error.empty()) j["error"] = r.error;
   j["master"] = r.master;
   j["slave"] = r.slave;
   j["sync"] = {{"mode", ToString(r.sync)},       {"description", r.sync_description},
                {"gtid", r.gtid},                 {"binlog_file", r.binlog_file},
                {"binlog_pos", r.binlog_pos},     {"commit_block_ms", r.commit_block_ms},
-               {"slave_wait_s", r.slave_wait_s},   {"retries", r.sync_retries}};
+               {"slave_wait_s", r.slave_wait_s},   {"retries", r.sync_retries},
+               {"snapshot_tries", r.snapshot_tries}};
   j["session"] = {{"pinned", r.pinned_session},
                   {"master_overridden", r.master_session_overridden},
                   {"slave_overridden", r.slave_session_overridden}};

@@ -14,6 +14,7 @@
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
 
+#include "base/text_util.h"
 #include "checker/chunk_plan.h"
 #include "checker/fix_sql.h"
 #include "checker/row_hash.h"
@@ -223,38 +224,35 @@ void DrillDown(SyncPoint& point, const Work& work, TableCheck& table, size_t t,
   }
 }
 
-CheckStatus StatusOf(const SyncError& e) {
+Status StatusOf(const SyncError& e) {
   switch (e.kind()) {
     case SyncError::Kind::kTimeout:
-      return CheckStatus::kSyncTimeout;
+      return Status::kCatchupTimeout;
     case SyncError::Kind::kReplication:
-      return CheckStatus::kReplicationFailure;
+      return Status::kReplicationFailure;
     case SyncError::Kind::kSetup:
     case SyncError::Kind::kBusy:
-      return CheckStatus::kEnvironment;
+      return Status::kEnvironment;
   }
-  return CheckStatus::kEnvironment;
+  return Status::kEnvironment;
+}
+
+// Same tables with the same engines: no DDL changed the list in between.
+bool SameTables(const std::vector<TableRef>& a, const std::vector<TableRef>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].database != b[i].database || a[i].table != b[i].table || a[i].engine != b[i].engine ||
+        a[i].busy != b[i].busy || a[i].sequence != b[i].sequence) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
 
 unsigned DefaultCheckThreads() { return std::clamp(std::thread::hardware_concurrency(), 1u, 4u); }
 
-const char* ToString(CheckStatus status) {
-  switch (status) {
-    case CheckStatus::kOk:
-      return "ok";
-    case CheckStatus::kReplicationFailure:
-      return "replication failure";
-    case CheckStatus::kEnvironment:
-      return "environment failure";
-    case CheckStatus::kDivergence:
-      return "divergence";
-    case CheckStatus::kSyncTimeout:
-      return "sync timeout";
-  }
-  return "?";
-}
 
 const char* ToString(TableCheck::Outcome outcome) {
   switch (outcome) {
@@ -310,10 +308,15 @@ CheckReport RunCheckUnguarded(const CheckOptions& options) {
     auto compared = [&](const TableRef& t) {
       return !t.busy && (t.transactional || options.quiesced || options.sync == SyncMode::kNone);
     };
+    // The tables and schema as the sync point starts; read again at the
+    // point: a difference means DDL ran in between (on objects the
+    // snapshots do not hold), and the point is taken again with DDL blocked.
+    std::optional<SchemaSnapshot> schema_before;
+    std::vector<std::string> master_databases;
+    for (const auto& p : pairs) master_databases.push_back(p.master);
     sync.tables_to_lock = [&](db::Connection& c) {
-      std::vector<std::string> names;
-      for (const auto& p : pairs) names.push_back(p.master);
-      tables = ListTables(c, names, options.filters);
+      tables = ListTables(c, master_databases, options.filters);
+      schema_before = ReadSchema(c, pairs, false);
       std::vector<std::string> lock;
       for (const TableRef& t : tables) {
         if (compared(t)) lock.push_back(TableName(t));
@@ -322,8 +325,13 @@ CheckReport RunCheckUnguarded(const CheckOptions& options) {
     };
     sync.on_master_frozen = [&](db::Connection& c) {
       const auto t0 = Clock::now();
+      std::vector<TableRef> now = ListTables(c, master_databases, options.filters);
       master_schema = ReadSchema(c, pairs, false);
+      const bool unchanged = SameTables(now, tables) && schema_before &&
+                             CompareSchemas(*schema_before, *master_schema).empty();
+      tables = std::move(now);
       schema_s += Seconds(t0);
+      return unchanged;
     };
     sync.on_slave_at_point = [&](db::Connection& c) {
       const auto t0 = Clock::now();
@@ -352,6 +360,7 @@ CheckReport RunCheckUnguarded(const CheckOptions& options) {
     report.binlog_file = point->binlog_file;
     report.binlog_pos = point->binlog_pos;
     report.commit_block_ms = point->commit_block.count() / 1000.0;
+    report.snapshot_tries = point->snapshot_tries;
     report.slave_wait_s = point->slave_wait.count() / 1e6;
     report.schema = CompareSchemas(*master_schema, *slave_schema);
     // A table being rebuilt by ALTER at the point has no readable schema
@@ -384,7 +393,7 @@ CheckReport RunCheckUnguarded(const CheckOptions& options) {
     report.total_s = Seconds(t_start);
     return report;
   } catch (const std::exception& e) {
-    report.status = CheckStatus::kEnvironment;
+    report.status = Status::kEnvironment;
     report.error = e.what();
     report.total_s = Seconds(t_start);
     return report;
@@ -435,7 +444,7 @@ CheckReport RunCheckUnguarded(const CheckOptions& options) {
   if (!work.stop) HashAll(*point, work, progress);
   report.hash_s = Seconds(t_hash);
   if (work.stop) {
-    report.status = CheckStatus::kEnvironment;
+    report.status = Status::kEnvironment;
     report.error = "lost a connection during the check: " + work.fatal;
     report.total_s = Seconds(t_start);
     return report;
@@ -483,9 +492,9 @@ CheckReport RunCheckUnguarded(const CheckOptions& options) {
   }
   report.drill_s = Seconds(t_drill);
   if (any_difference) {
-    report.status = CheckStatus::kDivergence;
+    report.status = Status::kDivergence;
   } else if (any_error) {
-    report.status = CheckStatus::kEnvironment;
+    report.status = Status::kEnvironment;
     report.error = "some tables could not be compared (see their notes)";
   }
   report.total_s = Seconds(t_start);
@@ -509,7 +518,7 @@ CheckReport RunCheck(const CheckOptions& options) {
   report.master = options.master.Redacted();
   report.slave = options.slave.Redacted();
   report.sync = options.sync;
-  report.status = CheckStatus::kEnvironment;
+  report.status = Status::kEnvironment;
   report.error = "the check stopped: " + error;
   report.total_s = Seconds(t_start);
   return report;

@@ -5,7 +5,7 @@
 //   CheckOptions o;  o.master = ...;  o.slave = ...;
 //   CheckReport r = RunCheck(o);      // never throws: a check that cannot be
 //                                     // made is a status with its error;
-//   r.status                          // CheckStatus, also the exit code
+//   r.status                          // Status, also the exit code
 //
 // Parallelism: each side has `threads` snapshot connections (the sync
 // point's). One TBB task per connection ("lane") pulls chunks from that
@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "checker/discovery.h"
 #include "checker/row_diff.h"
 #include "checker/schema_diff.h"
@@ -40,15 +41,9 @@ namespace randsync::checker {
 // The number of cores, between 1 and 4: see above.
 unsigned DefaultCheckThreads();
 
-// Exit statuses; RQG's numbers where the meaning is the same.
-enum class CheckStatus : int {
-  kOk = 0,
-  kReplicationFailure = 103,  // RQG STATUS_REPLICATION_FAILURE: slave SQL/IO error
-  kEnvironment = 110,         // RQG STATUS_ENVIRONMENT_FAILURE: cannot check
-  kDivergence = 111,          // schema or data differ
-  kSyncTimeout = 112,         // the slave did not reach the sync point in time
-};
-const char* ToString(CheckStatus status);
+// A check ends ok, 103 (the slave's SQL/IO thread failed), 110 (cannot
+// check), 111 (schema or data differ) or 112 (the slave did not reach the
+// sync point in time): base/status.h.
 
 struct CheckProgress {
   std::string phase;  // "sync", "schema", "plan", "hash", "drill-down"
@@ -96,7 +91,7 @@ struct TableCheck {
 const char* ToString(TableCheck::Outcome outcome);
 
 struct CheckReport {
-  CheckStatus status = CheckStatus::kOk;
+  Status status = Status::kOk;
   std::string error;  // set when the check could not be made (status 103/110/112)
   std::string master;  // redacted DSNs
   std::string slave;
@@ -105,7 +100,8 @@ struct CheckReport {
   std::string gtid;
   std::string binlog_file;
   uint64_t binlog_pos = 0;
-  double commit_block_ms = 0;
+  double commit_block_ms = 0;  // 0 unless the snapshots needed the commit block
+  int snapshot_tries = 0;       // starts of the master's N snapshots until they agreed
   int sync_retries = 0;  // sync points abandoned because DDL held a table
   double slave_wait_s = 0;
   unsigned threads = 0;

@@ -97,14 +97,6 @@ std::string BuildWhere(const TablePlan& plan, const ChunkRange& r) {
 
 }  // namespace
 
-std::string QuoteIdentifier(std::string_view name) {
-  std::string out = "`";
-  for (char c : name) {
-    if (c == '`') out += '`';
-    out += c;
-  }
-  return out + "`";
-}
 
 std::string KeyAtLeast(const std::vector<std::string>& key, const std::vector<std::string>& values) {
   return KeyCompare(key, values, ">", ">=");

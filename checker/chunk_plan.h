@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include "base/text_util.h"
 
 namespace randsync::db {
 class Connection;
@@ -71,8 +72,6 @@ struct TablePlan {
   std::vector<__int128> IntegerUpperBound(size_t i) const;
 };
 
-// `name` in backquotes, inner backquotes doubled.
-std::string QuoteIdentifier(std::string_view name);
 
 // (a,b,c) >= (x,y,z) written out as a leading `a >= x AND (a > x OR (a = x
 // AND (...)))` chain. The row-constructor form is shorter but the range

@@ -1,5 +1,7 @@
 #include "checker/fix_sql.h"
 
+#include "base/text_util.h"
+
 #include <cstdint>
 #include <stdexcept>
 

@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/text_util.h"
 #include "checker/fix_sql.h"
 #include "checker/row_encoding.h"
 #include "checker/row_hash.h"

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "base/text_util.h"
 #include "checker/chunk_plan.h"
 #include "db/connection.h"
 

@@ -2,20 +2,33 @@
 // all show the data as of one master binlog position G, taken while load and
 // replication go on (design.md, Checker).
 //
-// Master (connection A plus snapshot connections 1..N, all opened first):
-//   A: BACKUP STAGE START; BACKUP STAGE BLOCK_DDL     -- DDL waits, commits go on
-//      tables_to_lock()                              -- the tables to compare
-//   A: BACKUP STAGE BLOCK_COMMIT                     -- commits wait from here
-//      SELECT @@gtid_binlog_pos (G), SHOW MASTER STATUS (file:pos)
-//   1..N: START TRANSACTION WITH CONSISTENT SNAPSHOT
-//   1..N: open every table (metadata locks until the check ends; a table
-//         DDL holds is left out at once, never waited for)
-//      on_master_frozen()                            -- e.g. read the schema
-//   A: BACKUP STAGE END                              -- commits and DDL resume
-// An ALTER TABLE already running when BLOCK_DDL is taken is not stopped by
-// it (only its final rename is); such a table must be left out by the
-// caller (information_schema shows it with no engine).
-//   check: every snapshot's binlog_snapshot_file/position equals file:pos
+// Master (control A, guard B and snapshot connections 1..N, all opened
+// first):
+//   A: tables_to_lock()                              -- the tables to compare
+//   B: START TRANSACTION; open every table           -- DDL on them now waits
+//   1..N: START TRANSACTION WITH CONSISTENT SNAPSHOT, all sent before any
+//         answer is read; until every binlog_snapshot_file/position agrees
+//         (= G's file:pos), ROLLBACK and again, up to snapshot_tries
+//   A: SELECT BINLOG_GTID_POS(file, pos)             -- G
+//   1..N: open every table B holds (metadata locks until the check ends; a
+//         table DDL holds or awaits is left out at once, never waited for)
+//   A: on_master_frozen()                            -- e.g. read the schema
+//   B: COMMIT
+//   (on_master_frozen() false: DDL ran meanwhile; 1..N roll back and the
+//   blocked variant below runs, with on_master_frozen() inside the block)
+// The server starts a snapshot and reads its binlog position under the lock
+// that orders commits (LOCK_commit_ordered), so snapshots with one position
+// see the same transactions: nothing on the master waits for the sync
+// point, neither commits nor writes to non-transactional tables (only
+// transactional tables are compared while writers run). When the tries never
+// agree (a commit between every pair of snapshot starts), the snapshots open
+// inside BACKUP STAGE START..BLOCK_COMMIT..END instead (FLUSH TABLES WITH
+// READ LOCK before 10.4); that block, which also holds non-transactional
+// writes and DDL, is timed from START to END and reported as commit_block.
+// The schema read at the point (on_master_frozen) is then read inside it.
+// An ALTER TABLE already running (it holds a lock compatible with B's) goes
+// on until its final rename, which waits; such a table must be left out by
+// the caller if information_schema shows it with no engine.
 // Slave (stopped before the master step, so it cannot already be past G):
 //   STOP SLAVE; ...master step...; START SLAVE UNTIL master_gtid_pos = 'G'
 //   poll SHOW SLAVE STATUS until the SQL thread stops; @@gtid_slave_pos = G
@@ -26,12 +39,9 @@
 // Relay_Master_Log_File/Exec_Master_Log_Pos; kNone opens the snapshots on
 // both sides with no coordination (static data, or two unrelated servers).
 //
-// Commits on the master are blocked only between BLOCK_COMMIT and END: a
-// few statements on connections that are already open (measured and
-// returned). DDL on the compared tables waits until the snapshots end (the
-// check is done), on both sides; DML on a table whose DDL waits queues
-// behind it, so a grammar heavy in ALTER TABLE slows down during a check. Servers without BACKUP STAGE (before 10.4) use FLUSH TABLES
-// WITH READ LOCK for the same window.
+// DDL on the compared tables waits until the snapshots end (the check is
+// done), on both sides; DML on a table whose DDL waits queues behind it, so
+// a grammar heavy in ALTER TABLE slows down during a check.
 #pragma once
 
 #include <chrono>
@@ -57,13 +67,24 @@ struct SyncOptions {
   // The read timeout of the master's control connection and of every
   // snapshot connection (OpenCheckerConnection).
   unsigned read_timeout_s = 300;
-  // Called on the master's control connection while DDL is blocked: the
-  // tables (`db`.`t`, quoted) the snapshots open and lock.
+  // Starts of the N master snapshots together before commits are blocked
+  // for them instead; 0 blocks at once. Under the default load (8 threads,
+  // ~3,000 commits/s) the first start agrees most of the time.
+  int snapshot_tries = 20;
+  // Called on the master's control connection before anything is locked:
+  // the tables (`db`.`t`, quoted) the snapshots open and lock.
   std::function<std::vector<std::string>(db::Connection&)> tables_to_lock;
-  // Called on the master's control connection while commits and DDL are
-  // blocked, and on the slave's while its SQL thread is stopped at G: the
-  // schema seen by both is the schema at G.
-  std::function<void(db::Connection&)> on_master_frozen;
+  // Called on the master's control connection once its snapshots are open
+  // at G and hold the locked tables: true when what it reads now is what
+  // held at G, i.e. no DDL ran since tables_to_lock() (the caller compares
+  // the two reads; DDL on objects the snapshots do not hold is not held
+  // off). False makes the sync point open the master's snapshots again
+  // inside the commit block, where no DDL runs, and call it once more there
+  // (that answer is not asked). Unset: nothing to read.
+  std::function<bool(db::Connection&)> on_master_frozen;
+  // Called on the slave's control connection while its SQL thread is
+  // stopped at G: with on_master_frozen, the schema seen by both sides is
+  // the schema at G.
   std::function<void(db::Connection&)> on_slave_at_point;
 };
 
@@ -88,7 +109,13 @@ struct SyncPoint {
   std::string gtid;         // master @@gtid_binlog_pos at the point
   std::string binlog_file;  // master SHOW MASTER STATUS at the point
   uint64_t binlog_pos = 0;
-  std::chrono::microseconds commit_block{0};  // how long master commits waited
+  // How long the master's commits (and writes to non-transactional tables)
+  // waited: zero unless the snapshots could not agree unblocked.
+  std::chrono::microseconds commit_block{0};
+  int snapshot_tries = 0;  // times the N master snapshots were started together
+  // DDL changed what on_master_frozen reads while the snapshots opened
+  // unblocked: they were opened again inside the commit block.
+  bool ddl_during_point = false;
   std::chrono::microseconds slave_wait{0};    // START SLAVE UNTIL .. stopped
   // Open transactions (consistent snapshots): master[i] and slave[i] see the
   // data at the point. Sessions are pinned (OpenCheckerConnection): a

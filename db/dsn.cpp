@@ -8,7 +8,7 @@
 
 // DSN mistakes are user input errors like a bad schema file: the CLI reports
 // them the same way (one line, exit status of a bad command line).
-#include "engine/errors.h"
+#include "base/errors.h"
 
 namespace randsync::db {
 

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "db/connection.h"
-#include "engine/errors.h"
+#include "base/errors.h"
 
 namespace randsync::db {
 namespace {

@@ -59,7 +59,7 @@ class CheckServerTest : public testsupport::ReplicationPairTest {
     o.quiesced = quiesced;
     o.fix_sql = true;
     CheckReport r = RunCheck(o);
-    if (r.status != CheckStatus::kOk) std::cout << Summary(r);
+    if (r.status != Status::kOk) std::cout << Summary(r);
     return r;
   }
 
@@ -74,7 +74,7 @@ class CheckServerTest : public testsupport::ReplicationPairTest {
   // kDifferent exactly `column` with both values.
   void ExpectOneRow(const CheckReport& r, RowDiffKind kind, const std::string& pk, const std::string& column = "",
                     const std::optional<std::string>& master = {}, const std::optional<std::string>& slave = {}) {
-    ASSERT_EQ(r.status, CheckStatus::kDivergence) << r.error;
+    ASSERT_EQ(r.status, Status::kDivergence) << r.error;
     EXPECT_TRUE(r.schema.empty());
     const TableCheck* t = Table(r, "t");
     ASSERT_NE(t, nullptr);
@@ -103,7 +103,7 @@ class CheckServerTest : public testsupport::ReplicationPairTest {
 
 TEST_F(CheckServerTest, EqualServersAreEqual) {
   CheckReport r = Check();
-  EXPECT_EQ(r.status, CheckStatus::kOk) << Summary(r);
+  EXPECT_EQ(r.status, Status::kOk) << Summary(r);
   EXPECT_TRUE(r.schema.empty());
   ASSERT_EQ(r.tables.size(), 2u);
   EXPECT_EQ(Table(r, "t")->master_rows, 100u);
@@ -119,7 +119,7 @@ TEST_F(CheckServerTest, SameRowsInAnotherPhysicalOrderAreEqual) {
   S("DROP TABLE chk.tmp");
   S("ALTER TABLE chk.t FORCE");
   S("ALTER TABLE chk.nokey FORCE");
-  EXPECT_EQ(Check().status, CheckStatus::kOk);
+  EXPECT_EQ(Check().status, Status::kOk);
 }
 
 TEST_F(CheckServerTest, RowMissingOnSlave) {
@@ -156,7 +156,7 @@ TEST_F(CheckServerTest, BytesShiftedAcrossAColumnBoundary) {
   ASSERT_TRUE(pair().WaitForSlave());
   S("UPDATE chk.t SET a = 'a', b = 'bc' WHERE pk = 10");
   CheckReport r = Check();
-  ASSERT_EQ(r.status, CheckStatus::kDivergence);
+  ASSERT_EQ(r.status, Status::kDivergence);
   const TableCheck* t = Table(r, "t");
   ASSERT_EQ(t->rows.size(), 1u);
   EXPECT_EQ(t->rows[0].key_values[0], "10");
@@ -187,7 +187,7 @@ TEST_F(CheckServerTest, BlobDifferingAtByteOneMillion) {
   ASSERT_TRUE(pair().WaitForSlave());
   S("UPDATE chk.t SET blb = CONCAT(REPEAT('x', 999999), 'y', REPEAT('x', 1000000)) WHERE pk = 14");
   CheckReport r = Check();
-  ASSERT_EQ(r.status, CheckStatus::kDivergence);
+  ASSERT_EQ(r.status, Status::kDivergence);
   const TableCheck* t = Table(r, "t");
   ASSERT_EQ(t->rows.size(), 1u);
   ASSERT_EQ(t->rows[0].columns.size(), 1u);
@@ -200,7 +200,7 @@ TEST_F(CheckServerTest, BlobDifferingAtByteOneMillion) {
 TEST_F(CheckServerTest, DuplicatedRowInATableWithoutKey) {
   S("INSERT INTO chk.nokey VALUES (1, 'x')");
   CheckReport r = Check();
-  ASSERT_EQ(r.status, CheckStatus::kDivergence);
+  ASSERT_EQ(r.status, Status::kDivergence);
   const TableCheck* t = Table(r, "nokey");
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->outcome, TableCheck::Outcome::kDifferent);
@@ -218,7 +218,7 @@ TEST_F(CheckServerTest, CaseOnlyChangeInACaseInsensitiveColumn) {
 TEST_F(CheckServerTest, TableMissingOnSlave) {
   S("DROP TABLE chk.nokey");
   CheckReport r = Check();
-  ASSERT_EQ(r.status, CheckStatus::kDivergence);
+  ASSERT_EQ(r.status, Status::kDivergence);
   ASSERT_EQ(r.schema.size(), 1u) << Summary(r);
   EXPECT_EQ(r.schema[0].object, "`chk`.`nokey`");
   EXPECT_EQ(r.schema[0].what, "missing on slave");
@@ -229,7 +229,7 @@ TEST_F(CheckServerTest, TableMissingOnSlave) {
 TEST_F(CheckServerTest, ExtraTableOnSlave) {
   S("CREATE TABLE chk.only_slave (i INT)");
   CheckReport r = Check();
-  ASSERT_EQ(r.status, CheckStatus::kDivergence);
+  ASSERT_EQ(r.status, Status::kDivergence);
   ASSERT_EQ(r.schema.size(), 1u) << Summary(r);
   EXPECT_EQ(r.schema[0].object, "`chk`.`only_slave`");
   EXPECT_EQ(r.schema[0].what, "extra on slave");
@@ -238,7 +238,7 @@ TEST_F(CheckServerTest, ExtraTableOnSlave) {
 TEST_F(CheckServerTest, ColumnTypeChange) {
   S("ALTER TABLE chk.nokey MODIFY v BIGINT");
   CheckReport r = Check();
-  ASSERT_EQ(r.status, CheckStatus::kDivergence);
+  ASSERT_EQ(r.status, Status::kDivergence);
   ASSERT_FALSE(r.schema.empty());
   EXPECT_EQ(r.schema[0].object, "`chk`.`nokey`.`v`");
   EXPECT_EQ(r.schema[0].what, "column type");
@@ -247,7 +247,7 @@ TEST_F(CheckServerTest, ColumnTypeChange) {
 TEST_F(CheckServerTest, MissingIndex) {
   S("ALTER TABLE chk.t DROP INDEX k_a");
   CheckReport r = Check();
-  ASSERT_EQ(r.status, CheckStatus::kDivergence);
+  ASSERT_EQ(r.status, Status::kDivergence);
   ASSERT_EQ(r.schema.size(), 1u) << Summary(r);
   EXPECT_EQ(r.schema[0].object, "index `chk`.`t`.`k_a`");
   EXPECT_EQ(r.schema[0].what, "missing on slave");
@@ -258,7 +258,7 @@ TEST_F(CheckServerTest, MissingTriggerAndView) {
   S("DROP TRIGGER chk.trg");
   S("DROP VIEW chk.v");
   CheckReport r = Check();
-  ASSERT_EQ(r.status, CheckStatus::kDivergence);
+  ASSERT_EQ(r.status, Status::kDivergence);
   ASSERT_EQ(r.schema.size(), 2u) << Summary(r);
   EXPECT_EQ(r.schema[0].object, "trigger `chk`.`trg`");
   EXPECT_EQ(r.schema[1].object, "view `chk`.`v`");
@@ -270,7 +270,7 @@ TEST_F(CheckServerTest, AutoIncrementCounterIsNoDifference) {
   ASSERT_TRUE(pair().WaitForSlave());
   S("INSERT INTO chk.ai (v) VALUES (3)");
   S("DELETE FROM chk.ai WHERE v = 3");
-  EXPECT_EQ(Check().status, CheckStatus::kOk);
+  EXPECT_EQ(Check().status, Status::kOk);
 }
 
 TEST_F(CheckServerTest, NonTransactionalTablesNeedQuiesced) {
@@ -279,10 +279,10 @@ TEST_F(CheckServerTest, NonTransactionalTablesNeedQuiesced) {
   ASSERT_TRUE(pair().WaitForSlave());
   S("UPDATE chk.aria SET v = 5 WHERE pk = 2");
   CheckReport r = Check();
-  EXPECT_EQ(r.status, CheckStatus::kOk);
+  EXPECT_EQ(r.status, Status::kOk);
   EXPECT_EQ(Table(r, "aria")->outcome, TableCheck::Outcome::kSkipped);
   r = Check(SyncMode::kGtid, /*quiesced=*/true);
-  EXPECT_EQ(r.status, CheckStatus::kDivergence);
+  EXPECT_EQ(r.status, Status::kDivergence);
   EXPECT_EQ(Table(r, "aria")->outcome, TableCheck::Outcome::kDifferent);
 }
 
@@ -294,18 +294,18 @@ TEST_F(CheckServerTest, SequencesAreComparedWhenQuiesced) {
   for (int i = 0; i < 5; ++i) M("DO NEXTVAL(chk.sq)");
   ASSERT_TRUE(pair().WaitForSlave());
   CheckReport r = Check(SyncMode::kGtid, /*quiesced=*/true);
-  EXPECT_EQ(r.status, CheckStatus::kOk);
+  EXPECT_EQ(r.status, Status::kOk);
   ASSERT_NE(Table(r, "sq"), nullptr) << "the sequence was not listed";
   EXPECT_EQ(Table(r, "sq")->outcome, TableCheck::Outcome::kEqual);
   EXPECT_EQ(Table(r, "sq")->master_rows, 1u);
   S("DO SETVAL(chk.sq, 500)");
   r = Check();
-  EXPECT_EQ(r.status, CheckStatus::kOk);
+  EXPECT_EQ(r.status, Status::kOk);
   EXPECT_EQ(Table(r, "sq")->outcome, TableCheck::Outcome::kSkipped);
   EXPECT_NE(Table(r, "sq")->note.find("a sequence's value is not transactional"), std::string::npos)
       << Table(r, "sq")->note;
   r = Check(SyncMode::kGtid, /*quiesced=*/true);
-  EXPECT_EQ(r.status, CheckStatus::kDivergence);
+  EXPECT_EQ(r.status, Status::kDivergence);
   EXPECT_EQ(Table(r, "sq")->outcome, TableCheck::Outcome::kDifferent);
 }
 
@@ -315,13 +315,13 @@ TEST_F(CheckServerTest, FixSqlMakesTheSlaveMatch) {
   S("UPDATE chk.t SET d = d + 1, blb = NULL WHERE pk = 77");
   S("INSERT INTO chk.nokey VALUES (2, 'y')");
   CheckReport r = Check();
-  ASSERT_EQ(r.status, CheckStatus::kDivergence);
+  ASSERT_EQ(r.status, Status::kDivergence);
   db::Connection fix = pair().Slave();
   fix.Execute("SET SESSION time_zone = '+00:00'");
   for (const TableCheck& t : r.tables) {
     for (const std::string& s : t.fix_sql) fix.Execute(s);
   }
-  EXPECT_EQ(Check().status, CheckStatus::kOk);
+  EXPECT_EQ(Check().status, Status::kOk);
 }
 
 TEST_F(CheckServerTest, JsonReportNamesTheRow) {

@@ -93,15 +93,15 @@ TEST_F(CheckUnderLoadServerTest, TenSyncPointsDuringSixtySecondsOfLoadFindNothin
     CheckReport r = RunCheck(co);
     ++checks;
     std::cout << "sync point " << k << ": " << r.sync_description << "; " << r.master_rows << " rows, "
-              << ToString(r.status) << "\n";
-    EXPECT_EQ(r.status, CheckStatus::kOk) << Summary(r);
+              << Label(r.status) << "\n";
+    EXPECT_EQ(r.status, Status::kOk) << Summary(r);
     EXPECT_FALSE(r.gtid.empty());
     PrintLongWaits(master);
     gtids.insert(r.gtid);
     EXPECT_GT(r.master_rows, 0u);
   }
   load::LoadResult lr = engine.Wait();
-  EXPECT_EQ(lr.status, load::RunStatus::kOk) << (lr.fatal ? lr.fatal->Describe() : "");
+  EXPECT_EQ(lr.status, Status::kOk) << (lr.fatal ? lr.fatal->Describe() : "");
   EXPECT_GE(gtids.size(), 5u) << "the load hardly committed between sync points";
   std::cout << lr.summary.ToText();
   EXPECT_EQ(checks, 10);
@@ -109,7 +109,7 @@ TEST_F(CheckUnderLoadServerTest, TenSyncPointsDuringSixtySecondsOfLoadFindNothin
   ASSERT_TRUE(pair().WaitForSlave());
   co.quiesced = true;
   CheckReport final_check = RunCheck(co);
-  EXPECT_EQ(final_check.status, CheckStatus::kOk) << Summary(final_check);
+  EXPECT_EQ(final_check.status, Status::kOk) << Summary(final_check);
   std::cout << Summary(final_check);
 }
 

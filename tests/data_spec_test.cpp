@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/errors.h"
+#include "base/errors.h"
 
 namespace randsync {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "db/dsn.h"
-#include "engine/errors.h"
+#include "base/errors.h"
 
 namespace randsync::db {
 namespace {

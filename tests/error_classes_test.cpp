@@ -115,7 +115,7 @@ TEST(ErrorClasses, FatalClassesAndTheirStatuses) {
   EXPECT_EQ(ExitCode(StatusFor(Outcome::kCorruption)), 106);
   EXPECT_EQ(ExitCode(StatusFor(Outcome::kEnvironment)), 110);
   EXPECT_EQ(ExitCode(StatusFor(Outcome::kExpected)), 0);
-  EXPECT_STREQ(ToString(RunStatus::kServerCrashed), "STATUS_SERVER_CRASHED");
+  EXPECT_STREQ(ToString(Status::kServerCrashed), "STATUS_SERVER_CRASHED");
 }
 
 }  // namespace

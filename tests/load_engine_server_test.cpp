@@ -19,6 +19,7 @@
 #include "engine/grammar/parser.h"
 #include "engine/load/load_engine.h"
 #include "engine/load/query_log.h"
+#include "engine/load/stall_meter.h"
 #include "runners/server/throwaway_server.h"
 #include "tests/support/shared_server.h"
 
@@ -118,7 +119,7 @@ TEST_F(LoadEngineServerTest, FourThreadsForThreeSeconds) {
   const double took = std::chrono::duration<double>(Clock::now() - t0).count();
   std::cerr << r.summary.ToText();
 
-  EXPECT_EQ(r.status, RunStatus::kOk);
+  EXPECT_EQ(r.status, Status::kOk);
   EXPECT_EQ(r.reason, StopReason::kDeadline);
   EXPECT_FALSE(r.fatal) << r.fatal->Describe();
   EXPECT_GT(r.summary.statements, 0u);
@@ -143,7 +144,7 @@ TEST_F(LoadEngineServerTest, SyntaxErrorsAreCounted) {
   LoadOptions o = Options("query: SELECT 1 | SELEC 2 ;", 2);
   o.queries_per_thread = 50;
   LoadResult r = LoadEngine(o).Run();
-  EXPECT_EQ(r.status, RunStatus::kOk);
+  EXPECT_EQ(r.status, Status::kOk);
   EXPECT_EQ(r.reason, StopReason::kQueryLimit);
   EXPECT_EQ(r.summary.statements, 100u);
   EXPECT_EQ(r.summary.queries, 100u);
@@ -170,7 +171,7 @@ TEST_F(LoadEngineServerTest, QueryLogReplaysToTheSameData) {
   o.statement_timeout = 5s;  // puts a SET SESSION into the log too
   o.query_log_dir = LogDir("replay");
   LoadResult r = LoadEngine(o).Run();
-  ASSERT_EQ(r.status, RunStatus::kOk);
+  ASSERT_EQ(r.status, Status::kOk);
   ASSERT_GT(r.summary.failed(), 0u);  // duplicate keys: the replay meets errors too
   const std::string original = Content(db_, "t");
   ASSERT_FALSE(original.empty());
@@ -212,9 +213,52 @@ TEST_F(LoadEngineServerTest, PauseStopsStatementsUntilResume) {
   EXPECT_GT(engine.Live().statements, statements);
   engine.Stop();
   LoadResult r = engine.Wait();
-  EXPECT_EQ(r.status, RunStatus::kOk);
+  EXPECT_EQ(r.status, Status::kOk);
   EXPECT_EQ(r.reason, StopReason::kStopped);
   EXPECT_EQ(OutcomeSum(r.summary), r.summary.statements);
+}
+
+// The meter follows a statement running at the window's end until it ends,
+// and says so when it outlives the tail; a paused load stalls nothing.
+TEST_F(LoadEngineServerTest, StallMeterMeasuresTheSlowestStatementOfTheWindow) {
+  LoadOptions o = Options("query: SELECT SLEEP(0.4) ;", 2);
+  o.duration = 20s;
+  LoadEngine engine(o);
+  engine.Start();
+  std::this_thread::sleep_for(200ms);
+  StallMeter meter(engine);
+  meter.Start();
+  std::this_thread::sleep_for(50ms);
+  Stall s = meter.Stop();
+  EXPECT_GE(s.longest, 300ms);  // the statement's whole run, not the window's 50 ms
+  EXPECT_LT(s.longest, 2s);
+  EXPECT_TRUE(s.thread == 1 || s.thread == 2) << s.thread;
+  EXPECT_FALSE(s.still_running);
+
+  ASSERT_TRUE(engine.Pause(5s));
+  meter.Start();
+  std::this_thread::sleep_for(50ms);
+  s = meter.Stop();
+  EXPECT_EQ(s.longest.count(), 0);
+  EXPECT_EQ(s.thread, 0u);
+  engine.Resume();
+  engine.Stop();
+  EXPECT_EQ(engine.Wait().status, Status::kOk);
+
+  LoadOptions slow = Options("query: SELECT SLEEP(3) ;", 1);
+  slow.duration = 20s;
+  LoadEngine slow_engine(slow);
+  slow_engine.Start();
+  std::this_thread::sleep_for(200ms);
+  StallMeter short_tail(slow_engine, 50ms);
+  short_tail.Start();
+  std::this_thread::sleep_for(20ms);
+  s = short_tail.Stop();
+  EXPECT_TRUE(s.still_running);
+  EXPECT_GE(s.longest, 200ms);
+  EXPECT_EQ(s.thread, 1u);
+  slow_engine.Stop();
+  slow_engine.Wait();
 }
 
 TEST_F(LoadEngineServerTest, StopWhilePausedEndsTheRun) {
@@ -246,7 +290,7 @@ TEST_F(LoadEngineServerTest, KilledConnectionIsSurvived) {
   EXPECT_NE(new_id, ids[0]);  // worker 1 goes on with a new session
   LoadResult r = engine.Wait();
   std::cerr << r.summary.ToText();
-  EXPECT_EQ(r.status, RunStatus::kOk);
+  EXPECT_EQ(r.status, Status::kOk);
   EXPECT_FALSE(r.fatal) << r.fatal->Describe();
   EXPECT_EQ(r.reason, StopReason::kDeadline);
   EXPECT_GE(r.summary.reconnects, 1u);
@@ -264,7 +308,7 @@ TEST_F(LoadEngineServerTest, WatchdogEndsStatementsPastTwiceTheTimeout) {
   LoadResult r = LoadEngine(o).Run();
   std::cerr << r.summary.ToText();
   EXPECT_LT(Clock::now() - t0, 2500ms);
-  EXPECT_EQ(r.status, RunStatus::kOk);
+  EXPECT_EQ(r.status, Status::kOk);
   EXPECT_EQ(r.summary.statements, 2u);
   // A killed SLEEP() returns 1 or fails with ER_QUERY_INTERRUPTED.
   EXPECT_EQ(r.summary.outcome(Outcome::kOk) + r.summary.outcome(Outcome::kExpected), 2u);
@@ -288,7 +332,7 @@ TEST_F(LoadEngineServerTest, MetadataLockWaitEndsAtTheLockWaitTimeout) {
   Exec("UNLOCK TABLES");
   std::cerr << r.summary.ToText();
   EXPECT_LT(took, 5s);
-  EXPECT_EQ(r.status, RunStatus::kOk);
+  EXPECT_EQ(r.status, Status::kOk);
   ASSERT_EQ(r.summary.statements, 1u);
   EXPECT_EQ(r.summary.outcome(Outcome::kExpected), 1u);
   ASSERT_EQ(r.summary.errors.size(), 1u);
@@ -307,7 +351,7 @@ TEST_F(LoadEngineServerTest, DeeplyNestedGrammarExpandsOnAWorker) {
   LoadOptions o = Options(g, 2);
   o.queries_per_thread = 1;
   LoadResult r = LoadEngine(o).Run();
-  EXPECT_EQ(r.status, RunStatus::kOk);
+  EXPECT_EQ(r.status, Status::kOk);
   EXPECT_FALSE(r.fatal) << r.fatal->Describe();
   EXPECT_EQ(r.summary.statements, 2u);
 }
@@ -316,7 +360,7 @@ TEST_F(LoadEngineServerTest, BrokenGrammarIsAnEnvironmentFailure) {
   LoadOptions o = Options("query: SELECT { die 'boom' } ;", 2);
   o.duration = 10s;
   LoadResult r = LoadEngine(o).Run();
-  EXPECT_EQ(r.status, RunStatus::kEnvironmentFailure);
+  EXPECT_EQ(r.status, Status::kEnvironment);
   ASSERT_TRUE(r.fatal);
   EXPECT_NE(r.fatal->message.find("boom"), std::string::npos) << r.fatal->Describe();
 }
@@ -341,7 +385,7 @@ TEST(LoadEngineCrash, SigkillOfTheServerEndsTheRunWithin5Seconds) {
   const auto took = Clock::now() - killed;
   std::cerr << r.summary.ToText();
   EXPECT_LT(took, 5s);
-  EXPECT_EQ(r.status, RunStatus::kServerCrashed);
+  EXPECT_EQ(r.status, Status::kServerCrashed);
   EXPECT_EQ(ExitCode(r.status), 101);
   EXPECT_EQ(r.reason, StopReason::kFatal);
   ASSERT_TRUE(r.fatal);
@@ -372,7 +416,7 @@ TEST(LoadEngineCrash, ExpectedShutdownEndsTheRunQuietly) {
   s.Shutdown();
   LoadResult r = engine.Wait();
   EXPECT_LT(Clock::now() - t0, 10s);
-  EXPECT_EQ(r.status, RunStatus::kOk);
+  EXPECT_EQ(r.status, Status::kOk);
   EXPECT_EQ(r.reason, StopReason::kServerShutdown);
   EXPECT_FALSE(r.fatal) << r.fatal->Describe();
 }
@@ -389,7 +433,7 @@ proc: DROP PROCEDURE IF EXISTS p ; CREATE PROCEDURE p() BEGIN SELECT 1 ; END ;
   o.query_log_dir = LogDir("conventions");
   LoadResult r = LoadEngine(o).Run();
   std::cerr << r.summary.ToText();
-  EXPECT_EQ(r.status, RunStatus::kOk);
+  EXPECT_EQ(r.status, Status::kOk);
   EXPECT_EQ(r.summary.statements, 20u);
   EXPECT_EQ(r.summary.outcome(Outcome::kOk), 20u);
   std::ifstream in(QueryLogPath(o.query_log_dir, 1));

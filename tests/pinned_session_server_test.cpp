@@ -77,7 +77,7 @@ class PinnedSessionServerTest : public testsupport::ReplicationPairTest {
     o.chunk_size = 2;  // several chunks per table: string bounds in the WHERE
     o.sync_timeout = std::chrono::seconds(30);
     CheckReport r = RunCheck(o);
-    if (r.status != CheckStatus::kOk) std::cout << Summary(r);
+    if (r.status != Status::kOk) std::cout << Summary(r);
     return r;
   }
 
@@ -101,7 +101,7 @@ TEST_F(PinnedSessionServerTest, UnusualGlobalsChangeNoVerdict) {
     SetGlobals(*master_, master_set_, g.master);
     SetGlobals(*slave_, slave_set_, g.slave);
     const CheckReport equal = Check();
-    EXPECT_EQ(equal.status, CheckStatus::kOk) << equal.error;
+    EXPECT_EQ(equal.status, Status::kOk) << equal.error;
     EXPECT_EQ(equal.tables.size(), 2u);
     EXPECT_EQ(equal.master_rows, 12u);
     EXPECT_EQ(equal.pinned_session.at("sql_mode"), "");
@@ -114,7 +114,7 @@ TEST_F(PinnedSessionServerTest, UnusualGlobalsChangeNoVerdict) {
     slave_->Execute("UPDATE pin.s SET n = 60 WHERE k = 'z\\\\'");
     const CheckReport planted = Check();
     slave_->Execute("UPDATE pin.s SET n = 5 WHERE k = 'z\\\\'");
-    ASSERT_EQ(planted.status, CheckStatus::kDivergence) << planted.error;
+    ASSERT_EQ(planted.status, Status::kDivergence) << planted.error;
     size_t differing = 0;
     for (const TableCheck& t : planted.tables) {
       if (t.outcome != TableCheck::Outcome::kDifferent) continue;

@@ -106,11 +106,11 @@ checker::CheckReport ProvisionAndCheck(int skew, std::chrono::seconds load_time)
   checker::CheckReport during = checker::RunCheck(co);
   std::cout << checker::Summary(during);
   if (skew == 0) {
-    EXPECT_EQ(during.status, checker::CheckStatus::kOk) << checker::Summary(during);
+    EXPECT_EQ(during.status, Status::kOk) << checker::Summary(during);
   }
 
   load::LoadResult lr = engine.Wait();
-  EXPECT_EQ(lr.status, load::RunStatus::kOk) << (lr.fatal ? lr.fatal->Describe() : "");
+  EXPECT_EQ(lr.status, Status::kOk) << (lr.fatal ? lr.fatal->Describe() : "");
   if (skew == 0) {
     db::Connection m(db::ParseDsn(master.Dsn(""), nullptr));
     db::Connection s(db::ParseDsn(slave.Dsn(""), nullptr));
@@ -123,7 +123,7 @@ checker::CheckReport ProvisionAndCheck(int skew, std::chrono::seconds load_time)
   std::cout << checker::Summary(final_check);
   slave.Stop();
   master.Stop();
-  return during.status != checker::CheckStatus::kOk ? during : final_check;
+  return during.status != Status::kOk ? during : final_check;
 }
 
 TEST(ProvisionFromBackup, SlaveFromAMariabackupTakenUnderLoadIsEqual) {
@@ -132,7 +132,7 @@ TEST(ProvisionFromBackup, SlaveFromAMariabackupTakenUnderLoadIsEqual) {
     GTEST_SKIP() << "mariadb-backup is not installed";
   }
   checker::CheckReport r = ProvisionAndCheck(0, 20s);
-  EXPECT_EQ(r.status, checker::CheckStatus::kOk) << checker::Summary(r);
+  EXPECT_EQ(r.status, Status::kOk) << checker::Summary(r);
   EXPECT_GT(r.master_rows, 0u);
 }
 
@@ -147,8 +147,8 @@ TEST(ProvisionFromBackup, SlaveStartedAFewTransactionsOffIsCaught) {
     GTEST_SKIP() << "mariadb-backup is not installed";
   }
   checker::CheckReport r = ProvisionAndCheck(10, 8s);
-  EXPECT_TRUE(r.status == checker::CheckStatus::kDivergence ||
-              r.status == checker::CheckStatus::kReplicationFailure)
+  EXPECT_TRUE(r.status == Status::kDivergence ||
+              r.status == Status::kReplicationFailure)
       << checker::Summary(r);
 }
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "checker/chunk_plan.h"
+#include "base/text_util.h"
 #include "checker/row_encoding.h"
 #include "checker/row_hash.h"
 

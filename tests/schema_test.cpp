@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "engine/errors.h"
+#include "base/errors.h"
 #include "engine/schema/column_types.h"
 #include "engine/schema/schema.h"
 

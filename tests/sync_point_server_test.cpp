@@ -115,6 +115,80 @@ TEST_F(SyncPointServerTest, PositionPointUnderWritesGivesOneViewOnBothSides) {
   ExpectSameViewEverywhere(p);
 }
 
+// The fallback (commits blocked while the snapshots open) gives one view too
+// and says how long it blocked.
+TEST_F(SyncPointServerTest, BlockedFallbackUnderWritesGivesOneViewOnBothSides) {
+  Writers writers(pair().MasterDsn());
+  std::this_thread::sleep_for(200ms);
+  SyncOptions o = Options(SyncMode::kGtid);
+  o.snapshot_tries = 0;
+  SyncPoint p = TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), o);
+  std::cout << "sync point: " << p.Describe() << "\n";
+  EXPECT_GT(p.commit_block.count(), 0);
+  ExpectSameViewEverywhere(p);
+}
+
+// When the master's hook says DDL changed what it read (here: a table
+// created between tables_to_lock and the point), the snapshots are opened
+// again inside the commit block, where the hook reads once more.
+TEST_F(SyncPointServerTest, DdlDuringTheUnblockedPointRetakesItBlocked) {
+  Writers writers(pair().MasterDsn());
+  SyncOptions o = Options(SyncMode::kGtid);
+  int calls = 0;
+  db::Connection ddl = pair().Master();
+  o.tables_to_lock = [&](db::Connection&) {
+    ddl.Execute("CREATE OR REPLACE TABLE test.created_meanwhile (i INT) ENGINE=MyISAM");
+    return std::vector<std::string>{"`test`.`sp`"};
+  };
+  o.on_master_frozen = [&](db::Connection& c) {
+    ++calls;
+    return c.QueryValue("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='test' AND "
+                        "TABLE_NAME='created_meanwhile'") == "0";
+  };
+  SyncPoint p = TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), o);
+  std::cout << "sync point: " << p.Describe() << "\n";
+  EXPECT_EQ(calls, 2);
+  EXPECT_TRUE(p.ddl_during_point);
+  EXPECT_GT(p.commit_block.count(), 0);
+  EXPECT_EQ(p.locked_tables, std::vector<std::string>{"`test`.`sp`"});
+  ExpectSameViewEverywhere(p);
+  p = SyncPoint{};
+  ddl.Execute("DROP TABLE test.created_meanwhile");
+  EXPECT_TRUE(pair().WaitForSlave());
+}
+
+// A session holding a write lock on a non-transactional table (what a long
+// MyISAM or Aria statement does) does not hold the sync point: the
+// snapshots need no BACKUP STAGE, so they neither wait for it nor block the
+// master's commits meanwhile. (BACKUP STAGE BLOCK_DDL would wait here for
+// the lock's end, up to the sync timeout.)
+TEST_F(SyncPointServerTest, NonTransactionalWriteLockDoesNotHoldThePoint) {
+  db::Connection m = pair().Master();
+  m.Execute("CREATE OR REPLACE TABLE test.myi (i INT) ENGINE=MyISAM");
+  m.Execute("CREATE OR REPLACE TABLE test.aria (i INT) ENGINE=Aria");
+  ASSERT_TRUE(pair().WaitForSlave());
+  db::Connection holder = pair().Master();
+  holder.Execute("LOCK TABLES test.myi WRITE, test.aria WRITE");
+  holder.Execute("INSERT INTO test.myi VALUES (1)");
+  Writers writers(pair().MasterDsn());
+  SyncOptions o = Options(SyncMode::kGtid);
+  o.timeout = 5s;
+  o.tables_to_lock = [](db::Connection&) { return std::vector<std::string>{"`test`.`sp`"}; };
+  const auto t0 = std::chrono::steady_clock::now();
+  SyncPoint p = TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), o);
+  std::cout << "sync point: " << p.Describe() << " in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count()
+            << " ms\n";
+  EXPECT_EQ(p.commit_block.count(), 0) << p.Describe();
+  EXPECT_GE(p.snapshot_tries, 1);
+  EXPECT_EQ(p.locked_tables, std::vector<std::string>{"`test`.`sp`"});
+  ExpectSameViewEverywhere(p);
+  p = SyncPoint{};
+  holder.Execute("UNLOCK TABLES");
+  m.Execute("DROP TABLE test.myi, test.aria");
+  EXPECT_TRUE(pair().WaitForSlave());
+}
+
 // MariaDB checks a position UNTIL before applying the next event, so a slave
 // that has applied everything up to the point keeps running when the master
 // writes nothing after it (the load has ended). The point is still reached,
@@ -141,9 +215,8 @@ TEST_F(SyncPointServerTest, SchemaHooksRunWhileBothSidesAreAtThePoint) {
   o.tables_to_lock = [&](db::Connection&) { return std::vector<std::string>{"`test`.`sp`", "`test`.`nope`"}; };
   o.on_master_frozen = [&](db::Connection& c) {
     master_hook = true;
-    // Commits and DDL are blocked now: another session's write would wait,
-    // so just read.
     EXPECT_TRUE(c.QueryValue("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='test'"));
+    return true;
   };
   o.on_slave_at_point = [&](db::Connection& c) {
     slave_hook = true;

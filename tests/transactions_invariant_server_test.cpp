@@ -51,7 +51,7 @@ TEST(TransactionsInvariant, EightThreadsThirtySeconds) {
   lo.dsn = dsn;
   load::LoadResult r = load::LoadEngine(lo).Run();
 
-  EXPECT_EQ(r.status, load::RunStatus::kOk) << (r.fatal ? r.fatal->Describe() : "");
+  EXPECT_EQ(r.status, Status::kOk) << (r.fatal ? r.fatal->Describe() : "");
   EXPECT_FALSE(r.fatal.has_value());
   EXPECT_GT(r.summary.statements, 1000u) << r.summary.ToText();
   EXPECT_EQ(r.summary.outcome(load::Outcome::kSyntax), 0u) << r.summary.ToText();

@@ -6,7 +6,7 @@
 #include <type_traits>
 
 #include "db/connection.h"
-#include "engine/errors.h"
+#include "base/errors.h"
 #include "engine/gendata/gendata_sources.h"
 #include "engine/gendata/gendata_sql.h"
 #include "engine/perl/data_spec.h"

@@ -6,17 +6,9 @@
 
 namespace randsync::gendata_internal {
 
-std::string QuoteName(std::string_view name) {
-  std::string out = "`";
-  for (char c : name) {
-    out += c;
-    if (c == '`') out += '`';
-  }
-  return out + "`";
-}
 
 std::string Qualified(std::string_view db, std::string_view table) {
-  return QuoteName(db) + "." + QuoteName(table);
+  return QuoteIdentifier(db) + "." + QuoteIdentifier(table);
 }
 
 Prng StreamPrng(uint64_t seed, Stream purpose, uint32_t index) {
@@ -61,8 +53,8 @@ void PrepareSession(db::Connection& c) {
 }
 
 void UseDatabase(db::Connection& c, const std::string& db) {
-  ExecuteFor(c, "", "database " + QuoteName(db), "CREATE DATABASE IF NOT EXISTS " + QuoteName(db));
-  ExecuteFor(c, "", "database " + QuoteName(db), "USE " + QuoteName(db));
+  ExecuteFor(c, "", "database " + QuoteIdentifier(db), "CREATE DATABASE IF NOT EXISTS " + QuoteIdentifier(db));
+  ExecuteFor(c, "", "database " + QuoteIdentifier(db), "USE " + QuoteIdentifier(db));
 }
 
 InsertBatch::InsertBatch(db::Connection& c, std::string table_label, std::string prefix,

@@ -8,14 +8,13 @@
 #include <string>
 #include <string_view>
 
+#include "base/text_util.h"
 #include "db/connection.h"
 #include "engine/gendata/gendata.h"
 #include "engine/random.h"
 
 namespace randsync::gendata_internal {
 
-// `name`, with backticks doubled.
-std::string QuoteName(std::string_view name);
 // `db`.`table`: how results and errors name a table.
 std::string Qualified(std::string_view db, std::string_view table);
 

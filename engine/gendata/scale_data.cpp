@@ -33,7 +33,7 @@
 #include "engine/gendata/gendata_sources.h"
 #include "engine/gendata/gendata_sql.h"
 
-#include "engine/text_util.h"
+#include "base/text_util.h"
 
 namespace randsync::gendata_internal {
 
@@ -121,7 +121,7 @@ void AppendBlock(uint64_t seed, uint64_t block, uint64_t total_rows, std::string
 }
 
 std::string CreateScaleTable(const ScaleData& scale, const GendataOptions& options) {
-  std::string sql = "CREATE TABLE " + QuoteName(scale.table) +
+  std::string sql = "CREATE TABLE " + QuoteIdentifier(scale.table) +
                     " (\n"
                     "pk BIGINT NOT NULL,\n"
                     "col_int INT,\n"
@@ -138,7 +138,7 @@ std::string CreateScaleTable(const ScaleData& scale, const GendataOptions& optio
 }  // namespace
 
 std::vector<std::string> ScaleStatements(const ScaleData& scale, const GendataOptions& options) {
-  return {"DROP TABLE IF EXISTS " + QuoteName(scale.table), CreateScaleTable(scale, options)};
+  return {"DROP TABLE IF EXISTS " + QuoteIdentifier(scale.table), CreateScaleTable(scale, options)};
 }
 
 void GenerateScale(db::Connection& c, const db::Dsn& dsn, const ScaleData& scale,
@@ -155,7 +155,7 @@ void GenerateScale(db::Connection& c, const db::Dsn& dsn, const ScaleData& scale
       std::max<uint64_t>(1, (options.scale_rows_per_insert + kBlockRows - 1) / kBlockRows);
   const uint64_t threads =
       std::clamp<uint64_t>(options.connections, 1, std::max<uint64_t>(blocks, 1));
-  const std::string prefix = "INSERT INTO " + QuoteName(scale.table) + " VALUES ";
+  const std::string prefix = "INSERT INTO " + QuoteIdentifier(scale.table) + " VALUES ";
 
   std::atomic<uint64_t> inserted{0}, rows_done{0};
   std::atomic<bool> failed{false};

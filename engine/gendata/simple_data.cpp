@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/gendata/gendata_sources.h"
+#include "base/text_util.h"
 #include "engine/gendata/gendata_sql.h"
 #include "engine/values/values.h"
 
@@ -46,7 +47,7 @@ std::string CreateTable(const std::string& name, const GendataOptions& options) 
   auto key_column = [&](const std::string& type, const std::string& expression) {
     return Vcols(options) ? type + " AS (" + expression + ") " + *options.vcols : type;
   };
-  std::string sql = "CREATE TABLE " + QuoteName(name) + " (\n";
+  std::string sql = "CREATE TABLE " + QuoteIdentifier(name) + " (\n";
   sql += "pk INTEGER AUTO_INCREMENT,\n";
   sql += "col_int_nokey INTEGER" + null + ",\n";
   sql += "col_int_key " + key_column("INTEGER", "col_int_nokey * 2") + ",\n";
@@ -70,13 +71,13 @@ std::string CreateTable(const std::string& name, const GendataOptions& options) 
 }
 
 std::vector<std::string> TableStatements(const std::string& name, const GendataOptions& options) {
-  std::vector<std::string> out = {"DROP TABLE IF EXISTS " + QuoteName(name),
+  std::vector<std::string> out = {"DROP TABLE IF EXISTS " + QuoteIdentifier(name),
                                   CreateTable(name, options)};
   if (options.views) {
     // OR REPLACE: RQG's plain CREATE VIEW fails when gendata runs twice.
     std::string algorithm = options.views->empty() ? "" : "ALGORITHM=" + *options.views + " ";
-    out.push_back("CREATE OR REPLACE " + algorithm + "VIEW " + QuoteName("view_" + name) +
-                  " AS SELECT * FROM " + QuoteName(name));
+    out.push_back("CREATE OR REPLACE " + algorithm + "VIEW " + QuoteIdentifier("view_" + name) +
+                  " AS SELECT * FROM " + QuoteIdentifier(name));
   }
   return out;
 }
@@ -207,7 +208,7 @@ void GenerateSimple(db::Connection& c, const std::string& db, const GendataOptio
     Prng prng = StreamPrng(options.seed, Stream::kSimple, static_cast<uint32_t>(i));
     const uint64_t total = std::min(RowsOf(options, i), options.rows_limit.value_or(UINT64_MAX));
     InsertBatch batch(c, label,
-                      "INSERT IGNORE INTO " + QuoteName(name) + " " +
+                      "INSERT IGNORE INTO " + QuoteIdentifier(name) + " " +
                           RowMaker::Columns(Vcols(options)) + " VALUES ",
                       kBatchRows, progress, total);
     for (uint64_t row = 0; row < total; ++row) {

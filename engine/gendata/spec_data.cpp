@@ -19,7 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/errors.h"
+#include "base/errors.h"
+#include "base/text_util.h"
 #include "engine/gendata/gendata_sources.h"
 #include "engine/gendata/gendata_sql.h"
 #include "engine/schema/data_spec_plan.h"
@@ -237,7 +238,7 @@ std::string CreateTableSql(const DataSpecTable& table,
     if (!indexes.empty()) indexes += ",\n";
     indexes += k;
   }
-  std::string sql = "CREATE TABLE " + QuoteName(table.name) + " (\n" + columns;
+  std::string sql = "CREATE TABLE " + QuoteIdentifier(table.name) + " (\n" + columns;
   if (!keys.empty()) sql += ",\n/*Indices*/\n" + indexes;
   return sql + ") " + table.options_sql;
 }
@@ -275,7 +276,7 @@ Jobs PlanJobs(const nlohmann::json& spec, const std::string& name, const Gendata
         size_t j = static_cast<size_t>(job.prng.Int(0, static_cast<int64_t>(i)));
         std::swap(job.fields[i], job.fields[j]);
       }
-      job.ddl = {"DROP TABLE IF EXISTS " + QuoteName(table.name),
+      job.ddl = {"DROP TABLE IF EXISTS " + QuoteIdentifier(table.name),
                  CreateTableSql(table, job.fields, plan.index_sqls)};
       if (plan.views) {
         const size_t n = plan.views->size();
@@ -286,7 +287,7 @@ Jobs PlanJobs(const nlohmann::json& spec, const std::string& name, const Gendata
           job.views.emplace_back(
               view, "CREATE OR REPLACE " +
                         (algorithm.empty() ? "" : "ALGORITHM=" + Upper(algorithm) + " ") + "VIEW " +
-                        QuoteName(view) + " AS SELECT * FROM " + QuoteName(table.name));
+                        QuoteIdentifier(view) + " AS SELECT * FROM " + QuoteIdentifier(table.name));
         }
       }
       jobs.tables.push_back(std::move(job));
@@ -308,12 +309,12 @@ Jobs PlanJobs(const nlohmann::json& spec, const std::string& name, const Gendata
       for (const std::string& t : plan.myisam_tables) {
         const DataSpecTable* d = last_definition(t);
         if (d == nullptr || !d->created) continue;
-        tables += (tables.empty() ? "" : ",") + QuoteName(t);
+        tables += (tables.empty() ? "" : ",") + QuoteIdentifier(t);
       }
       for (size_t i = 0; i < plan.merges->size(); ++i) {
-        const std::string merge = QuoteName("merge_" + std::to_string(i));
+        const std::string merge = QuoteIdentifier("merge_" + std::to_string(i));
         jobs.merge_ddl.push_back("DROP TABLE IF EXISTS " + merge);
-        jobs.merge_ddl.push_back("CREATE TABLE " + merge + " LIKE " + QuoteName(like->name));
+        jobs.merge_ddl.push_back("CREATE TABLE " + merge + " LIKE " + QuoteIdentifier(like->name));
         jobs.merge_ddl.push_back("ALTER TABLE " + merge + " ENGINE=MERGE UNION(" + tables + ") " +
                                  Upper((*plan.merges)[i]));
       }
@@ -334,7 +335,7 @@ void FillTable(db::Connection& c, TableJob& job, const std::string& label, const
       throw GendataError(label, 0, "gendata: table " + label + ": " + columns.back().error);
     }
   }
-  const std::string table = QuoteName(job.table->name);
+  const std::string table = QuoteIdentifier(job.table->name);
   // DISABLE KEYS lets MyISAM/Aria build the keys once at the end (InnoDB
   // only notes that it cannot); a transaction saves InnoDB a commit per
   // statement.
@@ -399,8 +400,8 @@ std::vector<std::string> SpecStatements(const nlohmann::json& spec, const std::s
   std::vector<std::string> out;
   for (const std::string& schema : jobs.schemas) {
     if (!schema.empty()) {
-      out.push_back("CREATE DATABASE IF NOT EXISTS " + QuoteName(schema));
-      out.push_back("USE " + QuoteName(schema));
+      out.push_back("CREATE DATABASE IF NOT EXISTS " + QuoteIdentifier(schema));
+      out.push_back("USE " + QuoteIdentifier(schema));
     }
     for (const TableJob& job : jobs.tables) {
       if (job.schema != schema) continue;
@@ -441,7 +442,7 @@ void GenerateSpec(db::Connection& c, const std::string& db, const nlohmann::json
       }
       AddOnce(result.tables, label);
       for (const auto& [view, sql] : job.views) {
-        ExecuteFor(c, label, "CREATE VIEW " + QuoteName(view), sql);
+        ExecuteFor(c, label, "CREATE VIEW " + QuoteIdentifier(view), sql);
         AddOnce(result.views, Qualified(current, view));
       }
       FillTable(c, job, label, jobs.plan, values, kinds, options, progress, result);

@@ -10,7 +10,7 @@
 #include <filesystem>
 
 #include "engine/generator/generator.h"
-#include "engine/text_util.h"
+#include "base/text_util.h"
 
 namespace randsync {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/errors.h"
+#include "base/errors.h"
 #include "engine/generator/builtins.h"
 #include "engine/grammar/grammar.h"
 #include "engine/values/values.h"

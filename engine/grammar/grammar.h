@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/errors.h"
+#include "base/errors.h"
 
 namespace randsync::grammar {
 

@@ -123,7 +123,7 @@ LoadResult LoadEngine::Wait() {
   r.summary.watchdog_kills = watchdog_kills_.load();
   r.reason = control_.reason();
   r.fatal = control_.fatal();
-  r.status = r.fatal ? r.fatal->status() : RunStatus::kOk;
+  r.status = r.fatal ? r.fatal->status() : Status::kOk;
   return r;
 }
 
@@ -148,6 +148,14 @@ std::vector<uint64_t> LoadEngine::ConnectionIds() const {
   std::vector<uint64_t> ids;
   for (const auto& w : workers_) ids.push_back(w->connection_id());
   return ids;
+}
+
+std::vector<LoadEngine::InFlight> LoadEngine::InFlightStatements() const {
+  std::vector<InFlight> busy;
+  for (const auto& w : workers_) {
+    if (auto b = w->busy()) busy.push_back({w->thread_id(), b->seq, b->since});
+  }
+  return busy;
 }
 
 void LoadEngine::Supervise() {

@@ -41,7 +41,7 @@ namespace randsync::load {
 class Worker;
 
 struct LoadResult {
-  RunStatus status = RunStatus::kOk;  // that of the first fatal event, else kOk
+  Status status = Status::kOk;  // that of the first fatal event, else kOk
   StopReason reason = StopReason::kNone;
   std::optional<FatalEvent> fatal;
   RunSummary summary;
@@ -96,6 +96,13 @@ class LoadEngine {
   // after the run), in thread order: for KILLs in tests and for matching
   // the server's logs.
   std::vector<uint64_t> ConnectionIds() const;
+  // The statement each worker is running now, if any (for StallMeter).
+  struct InFlight {
+    uint32_t thread = 0;
+    uint64_t seq = 0;  // the worker's statement number
+    RunControl::Clock::time_point since;
+  };
+  std::vector<InFlight> InFlightStatements() const;
   const LoadOptions& options() const { return options_; }
 
  private:

@@ -1,14 +1,5 @@
-// How a load run ended, as an exit status. The numbers are RQG's classic
-// ones (lib/GenTest/Constants.pm), so that wrappers, combinations.pl-style
-// campaign scripts and bisect helpers that know RQG read them the same way:
-//
-//   0    STATUS_OK                   the load ran and ended as asked
-//   101  STATUS_SERVER_CRASHED       a connection was lost and the server no
-//                                    longer accepted new ones (crash, kill)
-//   106  STATUS_DATABASE_CORRUPTION  a statement reported a corrupt table or
-//                                    index (ER_CRASHED_ON_USAGE, handler 126...)
-//   110  STATUS_ENVIRONMENT_FAILURE  out of memory/disk/connections, cannot
-//                                    connect at all, the grammar failed
+// How a load run ended: the status (base/status.h; a load ends with 0, 101,
+// 106 or 110), why the workers stopped and the run's first fatal event.
 //
 // The run's status is that of its first fatal event: after a crash the other
 // workers' lost connections are consequences, not findings of their own.
@@ -17,36 +8,18 @@
 #include <cstdint>
 #include <string>
 
+#include "base/status.h"
 #include "engine/load/error_classes.h"
 
 namespace randsync::load {
 
-enum class RunStatus : int {
-  kOk = 0,
-  kServerCrashed = 101,
-  kDatabaseCorruption = 106,
-  kEnvironmentFailure = 110,
-};
-
-constexpr int ExitCode(RunStatus s) { return static_cast<int>(s); }
-
-constexpr const char* ToString(RunStatus s) {
-  switch (s) {
-    case RunStatus::kOk: return "STATUS_OK";
-    case RunStatus::kServerCrashed: return "STATUS_SERVER_CRASHED";
-    case RunStatus::kDatabaseCorruption: return "STATUS_DATABASE_CORRUPTION";
-    case RunStatus::kEnvironmentFailure: return "STATUS_ENVIRONMENT_FAILURE";
-  }
-  return "STATUS_UNKNOWN";
-}
-
 // The status a fatal outcome ends the run with (kOk for non-fatal ones).
-constexpr RunStatus StatusFor(Outcome fatal) {
+constexpr Status StatusFor(Outcome fatal) {
   switch (fatal) {
-    case Outcome::kServerGone: return RunStatus::kServerCrashed;
-    case Outcome::kCorruption: return RunStatus::kDatabaseCorruption;
-    case Outcome::kEnvironment: return RunStatus::kEnvironmentFailure;
-    default: return RunStatus::kOk;
+    case Outcome::kServerGone: return Status::kServerCrashed;
+    case Outcome::kCorruption: return Status::kDatabaseCorruption;
+    case Outcome::kEnvironment: return Status::kEnvironment;
+    default: return Status::kOk;
   }
 }
 
@@ -71,7 +44,7 @@ struct FatalEvent {
   std::string sql;   // the statement, as sent; empty when none was involved
   double at_s = 0;   // seconds since the run started
 
-  RunStatus status() const { return StatusFor(outcome); }
+  Status status() const { return StatusFor(outcome); }
   // "thread 3 at 1.2 s: server gone: ERROR 2013 (HY000): Lost connection
   // to server during query; statement: INSERT INTO t ..."
   std::string Describe() const;

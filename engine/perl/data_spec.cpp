@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/errors.h"
+#include "base/errors.h"
 #include "engine/perl/embedded_perl.h"
 #include "engine/perl/perl_api.h"  // last: perl.h defines lower-case macros
 

@@ -11,7 +11,7 @@
 
 #include "engine/perl/perl_api.h"  // last: perl.h defines lower-case macros
 
-#include "engine/text_util.h"
+#include "base/text_util.h"
 
 namespace randsync::perl {
 

@@ -22,7 +22,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/errors.h"
+#include "base/errors.h"
 #include "engine/perl/perl_environment.h"
 
 namespace randsync {

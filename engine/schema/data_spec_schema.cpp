@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/errors.h"
+#include "base/errors.h"
 #include "engine/schema/column_types.h"
 #include "engine/schema/data_spec_plan.h"
 #include "engine/schema/fresh_server.h"

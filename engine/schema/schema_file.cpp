@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/errors.h"
+#include "base/errors.h"
 #include "engine/perl/data_spec.h"
 #include "engine/schema/schema.h"
 

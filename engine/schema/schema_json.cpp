@@ -26,7 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/errors.h"
+#include "base/errors.h"
 #include "engine/schema/schema.h"
 
 namespace randsync {

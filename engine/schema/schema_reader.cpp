@@ -10,7 +10,7 @@
 #include "db/connection.h"
 #include "engine/schema/column_types.h"
 
-#include "engine/text_util.h"
+#include "base/text_util.h"
 
 namespace randsync {
 

@@ -8,7 +8,7 @@
 
 #include "engine/random.h"
 
-#include "engine/text_util.h"
+#include "base/text_util.h"
 
 namespace randsync::values {
 

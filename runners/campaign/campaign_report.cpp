@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/status.h"
 #include "runners/scenario/result_file.h"
 #include "runners/scenario/run_report.h"
 
@@ -15,23 +16,6 @@ namespace fs = std::filesystem;
 using scenario::XmlEscape;
 using nlohmann::ordered_json;
 namespace {
-
-int Rank(int exit_status) {
-  switch (exit_status) {
-    case 0: return 0;
-    case 20: return 1;   // a method's known limit, not a server bug
-    case 110: return 2;  // environment
-    case 108: return 3;  // backup failure
-    case 113: return 4;  // the backup's position contradicted by its data
-    case 112: return 5;  // catch-up timeout
-    case 103: return 6;  // replication failure
-    case 111: return 7;  // divergence
-    case 106: return 8;  // corruption
-    case 107: return 9;  // a server hangs
-    case 101: return 10; // crash
-    default: return 2;   // an unknown failure: like environment
-  }
-}
 
 std::string Choice(const TrialResult& t) {
   std::string s;

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/status.h"
 #include "runners/campaign/campaign_report.h"
 #include "runners/campaign/trial_runner.h"
 
@@ -93,7 +94,7 @@ int RunCampaign(const CampaignOptions& o) {
   std::fputs(summary.c_str(), stdout);
   std::printf("results: %s\n", o.output.string().c_str());
   const int worst = WorstExitStatus(results.trials);
-  if (g_stop && worst == 0) return 110;
+  if (g_stop && worst == 0) return ExitCode(Status::kEnvironment);
   return worst;
 }
 

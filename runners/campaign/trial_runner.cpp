@@ -10,12 +10,16 @@
 
 #include <fmt/format.h>
 
+#include "base/status.h"
 #include "runners/campaign/signature.h"
 
 namespace randsync::campaign {
 namespace fs = std::filesystem;
 using nlohmann::json;
 namespace {
+
+// A trial whose status cannot be read counts as an environment failure.
+constexpr int kEnvironmentExit = ExitCode(Status::kEnvironment);
 
 using Clock = std::chrono::steady_clock;
 
@@ -47,7 +51,7 @@ std::optional<int> WaitUntil(pid_t pid, Clock::time_point deadline, const std::a
     int status = 0;
     const pid_t r = waitpid(pid, &status, WNOHANG);
     if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (r < 0) return 110;
+    if (r < 0) return kEnvironmentExit;
     if (Clock::now() >= deadline || (stop != nullptr && *stop)) return std::nullopt;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
@@ -68,7 +72,7 @@ TrialResult TrialResult::FromJson(const json& j) {
   r.trial.seed = j.value("seed", uint64_t{0});
   r.trial.args = j.value("args", std::vector<std::string>{});
   r.trial.choice = j.value("choice", std::vector<std::string>{});
-  r.exit_status = j.value("exit_status", 110);
+  r.exit_status = j.value("exit_status", kEnvironmentExit);
   r.status = j.value("status", "");
   r.reason = j.value("reason", "");
   r.signature = j.value("signature", "");
@@ -109,7 +113,7 @@ TrialResult RunTrial(const Trial& trial, const TrialOptions& o) {
     }
   }
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  r.exit_status = rc.value_or(110);
+  r.exit_status = rc.value_or(kEnvironmentExit);
   r.run_dir = fs::read_symlink(o.dir / "results" / "latest", ec);
   if (!ec) r.run_dir = o.dir / "results" / r.run_dir;
   std::ifstream in(r.run_dir / "report.json");
@@ -121,7 +125,7 @@ TrialResult RunTrial(const Trial& trial, const TrialOptions& o) {
   } else {
     // No report: the run died before writing one (or could not start).
     r.status = "STATUS_ENVIRONMENT_FAILURE";
-    r.exit_status = r.exit_status == 0 ? 110 : r.exit_status;
+    r.exit_status = r.exit_status == 0 ? kEnvironmentExit : r.exit_status;
     r.reason = pid > 0 ? fmt::format("the run left no report (exit {}); see {}", r.exit_status,
                                      (o.dir / "trial.log").string())
                        : "cannot start " + o.randsync.string();
@@ -130,7 +134,7 @@ TrialResult RunTrial(const Trial& trial, const TrialOptions& o) {
   if (r.timed_out) {
     r.reason = fmt::format("over the trial time limit of {} s; {}", o.timeout.count(), r.reason);
     r.signature = r.status + ": over the trial time limit";
-    if (r.exit_status == 0) r.exit_status = 110;
+    if (r.exit_status == 0) r.exit_status = kEnvironmentExit;
   }
   return r;
 }

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
+
 namespace randsync::cli {
 
 // Exit codes of the command line itself. Run statuses (101 crash, 103
@@ -12,7 +14,7 @@ namespace randsync::cli {
 // README; these two cover "the user asked for something we cannot do".
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 2;          // bad option, missing argument
-inline constexpr int kExitEnvironment = 110;  // RQG's STATUS_ENVIRONMENT_FAILURE
+inline constexpr int kExitEnvironment = ExitCode(Status::kEnvironment);
 
 int Main(int argc, char** argv);
 

@@ -1,7 +1,9 @@
 #include "runners/cli/bisect_exit.h"
 
+#include "base/status.h"
+
 #include <cstdio>
-#include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -25,16 +27,13 @@ void AddBisectOptions(CLI::App& cmd, BisectOptions& o) {
 }
 
 std::set<int> ParseBadStatuses(const std::string& list) {
-  static const std::map<std::string, int> names = {{"crash", 101},      {"corruption", 106}, {"hang", 107}, {"replication", 103},
-                                                   {"backup", 108},     {"divergence", 111}, {"catchup", 112},
-                                                   {"environment", 110},  {"position", 113}};
   std::set<int> out;
   std::stringstream in(list);
   std::string item;
   while (std::getline(in, item, ',')) {
     if (item.empty()) continue;
-    if (auto it = names.find(item); it != names.end()) {
-      out.insert(it->second);
+    if (std::optional<Status> s = StatusFromName(item); s && *s != Status::kOk) {
+      out.insert(ExitCode(*s));
       continue;
     }
     bool numeric = !item.empty();

@@ -1,7 +1,7 @@
 // `randsync check`: prove that a master and a slave hold the same schema and
 // data at one GTID (or binlog position), while load keeps running. Prints a
 // summary, optionally writes JSON and fix SQL, and exits with the status of
-// checker::CheckStatus (0 equal, 111 different, 103/112/110 cannot tell).
+// Status (0 equal, 111 different, 103/112/110 cannot tell).
 #include <unistd.h>
 
 #include <cstdio>
@@ -103,7 +103,7 @@ int RunCheckCommand(const CheckCliOptions& o) {
   }
   if (!report.error.empty()) {
     // The cause on stderr as one line, for logs that keep only stderr.
-    std::fprintf(stderr, "randsync: check: %s: %s\n", checker::ToString(report.status), report.error.c_str());
+    std::fprintf(stderr, "randsync: check: %s: %s\n", Label(report.status), report.error.c_str());
   }
   return static_cast<int>(report.status);
 }

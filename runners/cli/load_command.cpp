@@ -144,14 +144,14 @@ int RunLoad(LoadCliOptions o) {
 
   std::fputs(result.summary.ToText().c_str(), stdout);
   std::fflush(stdout);
-  load::RunStatus status = result.status;
-  if (result.fatal) Say(std::string(load::ToString(status)) + ": " + result.fatal->Describe());
+  Status status = result.status;
+  if (result.fatal) Say(std::string(ToString(status)) + ": " + result.fatal->Describe());
 
   nlohmann::json report = result.ToJson();
   if (server) {
     // A lost connection is a crash only if the server really went away.
     if (auto crash = server->Poll()) {
-      status = load::RunStatus::kServerCrashed;
+      status = Status::kServerCrashed;
       server->set_keep_datadir(true);
       Say(crash->Describe());
       std::fprintf(stderr, "randsync: last lines of %s:\n", crash->error_log.string().c_str());
@@ -165,13 +165,13 @@ int RunLoad(LoadCliOptions o) {
       }
     }
   }
-  report["exit_status"] = load::ExitCode(status);
-  report["status"] = load::ToString(status);
+  report["exit_status"] = ExitCode(status);
+  report["status"] = ToString(status);
   if (!o.report.empty()) {
     std::ofstream(o.report) << report.dump(2) << "\n";
   }
-  Say(std::string("status ") + load::ToString(status));
-  return load::ExitCode(status);
+  Say(std::string("status ") + ToString(status));
+  return ExitCode(status);
 }
 
 }  // namespace

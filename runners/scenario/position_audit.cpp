@@ -1,5 +1,6 @@
 #include "runners/scenario/position_audit.h"
 
+#include "base/text_util.h"
 #include "runners/scenario/binlog_events.h"
 
 #include <algorithm>
@@ -15,7 +16,7 @@
 #include "db/db_error.h"
 #include "db/pinned_session.h"
 #include "db/replication_status.h"
-#include "engine/errors.h"
+#include "base/errors.h"
 
 namespace randsync::scenario {
 namespace {
@@ -24,7 +25,6 @@ using backup::BackupPosition;
 using backup::BinlogTransaction;
 using backup::RowChange;
 using backup::RowChangeKind;
-using checker::QuoteIdentifier;
 
 std::string Where(const BackupPosition& p) {
   return fmt::format("{}:{}{}", p.binlog_file, p.binlog_pos, p.gtid.empty() ? "" : " (GTID " + p.gtid + ")");

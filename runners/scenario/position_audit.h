@@ -18,7 +18,7 @@
 //
 // A check that cannot decide (statement-format events, a DDL first, no row
 // of a covered table in the window) says so and is not a failure; one that
-// finds a contradiction is (RunStatusCode::kPositionMismatch).
+// finds a contradiction is (Status::kPositionMismatch).
 #pragma once
 
 #include <cstddef>

@@ -13,12 +13,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "base/text_util.h"
 #include "checker/check_report.h"
 #include "checker/check_run.h"
 #include "checker/chunk_plan.h"
 #include "db/connection.h"
 #include "db/replication_status.h"
 #include "engine/load/load_engine.h"
+#include "engine/load/stall_meter.h"
 #include "engine/schema/schema_reader.h"
 #include "runners/scenario/binlog_events.h"
 #include "runners/scenario/consistency_model.h"
@@ -61,35 +63,6 @@ fs::path MakeRunDir(const fs::path& root, uint64_t seed) {
   return dir;
 }
 
-RunStatusCode FromLoad(load::RunStatus s) {
-  switch (s) {
-    case load::RunStatus::kOk:
-      return RunStatusCode::kOk;
-    case load::RunStatus::kServerCrashed:
-      return RunStatusCode::kServerCrashed;
-    case load::RunStatus::kDatabaseCorruption:
-      return RunStatusCode::kDatabaseCorruption;
-    default:
-      return RunStatusCode::kEnvironment;
-  }
-}
-
-RunStatusCode FromCheck(checker::CheckStatus s) {
-  switch (s) {
-    case checker::CheckStatus::kOk:
-      return RunStatusCode::kOk;
-    case checker::CheckStatus::kDivergence:
-      return RunStatusCode::kDivergence;
-    case checker::CheckStatus::kReplicationFailure:
-      return RunStatusCode::kReplicationFailure;
-    case checker::CheckStatus::kSyncTimeout:
-      return RunStatusCode::kCatchupTimeout;
-    case checker::CheckStatus::kEnvironment:
-      return RunStatusCode::kEnvironment;
-  }
-  return RunStatusCode::kEnvironment;
-}
-
 // The state of one run, so that every exit path writes the same report.
 struct Run {
   Run(const ProvisionRunOptions& options, fs::path run_dir) : o(options), dir(std::move(run_dir)) {}
@@ -97,7 +70,7 @@ struct Run {
   fs::path dir;
   json report;
   Clock::time_point start = Clock::now();
-  RunStatusCode status = RunStatusCode::kOk;
+  Status status = Status::kOk;
   std::string reason;
   std::unique_ptr<server::ThrowawayServer> master, slave;  // master: null when external
   MasterEndpoint endpoint;  // how to reach the master, throwaway or not
@@ -121,10 +94,10 @@ struct Run {
   double load_start = -1, load_end = -1, backup_start = -1, backup_end = -1;
 
   // The first failure decides the status; later ones are recorded only.
-  void Fail(RunStatusCode s, const std::string& why) {
+  void Fail(Status s, const std::string& why) {
     report["failures"].push_back({{"status", static_cast<int>(s)}, {"reason", why}});
     Say(fmt::format("{}: {}", ToString(s), why));
-    if (status == RunStatusCode::kOk) {
+    if (status == Status::kOk) {
       status = s;
       reason = why;
     }
@@ -146,7 +119,7 @@ struct Run {
     if (event == "backup start") backup_start = now;
     if (event == "backup end") backup_end = now;
   }
-  bool failed() const { return status != RunStatusCode::kOk; }
+  bool failed() const { return status != Status::kOk; }
 };
 
 checker::CheckOptions CheckOptionsFor(const Run& run, bool quiesced) {
@@ -228,15 +201,30 @@ constexpr uint64_t kFewRows = 100;
 void Check(Run& run, const std::string& name, bool quiesced) {
   run.Mark(name);
   const auto t0 = Clock::now();
+  // What the check cost the load: its slowest statement meanwhile.
+  std::optional<load::StallMeter> stall_meter;
+  if (run.engine && !quiesced) stall_meter.emplace(*run.engine).Start();
   checker::CheckReport r = checker::RunCheck(CheckOptionsFor(run, quiesced));
+  const load::Stall stall = stall_meter ? stall_meter->Stop() : load::Stall{};
   fs::create_directories(run.dir / "checks");
   WriteResultFile(run.dir / "checks" / (name + ".json"),
                   checker::ToJson(r).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
-  Say(fmt::format("{}: {} ({}; {} rows per side, {:.2f} s)", name, checker::ToString(r.status),
-                  r.sync_description.empty() ? r.error : r.sync_description, r.master_rows, Since(t0)));
-  run.Phase(name, Since(t0), {{"result", checker::ToString(r.status)}, {"gtid", r.gtid},
-                              {"commit_block_ms", r.commit_block_ms}});
-  if (r.status == checker::CheckStatus::kOk) {
+  const std::string stall_text =
+      stall_meter ? fmt::format("; longest load statement meanwhile {:.1f} ms{}", stall.longest.count() / 1000.0,
+                                stall.still_running ? " and still running" : "")
+            : "";
+  Say(fmt::format("{}: {} ({}; {} rows per side, {:.2f} s{})", name, Label(r.status),
+                  r.sync_description.empty() ? r.error : r.sync_description, r.master_rows, Since(t0), stall_text));
+  json extra = {{"result", Label(r.status)},
+                {"gtid", r.gtid},
+                {"commit_block_ms", r.commit_block_ms},
+                {"snapshot_tries", r.snapshot_tries}};
+  if (stall_meter) {
+    extra["longest_stall_ms"] = stall.longest.count() / 1000.0;
+    extra["longest_stall_thread"] = stall.thread;
+  }
+  run.Phase(name, Since(t0), extra);
+  if (r.status == Status::kOk) {
     run.last_clean = fmt::format("{} at {}", name, r.gtid);
     if (quiesced && r.master_rows < kFewRows) {
       run.Warn(fmt::format("{} compared {} rows per side: a pass over so little data proves little", name,
@@ -244,33 +232,33 @@ void Check(Run& run, const std::string& name, bool quiesced) {
     }
     return;
   }
-  if (r.status == checker::CheckStatus::kDivergence) {
+  if (r.status == Status::kDivergence) {
     WriteResultFile(run.dir / "checks" / (name + ".txt"), checker::Summary(r));
     NoteTemporaryTablesAtStart(run);
     if (std::string limit = ConfinedToUncovered(run, r); !limit.empty()) {
-      run.Fail(RunStatusCode::kMethodLimit,
+      run.Fail(Status::kMethodLimit,
                fmt::format("{} found differences only in tables the method cannot make consistent: {}; see "
                            "checks/{}.txt",
                            name, limit, name));
       return;
     }
-    run.Fail(RunStatusCode::kDivergence,
+    run.Fail(Status::kDivergence,
              fmt::format("{} found differences at {} (window since the last clean point: from {} to {}); see "
                          "checks/{}.txt",
                          name, r.gtid, run.last_clean, r.gtid, name));
     if (!run.report.contains("divergence")) run.report["divergence"] = {{"first_seen_by", name}, {"at", r.gtid}, {"clean_until", run.last_clean}};
     return;
   }
-  if (r.status == checker::CheckStatus::kReplicationFailure) {
+  if (r.status == Status::kReplicationFailure) {
     NoteTemporaryTablesAtStart(run);
     if (std::string limit = FailedOnUncovered(run, r.error); !limit.empty()) {
-      run.Fail(RunStatusCode::kMethodLimit,
+      run.Fail(Status::kMethodLimit,
                fmt::format("{}: replication stopped on a table the method cannot make consistent, {}: {}", name,
                            limit, r.error));
       return;
     }
   }
-  run.Fail(FromCheck(r.status), fmt::format("{}: {}", name, r.error));
+  run.Fail(r.status, fmt::format("{}: {}", name, r.error));
 }
 
 // Sleeps until `t`, or less when a stop was requested.
@@ -326,7 +314,7 @@ void WarnOfUnchangedTables(Run& run) {
       const std::string name = r.at(0).value_or("");
       if (!run.load_tables.count(name)) continue;
       const std::string t =
-          checker::QuoteIdentifier(run.endpoint.data_database) + "." + checker::QuoteIdentifier(name);
+          QuoteIdentifier(run.endpoint.data_database) + "." + QuoteIdentifier(name);
       if (c.QueryValue("SELECT EXISTS (SELECT 1 FROM " + t + ")").value_or("0") == "1") unchanged.push_back(name);
     }
     if (unchanged.empty()) return;
@@ -352,7 +340,7 @@ void StartMasterAndLoad(Run& run) {
     Say(fmt::format("{} (binlog {}, server id {}); data and load go to its `{}` database", run.endpoint.description,
                     run.endpoint.binlog_format, run.endpoint.server_id, run.endpoint.data_database));
     db::Connection c(run.endpoint.dsn);
-    c.Execute("CREATE DATABASE IF NOT EXISTS " + checker::QuoteIdentifier(run.endpoint.data_database));
+    c.Execute("CREATE DATABASE IF NOT EXISTS " + QuoteIdentifier(run.endpoint.data_database));
   } else {
     run.master = std::make_unique<server::ThrowawayServer>(MasterServerOptions(run));
     run.master->Start();
@@ -434,16 +422,16 @@ void Provision(Run& run) {
     ProvisionSlave(ctx, p);
   } catch (const backup::BackupError& e) {
     run.slave = std::move(p.slave);
-    run.Fail(RunStatusCode::kBackupFailure, e.what());
+    run.Fail(Status::kBackupFailure, e.what());
     return;
   } catch (const PositionMismatchError& e) {
     run.slave = std::move(p.slave);
     run.report["backup_position"] = BackupPositionJson(p);
     if (!e.method_limit().empty()) {
-      run.Fail(RunStatusCode::kMethodLimit, fmt::format("{}: position audit: {}", e.method_limit(), e.what()));
+      run.Fail(Status::kMethodLimit, fmt::format("{}: position audit: {}", e.method_limit(), e.what()));
       return;
     }
-    run.Fail(RunStatusCode::kPositionMismatch, std::string("position audit: ") + e.what());
+    run.Fail(Status::kPositionMismatch, std::string("position audit: ") + e.what());
     return;
   } catch (...) {
     run.slave = std::move(p.slave);
@@ -485,18 +473,18 @@ void CheckReplication(Run& run) {
   run.report["replication_failure"] = stop->ToJson();
   NoteTemporaryTablesAtStart(run);
   if (std::string limit = FailedOnUncovered(run, stop->error); !limit.empty()) {
-    run.Fail(RunStatusCode::kMethodLimit,
+    run.Fail(Status::kMethodLimit,
              fmt::format("replication stopped on a table the method cannot make consistent, {}: {}", limit,
                          stop->Describe()));
     return;
   }
   if (FailedOnOnePhaseCommitOfUnlockedCopy(run, *stop)) {
-    run.Fail(RunStatusCode::kMethodLimit,
+    run.Fail(Status::kMethodLimit,
              fmt::format("{}; replication stopped on transaction {}, which committed in one phase: {}",
                          UnlockedOnePhaseLimit(), stop->gtid, stop->Describe()));
     return;
   }
-  run.Fail(RunStatusCode::kReplicationFailure, "replication failed: " + stop->Describe());
+  run.Fail(Status::kReplicationFailure, "replication failed: " + stop->Describe());
 }
 
 void CheckServers(Run& run);
@@ -560,11 +548,11 @@ void FinalCatchup(Run& run) {
   std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(s);
   const std::string status = st ? st->Describe() : "not a replica";
   if (st && st->has_error()) {
-    run.Fail(RunStatusCode::kReplicationFailure, "replication failed: " + status);
+    run.Fail(Status::kReplicationFailure, "replication failed: " + status);
   } else if (stopped) {
-    run.Fail(RunStatusCode::kReplicationFailure, fmt::format("the slave stopped replicating before {} ({})", gtid, status));
+    run.Fail(Status::kReplicationFailure, fmt::format("the slave stopped replicating before {} ({})", gtid, status));
   } else {
-    run.Fail(RunStatusCode::kCatchupTimeout,
+    run.Fail(Status::kCatchupTimeout,
              fmt::format("the slave did not reach {} within {} s ({})", gtid, run.o.catchup_timeout.count(), status));
   }
 }
@@ -572,7 +560,7 @@ void FinalCatchup(Run& run) {
 // A server that hangs is the status, whatever timed out because of it;
 // probed at most every 2 s (server_hang.h).
 void CheckHangs(Run& run) {
-  if (run.status == RunStatusCode::kServerHung || run.status == RunStatusCode::kServerCrashed) return;
+  if (run.status == Status::kServerHung || run.status == Status::kServerCrashed) return;
   const std::pair<const char*, server::ThrowawayServer*> servers[] = {{"master", run.master.get()},
                                                                       {"slave", run.slave.get()}};
   for (const auto& [role, s] : servers) {
@@ -581,8 +569,8 @@ void CheckHangs(Run& run) {
     if (s != nullptr && !s->running()) continue;
     const db::Dsn dsn = s != nullptr ? db::ParseDsn(s->Dsn(""), nullptr) : run.endpoint.dsn;
     if (auto hung = run.hangs.Check(role, dsn, s != nullptr ? s->pid() : 0)) {
-      run.status = RunStatusCode::kOk;  // a hang outranks what it caused
-      run.Fail(RunStatusCode::kServerHung, *hung);
+      run.status = Status::kOk;  // a hang outranks what it caused
+      run.Fail(Status::kServerHung, *hung);
       run.report["hang"] = {{"server", role}, {"description", *hung}};
       if (s != nullptr) s->set_keep_datadir(true);
       return;
@@ -596,8 +584,8 @@ void CheckServers(Run& run) {
   for (auto* s : {run.master.get(), run.slave.get()}) {
     if (s == nullptr) continue;
     if (auto crash = s->Poll()) {
-      run.status = RunStatusCode::kOk;  // a crash outranks what it caused
-      run.Fail(RunStatusCode::kServerCrashed, crash->Describe());
+      run.status = Status::kOk;  // a crash outranks what it caused
+      run.Fail(Status::kServerCrashed, crash->Describe());
       run.report["crash"] = {{"server", s == run.master.get() ? "master" : "slave"},
                              {"error_log", s->error_log().string()},
                              {"error_log_tail", crash->log_tail}};
@@ -609,22 +597,6 @@ void CheckServers(Run& run) {
 
 }  // namespace
 
-const char* ToString(RunStatusCode s) {
-  switch (s) {
-    case RunStatusCode::kOk: return "STATUS_OK";
-    case RunStatusCode::kMethodLimit: return "STATUS_METHOD_LIMIT";
-    case RunStatusCode::kServerCrashed: return "STATUS_SERVER_CRASHED";
-    case RunStatusCode::kReplicationFailure: return "STATUS_REPLICATION_FAILURE";
-    case RunStatusCode::kDatabaseCorruption: return "STATUS_DATABASE_CORRUPTION";
-    case RunStatusCode::kServerHung: return "STATUS_SERVER_DEADLOCKED";
-    case RunStatusCode::kBackupFailure: return "STATUS_BACKUP_FAILURE";
-    case RunStatusCode::kEnvironment: return "STATUS_ENVIRONMENT_FAILURE";
-    case RunStatusCode::kDivergence: return "STATUS_DIVERGENCE";
-    case RunStatusCode::kCatchupTimeout: return "STATUS_CATCHUP_TIMEOUT";
-    case RunStatusCode::kPositionMismatch: return "STATUS_POSITION_MISMATCH";
-  }
-  return "?";
-}
 
 void RequestProvisionRunStop() { g_stop = true; }
 
@@ -696,7 +668,7 @@ void SyncPointsDuringLoad(Run& run, Clock::time_point load_end) {
     WatchUntil(run, at);
     if (g_stop || run.failed()) break;
     Check(run, fmt::format("sync-point-{}", k), false);
-    if (run.failed() && run.status != RunStatusCode::kDivergence) break;
+    if (run.failed() && run.status != Status::kDivergence) break;
   }
 }
 
@@ -720,15 +692,15 @@ void WarnIfTheLoadDidLittle(Run& run, const load::RunSummary& s) {
 // Stops the load and records its result.
 void EndLoad(Run& run) {
   if (!run.engine) return;
-  if ((run.failed() && run.status != RunStatusCode::kDivergence) || g_stop) run.engine->Stop();
+  if ((run.failed() && run.status != Status::kDivergence) || g_stop) run.engine->Stop();
   load::LoadResult lr = run.engine->Wait();
   run.load_end = run.timeline->Now();
   run.Mark("load end");
   run.report["load"] = lr.ToJson();
   run.report["load"]["summary_line"] =
       fmt::format("load: {} statements, {} threads", lr.summary.statements, run.o.threads);
-  if (lr.status != load::RunStatus::kOk) {
-    run.Fail(FromLoad(lr.status), lr.fatal ? lr.fatal->Describe() : load::ToString(lr.status));
+  if (lr.status != Status::kOk) {
+    run.Fail(lr.status, lr.fatal ? lr.fatal->Describe() : ToString(lr.status));
   }
   WarnIfTheLoadDidLittle(run, lr.summary);
   WarnOfUnchangedTables(run);
@@ -776,20 +748,20 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
     // The rest of the load is watched too, not only the time between checks.
     if (!run.failed() && !g_stop) WatchUntil(run, load_end);
   } catch (const std::exception& e) {
-    run.Fail(RunStatusCode::kEnvironment, e.what());
+    run.Fail(Status::kEnvironment, e.what());
   }
   EndLoad(run);
   CheckServers(run);
   try {
-    if (run.slave && (!run.failed() || run.status == RunStatusCode::kDivergence) && !g_stop) {
+    if (run.slave && (!run.failed() || run.status == Status::kDivergence) && !g_stop) {
       FinalCatchup(run);
-      if (!run.failed() || run.status == RunStatusCode::kDivergence) Check(run, "final-check", true);
+      if (!run.failed() || run.status == Status::kDivergence) Check(run, "final-check", true);
     }
   } catch (const std::exception& e) {
-    run.Fail(RunStatusCode::kEnvironment, e.what());
+    run.Fail(Status::kEnvironment, e.what());
   }
   CheckServers(run);
-  if (g_stop && !run.failed()) run.Fail(RunStatusCode::kEnvironment, "interrupted (SIGINT): partial report");
+  if (g_stop && !run.failed()) run.Fail(Status::kEnvironment, "interrupted (SIGINT): partial report");
 
   run.timeline->AttachReplication(std::nullopt, std::nullopt);
   // Keep the datadirs of a failed run; a passing run's backup is dead weight.
@@ -821,7 +793,7 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
     Say(e.what());
     summary = SummaryText(run.report, run.dir);
     if (!run.failed()) {
-      run.status = RunStatusCode::kEnvironment;
+      run.status = Status::kEnvironment;
       run.reason = e.what();
     }
   }

@@ -6,7 +6,7 @@
 // the final catch-up, check once more with the writers stopped.
 //
 // Every phase has a deadline; the first failure decides the status (see
-// RunStatusCode) and the results folder keeps what explains it.
+// Status) and the results folder keeps what explains it.
 #pragma once
 
 #include <chrono>
@@ -17,37 +17,17 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "runners/backup/dump_locking.h"
 #include "db/dsn.h"
 #include "engine/gendata/gendata.h"
 #include "engine/generator/program.h"
 #include "engine/values/values.h"
-#include "runners/backup/dump_locking.h"
 #include "runners/server/server_options.h"
 
 namespace randsync::scenario {
 
-// Exit statuses of a run; RQG's numbers where the meaning is the same.
-enum class RunStatusCode : int {
-  kOk = 0,
-  // Not a server bug: every difference or the failing event lies in tables
-  // the provisioning method cannot make consistent (consistency_model.h),
-  // named in the reason. Below RQG's 24, like its other non-failures.
-  kMethodLimit = 20,
-  kServerCrashed = 101,
-  kReplicationFailure = 103,
-  kDatabaseCorruption = 106,
-  // A server stopped answering while its process lives (server_hang.h).
-  kServerHung = 107,
-  kBackupFailure = 108,
-  kEnvironment = 110,
-  kDivergence = 111,
-  kCatchupTimeout = 112,
-  // The position audit contradicted the slave's start: the backup recorded
-  // a point its data is not at (position_audit.h).
-  kPositionMismatch = 113,
-};
-const char* ToString(RunStatusCode status);
+// A run ends with any status of base/status.h.
 
 struct ProvisionRunOptions {
   // Workload.
@@ -117,7 +97,7 @@ struct ProvisionRunOptions {
 };
 
 struct ProvisionRunResult {
-  RunStatusCode status = RunStatusCode::kOk;
+  Status status = Status::kOk;
   std::string reason;  // one line: what decided the status
   std::filesystem::path run_dir;
 };

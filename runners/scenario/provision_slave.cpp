@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text_util.h"
 #include "checker/chunk_plan.h"
 #include "checker/discovery.h"
 #include "db/connection.h"
@@ -230,7 +231,7 @@ void DropDatabasesTheMasterLacks(const ProvisionContext& ctx, server::ThrowawayS
   s.Execute("SET SESSION sql_log_bin = 0");
   for (const std::string& d : checker::ListDatabases(s, {})) {
     if (std::find(keep.begin(), keep.end(), d) == keep.end()) {
-      s.Execute("DROP DATABASE " + checker::QuoteIdentifier(d));
+      s.Execute("DROP DATABASE " + QuoteIdentifier(d));
     }
   }
 }

@@ -25,7 +25,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/errors.h"
+#include "base/errors.h"
 #include "engine/generator/generator.h"
 #include "engine/grammar/mask.h"
 #include "engine/grammar/parser.h"

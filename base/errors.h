@@ -1,4 +1,4 @@
-// Errors the engine reports to users. Every one names where the problem is
+// Errors randsync reports to users. Every one names where the problem is
 // (file:line:column for grammars) and what was expected, on one line.
 #pragma once
 

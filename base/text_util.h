@@ -1,6 +1,6 @@
-// Small text helpers shared by the generator, value generators, data
-// generation and the Perl host: appending numbers without allocating, and
-// ASCII case-insensitive comparison (SQL identifiers and keywords).
+// Small text helpers shared by every library: appending numbers without
+// allocating, ASCII case-insensitive comparison (SQL identifiers and
+// keywords) and quoting an identifier for SQL.
 #pragma once
 
 #include <cctype>
@@ -39,6 +39,16 @@ inline bool EqualsNoCase(std::string_view a, std::string_view b) {
     }
   }
   return true;
+}
+
+// `name` as a backquoted SQL identifier (a backquote inside is doubled).
+inline std::string QuoteIdentifier(std::string_view name) {
+  std::string out = "`";
+  for (char c : name) {
+    if (c == '`') out += '`';
+    out += c;
+  }
+  return out + "`";
 }
 
 }  // namespace randsync
