@@ -93,6 +93,8 @@ nlohmann::json ToJson(const CheckReport& r, size_t max) {
   j["status"] = static_cast<int>(r.status);
   j["result"] = Label(r.status);
   if (!r.error.empty()) j["error"] = r.error;
+  if (r.error_number != 0) j["error_number"] = r.error_number;
+  if (!r.error_table.empty()) j["error_table"] = r.error_table;
   j["master"] = r.master;
   j["slave"] = r.slave;
   j["sync"] = {{"mode", ToString(r.sync)},       {"description", r.sync_description},

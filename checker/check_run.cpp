@@ -390,11 +390,16 @@ CheckReport RunCheckUnguarded(const CheckOptions& options) {
   } catch (const SyncError& e) {
     report.status = StatusOf(e);
     report.error = e.what();
+    if (const auto& st = e.slave_status(); st && st->has_error()) {
+      report.error_number = st->error_number();
+      report.error_table = st->failing_table();
+    }
     report.total_s = Seconds(t_start);
     return report;
   } catch (const std::exception& e) {
     report.status = Status::kEnvironment;
     report.error = e.what();
+    if (const auto* db_error = dynamic_cast<const db::DbError*>(&e)) report.error_number = db_error->error_number();
     report.total_s = Seconds(t_start);
     return report;
   }

@@ -93,6 +93,10 @@ const char* ToString(TableCheck::Outcome outcome);
 struct CheckReport {
   Status status = Status::kOk;
   std::string error;  // set when the check could not be made (status 103/110/112)
+  // The error behind it, when one is known: the slave's Last_SQL_Errno (else
+  // Last_IO_Errno) and the table it names, or a server/client error number.
+  unsigned error_number = 0;
+  std::string error_table;
   std::string master;  // redacted DSNs
   std::string slave;
   SyncMode sync = SyncMode::kGtid;

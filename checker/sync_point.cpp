@@ -341,7 +341,8 @@ void SlaveStep(db::Connection& slave, const db::Dsn& dsn, unsigned deadline_s, S
   auto stopped_elsewhere = [&](const db::SlaveStatus& st) {
     return SyncError(SyncError::Kind::kReplication,
                      fmt::format("the slave's SQL thread stopped at {} instead of {}: {}",
-                                 SlavePosition(slave, options.mode, st), where, st.Describe()));
+                                 SlavePosition(slave, options.mode, st), where, st.Describe()),
+                     st);
   };
 
   std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(slave);
@@ -374,7 +375,7 @@ void SlaveStep(db::Connection& slave, const db::Dsn& dsn, unsigned deadline_s, S
     if (!st) throw SyncError(SyncError::Kind::kSetup, "the slave stopped being a replica");
     if (st->last_sql_errno != 0 || (st->io_running == "No" && st->last_io_errno != 0)) {
       throw SyncError(SyncError::Kind::kReplication,
-                      fmt::format("replication failed while the slave ran to {}: {}", where, st->Describe()));
+                      fmt::format("replication failed while the slave ran to {}: {}", where, st->Describe()), st);
     }
     if (st->sql_stopped()) {
       if (at_point(*st)) break;
@@ -494,7 +495,7 @@ SyncPoint TakeSyncPoint(const db::Dsn& master, const db::Dsn& slave, const SyncO
                                 slave.Redacted()));
   }
   if (st->last_sql_errno != 0) {
-    throw SyncError(SyncError::Kind::kReplication, "replication on the slave has failed: " + st->Describe());
+    throw SyncError(SyncError::Kind::kReplication, "replication on the slave has failed: " + st->Describe(), st);
   }
   const bool was_running = st->sql_running == "Yes" || st->io_running == "Yes" || st->io_running == "Connecting";
   db::Connection guard = OpenCheckerConnection(master, options.read_timeout_s);

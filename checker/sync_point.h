@@ -46,6 +46,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -53,6 +54,7 @@
 #include "db/connection.h"
 #include "db/pinned_session.h"
 #include "db/dsn.h"
+#include "db/replication_status.h"
 
 namespace randsync::checker {
 
@@ -97,11 +99,15 @@ class SyncError : public std::runtime_error {
   // kBusy: DDL held a table the snapshots had to open; trying again later
   // usually works.
   enum class Kind { kTimeout, kReplication, kSetup, kBusy };
-  SyncError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+  SyncError(Kind kind, const std::string& what, std::optional<db::SlaveStatus> slave = std::nullopt)
+      : std::runtime_error(what), kind_(kind), slave_(std::move(slave)) {}
   Kind kind() const { return kind_; }
+  // The slave's status when it is what failed (kReplication, kTimeout).
+  const std::optional<db::SlaveStatus>& slave_status() const { return slave_; }
 
  private:
   Kind kind_;
+  std::optional<db::SlaveStatus> slave_;
 };
 
 struct SyncPoint {

@@ -26,6 +26,15 @@ bool ParseNumber(std::string_view text, T& out) {
 
 }  // namespace
 
+std::string SlaveStatus::failing_table() const {
+  static constexpr std::string_view kOnTable = " on table ";
+  const size_t at = last_sql_error.find(kOnTable);
+  if (at == std::string::npos) return "";
+  const size_t from = at + kOnTable.size();
+  const size_t end = last_sql_error.find_first_of(" ;,", from);
+  return last_sql_error.substr(from, end == std::string::npos ? std::string::npos : end - from);
+}
+
 std::string SlaveStatus::Describe() const {
   std::string out = fmt::format("Slave_IO_Running={} Slave_SQL_Running={}", io_running, sql_running);
   if (last_io_errno != 0) out += fmt::format(" Last_IO_Errno={} Last_IO_Error={}", last_io_errno, last_io_error);

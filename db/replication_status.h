@@ -30,6 +30,12 @@ struct SlaveStatus {
 
   bool sql_stopped() const { return sql_running == "No"; }
   bool has_error() const { return last_io_errno != 0 || last_sql_errno != 0; }
+  // The SQL thread's error, else the IO thread's; 0 when neither failed.
+  unsigned error_number() const { return last_sql_errno != 0 ? last_sql_errno : last_io_errno; }
+  // The table the SQL thread's error names ("test.t1" of "... event on
+  // table test.t1; ..."), "" when it names none: read here, where the
+  // status is parsed, so that no report reader parses server messages.
+  std::string failing_table() const;
   // One line for reports: "Slave_IO_Running=Yes Slave_SQL_Running=No
   // Last_SQL_Errno=1062 Last_SQL_Error=..." (errors only when set).
   std::string Describe() const;

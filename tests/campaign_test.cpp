@@ -12,6 +12,7 @@
 #include "runners/campaign/campaign_report.h"
 #include "runners/campaign/campaign_spec.h"
 #include "runners/campaign/signature.h"
+#include "runners/scenario/run_failure.h"
 #include "runners/cli/bisect_exit.h"
 #include "tests/support/temp_dir.h"
 
@@ -128,6 +129,47 @@ TEST(Signature, GroupsWhatIsTheSameAndLeavesOutWhatVaries) {
   b2["reason"] = "mariadb-backup --backup failed (exit code 1): [00] 2026-12-02 04:01:02 Error: cannot open "
                  "./test/t1.ibd (log /tmp/b/run-22/backup-logs/backup.log)";
   EXPECT_EQ(FailureSignature(b1, "/x"), FailureSignature(b2, "/y"));
+}
+
+// The typed failure fields decide, not the sentence: where and when a bug
+// showed (a sync point or the replication watch, its GTID) do not split a
+// group; the error number, table and server do.
+TEST(Signature, TypedFailureFieldsGroupTheSameBug) {
+  scenario::RunFailure f{.status = Status::kReplicationFailure,
+                         .kind = scenario::FailureKind::kReplication,
+                         .where = "sync-point-1",
+                         .server = "slave",
+                         .table = "test.AA",
+                         .gtid = "0-1-20",
+                         .error_number = 1062,
+                         .reason = "sync-point-1: replication failed ..."};
+  const nlohmann::json a = {{"status", "STATUS_REPLICATION_FAILURE"}, {"failure", f.ToJson()}};
+  EXPECT_EQ(FailureSignature(a, "/x"), "STATUS_REPLICATION_FAILURE: replication ER_DUP_ENTRY (1062) on table test.AA on the slave");
+  scenario::RunFailure g = f;
+  g.where = "replication";
+  g.gtid = "0-1-999";
+  g.reason = "replication failed: other words";
+  EXPECT_EQ(FailureSignature({{"failure", g.ToJson()}}, "/y"), FailureSignature(a, "/x"));
+  g.table = "test.BB";
+  EXPECT_NE(FailureSignature({{"failure", g.ToJson()}}, "/y"), FailureSignature(a, "/x"));
+  g.table = "test.AA";
+  g.error_number = 1032;
+  EXPECT_NE(FailureSignature({{"failure", g.ToJson()}}, "/y"), FailureSignature(a, "/x"));
+  // Read back by the same code.
+  const scenario::RunFailure back = scenario::RunFailure::FromJson(f.ToJson());
+  EXPECT_EQ(back.status, f.status);
+  EXPECT_EQ(back.kind, f.kind);
+  EXPECT_EQ(back.table, f.table);
+  EXPECT_EQ(back.error_number, f.error_number);
+  EXPECT_EQ(f.ToJson()["error_name"], "ER_DUP_ENTRY");
+  // A crash is told by its server and signal.
+  scenario::RunFailure crash{.status = Status::kServerCrashed,
+                             .kind = scenario::FailureKind::kCrash,
+                             .server = "slave",
+                             .detail = "signal 9 (Killed)",
+                             .reason = "mariadbd (slave) exited unexpectedly: signal 9 (Killed); error log /r/x"};
+  EXPECT_EQ(FailureSignature({{"failure", crash.ToJson()}}, "/x"),
+            "STATUS_SERVER_CRASHED: crash on the slave: signal 9 (Killed)");
 }
 
 TEST(Signature, ADivergenceIsNamedByItsFirstDifferingTable) {

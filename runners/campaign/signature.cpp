@@ -3,6 +3,11 @@
 #include <fstream>
 #include <regex>
 
+#include <fmt/format.h>
+
+#include "db/error_names.h"
+#include "runners/scenario/run_failure.h"
+
 namespace randsync::campaign {
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -37,7 +42,30 @@ std::string FirstDifferingTable(const json& report, const fs::path& run_dir) {
 
 }  // namespace
 
+// From the typed fields of report.json's "failure" (scenario/run_failure.h):
+// status, kind, the table or error or server at fault. Where it happened
+// and the GTID vary between runs of one bug and are left out.
+std::string TypedSignature(const json& failure) {
+  const scenario::RunFailure f = scenario::RunFailure::FromJson(failure);
+  std::string s = fmt::format("{}: {}", ToString(f.status), ToString(f.kind));
+  if (f.error_number != 0) {
+    const char* name = db::ErrorName(f.error_number);
+    s += fmt::format(" {} ({})", name != nullptr ? name : "error", f.error_number);
+  }
+  if (!f.table.empty()) s += (f.kind == scenario::FailureKind::kDivergence ? " first differing table " : " on table ") + f.table;
+  if (!f.server.empty()) s += " on the " + f.server;
+  if (!f.detail.empty()) s += ": " + f.detail;
+  // Nothing typed tells this failure from others of its kind: its reason.
+  if (f.error_number == 0 && f.table.empty() && f.detail.empty()) {
+    const std::string first = f.reason.substr(0, f.reason.find('\n'));
+    if (!first.empty()) s += ": " + Normalize(first);
+  }
+  return s;
+}
+
 std::string FailureSignature(const json& report, const fs::path& run_dir) {
+  if (report.contains("failure") && report["failure"].is_object()) return TypedSignature(report["failure"]);
+  // A report written before the typed fields: read from its sentences.
   const std::string status = report.value("status", "STATUS_UNKNOWN");
   const std::string reason = report.value("reason", "");
   std::smatch m;

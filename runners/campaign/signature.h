@@ -1,11 +1,15 @@
 // What makes two failed trials "the same failure", for grouping a campaign's
-// results: the status plus the first error or the first differing table,
-// with what varies from run to run (GTIDs, ports, paths, row values) left
-// out. Examples:
-//   STATUS_DIVERGENCE: first differing table `test`.`B`
-//   STATUS_REPLICATION_FAILURE: Last_SQL_Errno=1062 on table test.AA
-//   STATUS_SERVER_CRASHED: mariadbd (slave) signal 9 (Killed)
-//   STATUS_BACKUP_FAILURE: mariadb-backup --backup failed (exit code N)
+// results: from the typed fields of report.json's "failure"
+// (scenario/run_failure.h), the status, the kind of step, the error, the
+// table and the server at fault; where it happened and the GTID, which vary
+// between runs of one bug, are left out. Examples:
+//   STATUS_DIVERGENCE: divergence first differing table `test`.`B`
+//   STATUS_REPLICATION_FAILURE: replication ER_DUP_ENTRY (1062) on table test.AA on the slave: SQL thread
+//   STATUS_SERVER_CRASHED: crash on the slave: signal 9 (Killed)
+//   STATUS_BACKUP_FAILURE: backup: mariadb-backup --backup failed (exit code N): ...
+// A report without those fields (written by an older randsync) is read
+// from its sentences as before: the reason's first line with what varies
+// (digits, paths) left out.
 #pragma once
 
 #include <filesystem>

@@ -27,6 +27,7 @@
 #include "runners/scenario/master_endpoint.h"
 #include "runners/scenario/provision_slave.h"
 #include "runners/scenario/replication_watch.h"
+#include "runners/scenario/run_failure.h"
 #include "runners/scenario/result_file.h"
 #include "runners/scenario/run_report.h"
 #include "runners/scenario/server_hang.h"
@@ -94,14 +95,16 @@ struct Run {
   double load_start = -1, load_end = -1, backup_start = -1, backup_end = -1;
 
   // The first failure decides the status; later ones are recorded only.
-  void Fail(Status s, const std::string& why) {
-    report["failures"].push_back({{"status", static_cast<int>(s)}, {"reason", why}});
-    Say(fmt::format("{}: {}", ToString(s), why));
+  void Fail(const RunFailure& f) {
+    report["failures"].push_back(f.ToJson());
+    Say(fmt::format("{}: {}", ToString(f.status), f.reason));
     if (status == Status::kOk) {
-      status = s;
-      reason = why;
+      status = f.status;
+      reason = f.reason;
+      report["failure"] = f.ToJson();
     }
   }
+  void Fail(Status s, FailureKind kind, const std::string& why) { Fail({.status = s, .kind = kind, .reason = why}); }
   // What a QA engineer should know although the run goes on: in
   // report.json's "warnings" and summary.txt.
   void Warn(const std::string& what) {
@@ -197,6 +200,18 @@ void NoteTemporaryTablesAtStart(Run& run) {
 // Fewer rows than this in the final check: the pass is said to prove little.
 constexpr uint64_t kFewRows = 100;
 
+// The first table a divergence names, `db`.`t`, else its first schema
+// difference: what campaigns group divergences by.
+std::string FirstDifferingTable(const checker::CheckReport& r) {
+  for (const checker::TableCheck& t : r.tables) {
+    if (t.outcome == checker::TableCheck::Outcome::kDifferent) {
+      return QuoteIdentifier(t.ref.database) + "." + QuoteIdentifier(t.ref.table);
+    }
+  }
+  if (!r.schema.empty()) return "schema: " + r.schema.front().object + " " + r.schema.front().what;
+  return "";
+}
+
 // One check; its full report goes to checks/<name>.json.
 void Check(Run& run, const std::string& name, bool quiesced) {
   run.Mark(name);
@@ -236,29 +251,52 @@ void Check(Run& run, const std::string& name, bool quiesced) {
     WriteResultFile(run.dir / "checks" / (name + ".txt"), checker::Summary(r));
     NoteTemporaryTablesAtStart(run);
     if (std::string limit = ConfinedToUncovered(run, r); !limit.empty()) {
-      run.Fail(Status::kMethodLimit,
-               fmt::format("{} found differences only in tables the method cannot make consistent: {}; see "
-                           "checks/{}.txt",
-                           name, limit, name));
+      run.Fail({.status = Status::kMethodLimit,
+                .kind = FailureKind::kDivergence,
+                .where = name,
+                .table = FirstDifferingTable(r),
+                .gtid = r.gtid,
+                .reason = fmt::format("{} found differences only in tables the method cannot make consistent: "
+                                      "{}; see checks/{}.txt",
+                                      name, limit, name)});
       return;
     }
-    run.Fail(Status::kDivergence,
-             fmt::format("{} found differences at {} (window since the last clean point: from {} to {}); see "
-                         "checks/{}.txt",
-                         name, r.gtid, run.last_clean, r.gtid, name));
+    run.Fail({.status = Status::kDivergence,
+              .kind = FailureKind::kDivergence,
+              .where = name,
+              .table = FirstDifferingTable(r),
+              .gtid = r.gtid,
+              .reason = fmt::format("{} found differences at {} (window since the last clean point: from {} to "
+                                    "{}); see checks/{}.txt",
+                                    name, r.gtid, run.last_clean, r.gtid, name)});
     if (!run.report.contains("divergence")) run.report["divergence"] = {{"first_seen_by", name}, {"at", r.gtid}, {"clean_until", run.last_clean}};
     return;
   }
   if (r.status == Status::kReplicationFailure) {
     NoteTemporaryTablesAtStart(run);
     if (std::string limit = FailedOnUncovered(run, r.error); !limit.empty()) {
-      run.Fail(Status::kMethodLimit,
-               fmt::format("{}: replication stopped on a table the method cannot make consistent, {}: {}", name,
-                           limit, r.error));
+      run.Fail({.status = Status::kMethodLimit,
+                .kind = FailureKind::kReplication,
+                .where = name,
+                .server = "slave",
+                .table = r.error_table,
+                .error_number = r.error_number,
+                .reason = fmt::format("{}: replication stopped on a table the method cannot make consistent, {}: {}",
+                                      name, limit, r.error)});
       return;
     }
   }
-  run.Fail(r.status, fmt::format("{}: {}", name, r.error));
+  const bool slave_failed = r.status == Status::kReplicationFailure || r.status == Status::kCatchupTimeout;
+  run.Fail({.status = r.status,
+            .kind = r.status == Status::kReplicationFailure ? FailureKind::kReplication
+                    : r.status == Status::kCatchupTimeout   ? FailureKind::kSyncPoint
+                                                            : FailureKind::kCheck,
+            .where = name,
+            .server = slave_failed ? "slave" : "",
+            .table = r.error_table,
+            .gtid = r.gtid,
+            .error_number = r.error_number,
+            .reason = fmt::format("{}: {}", name, r.error)});
 }
 
 // Sleeps until `t`, or less when a stop was requested.
@@ -422,16 +460,17 @@ void Provision(Run& run) {
     ProvisionSlave(ctx, p);
   } catch (const backup::BackupError& e) {
     run.slave = std::move(p.slave);
-    run.Fail(Status::kBackupFailure, e.what());
+    run.Fail({.status = Status::kBackupFailure, .kind = FailureKind::kBackup, .where = "backup", .reason = e.what()});
     return;
   } catch (const PositionMismatchError& e) {
     run.slave = std::move(p.slave);
     run.report["backup_position"] = BackupPositionJson(p);
     if (!e.method_limit().empty()) {
-      run.Fail(Status::kMethodLimit, fmt::format("{}: position audit: {}", e.method_limit(), e.what()));
+      run.Fail(Status::kMethodLimit, FailureKind::kPositionAudit,
+               fmt::format("{}: position audit: {}", e.method_limit(), e.what()));
       return;
     }
-    run.Fail(Status::kPositionMismatch, std::string("position audit: ") + e.what());
+    run.Fail(Status::kPositionMismatch, FailureKind::kPositionAudit, std::string("position audit: ") + e.what());
     return;
   } catch (...) {
     run.slave = std::move(p.slave);
@@ -472,19 +511,26 @@ void CheckReplication(Run& run) {
   run.Mark("replication stopped");
   run.report["replication_failure"] = stop->ToJson();
   NoteTemporaryTablesAtStart(run);
+  RunFailure f{.kind = FailureKind::kReplication,
+               .where = "replication",
+               .server = "slave",
+               .table = stop->table,
+               .gtid = stop->gtid,
+               .error_number = stop->error_number,
+               .detail = stop->thread + " thread"};
   if (std::string limit = FailedOnUncovered(run, stop->error); !limit.empty()) {
-    run.Fail(Status::kMethodLimit,
-             fmt::format("replication stopped on a table the method cannot make consistent, {}: {}", limit,
-                         stop->Describe()));
-    return;
+    f.status = Status::kMethodLimit;
+    f.reason = fmt::format("replication stopped on a table the method cannot make consistent, {}: {}", limit,
+                           stop->Describe());
+  } else if (FailedOnOnePhaseCommitOfUnlockedCopy(run, *stop)) {
+    f.status = Status::kMethodLimit;
+    f.reason = fmt::format("{}; replication stopped on transaction {}, which committed in one phase: {}",
+                           UnlockedOnePhaseLimit(), stop->gtid, stop->Describe());
+  } else {
+    f.status = Status::kReplicationFailure;
+    f.reason = "replication failed: " + stop->Describe();
   }
-  if (FailedOnOnePhaseCommitOfUnlockedCopy(run, *stop)) {
-    run.Fail(Status::kMethodLimit,
-             fmt::format("{}; replication stopped on transaction {}, which committed in one phase: {}",
-                         UnlockedOnePhaseLimit(), stop->gtid, stop->Describe()));
-    return;
-  }
-  run.Fail(Status::kReplicationFailure, "replication failed: " + stop->Describe());
+  run.Fail(f);
 }
 
 void CheckServers(Run& run);
@@ -547,14 +593,25 @@ void FinalCatchup(Run& run) {
   }
   std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(s);
   const std::string status = st ? st->Describe() : "not a replica";
+  RunFailure f{.kind = FailureKind::kCatchup,
+               .where = "catch-up",
+               .server = "slave",
+               .table = st ? st->failing_table() : "",
+               .gtid = gtid,
+               .error_number = st ? st->error_number() : 0};
   if (st && st->has_error()) {
-    run.Fail(Status::kReplicationFailure, "replication failed: " + status);
+    f.status = Status::kReplicationFailure;
+    f.kind = FailureKind::kReplication;
+    f.reason = "replication failed: " + status;
   } else if (stopped) {
-    run.Fail(Status::kReplicationFailure, fmt::format("the slave stopped replicating before {} ({})", gtid, status));
+    f.status = Status::kReplicationFailure;
+    f.kind = FailureKind::kReplication;
+    f.reason = fmt::format("the slave stopped replicating before {} ({})", gtid, status);
   } else {
-    run.Fail(Status::kCatchupTimeout,
-             fmt::format("the slave did not reach {} within {} s ({})", gtid, run.o.catchup_timeout.count(), status));
+    f.status = Status::kCatchupTimeout;
+    f.reason = fmt::format("the slave did not reach {} within {} s ({})", gtid, run.o.catchup_timeout.count(), status);
   }
+  run.Fail(f);
 }
 
 // A server that hangs is the status, whatever timed out because of it;
@@ -570,7 +627,7 @@ void CheckHangs(Run& run) {
     const db::Dsn dsn = s != nullptr ? db::ParseDsn(s->Dsn(""), nullptr) : run.endpoint.dsn;
     if (auto hung = run.hangs.Check(role, dsn, s != nullptr ? s->pid() : 0)) {
       run.status = Status::kOk;  // a hang outranks what it caused
-      run.Fail(Status::kServerHung, *hung);
+      run.Fail({.status = Status::kServerHung, .kind = FailureKind::kHang, .server = role, .reason = *hung});
       run.report["hang"] = {{"server", role}, {"description", *hung}};
       if (s != nullptr) s->set_keep_datadir(true);
       return;
@@ -585,7 +642,11 @@ void CheckServers(Run& run) {
     if (s == nullptr) continue;
     if (auto crash = s->Poll()) {
       run.status = Status::kOk;  // a crash outranks what it caused
-      run.Fail(Status::kServerCrashed, crash->Describe());
+      run.Fail({.status = Status::kServerCrashed,
+                .kind = FailureKind::kCrash,
+                .server = s == run.master.get() ? "master" : "slave",
+                .detail = crash->status.Describe(),
+                .reason = crash->Describe()});
       run.report["crash"] = {{"server", s == run.master.get() ? "master" : "slave"},
                              {"error_log", s->error_log().string()},
                              {"error_log_tail", crash->log_tail}};
@@ -700,7 +761,13 @@ void EndLoad(Run& run) {
   run.report["load"]["summary_line"] =
       fmt::format("load: {} statements, {} threads", lr.summary.statements, run.o.threads);
   if (lr.status != Status::kOk) {
-    run.Fail(lr.status, lr.fatal ? lr.fatal->Describe() : ToString(lr.status));
+    run.Fail({.status = lr.status,
+              .kind = FailureKind::kLoad,
+              .where = "load",
+              .server = "master",
+              .error_number = lr.fatal ? lr.fatal->error_number : 0,
+              .detail = lr.fatal ? load::ToString(lr.fatal->outcome) : "",
+              .reason = lr.fatal ? lr.fatal->Describe() : ToString(lr.status)});
   }
   WarnIfTheLoadDidLittle(run, lr.summary);
   WarnOfUnchangedTables(run);
@@ -748,7 +815,7 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
     // The rest of the load is watched too, not only the time between checks.
     if (!run.failed() && !g_stop) WatchUntil(run, load_end);
   } catch (const std::exception& e) {
-    run.Fail(Status::kEnvironment, e.what());
+    run.Fail(Status::kEnvironment, FailureKind::kEnvironment, e.what());
   }
   EndLoad(run);
   CheckServers(run);
@@ -758,10 +825,10 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
       if (!run.failed() || run.status == Status::kDivergence) Check(run, "final-check", true);
     }
   } catch (const std::exception& e) {
-    run.Fail(Status::kEnvironment, e.what());
+    run.Fail(Status::kEnvironment, FailureKind::kEnvironment, e.what());
   }
   CheckServers(run);
-  if (g_stop && !run.failed()) run.Fail(Status::kEnvironment, "interrupted (SIGINT): partial report");
+  if (g_stop && !run.failed()) run.Fail(Status::kEnvironment, FailureKind::kEnvironment, "interrupted (SIGINT): partial report");
 
   run.timeline->AttachReplication(std::nullopt, std::nullopt);
   // Keep the datadirs of a failed run; a passing run's backup is dead weight.

@@ -20,7 +20,7 @@ std::string ReplicationStop::Describe() const {
 }
 
 nlohmann::json ReplicationStop::ToJson() const {
-  return {{"thread", thread}, {"error_number", error_number}, {"error", error},
+  return {{"thread", thread}, {"error_number", error_number}, {"error", error}, {"table", table},
           {"gtid", gtid},     {"event_position", event_position}, {"slave_status", status}};
 }
 
@@ -42,6 +42,7 @@ std::optional<ReplicationStop> ReplicationWatch::Poll() {
     stop.thread = "SQL";
     stop.error_number = st->last_sql_errno;
     stop.error = st->last_sql_error;
+    stop.table = st->failing_table();
     // Exec_Master_Log_Pos is where the SQL thread would go on: the start of
     // the transaction it failed on (the first of them with parallel apply).
     stop.event_position = fmt::format("{}:{}", st->relay_master_log_file, st->exec_master_log_pos);

@@ -25,6 +25,7 @@ struct ReplicationStop {
   std::string thread;  // "SQL" or "IO"
   unsigned error_number = 0;
   std::string error;  // Last_SQL_Error / Last_IO_Error
+  std::string table;  // the table the SQL thread's error names, if any
   // The transaction the SQL thread failed on: its GTID and binlog position
   // on the master ("" when not known, e.g. for the IO thread).
   std::string gtid;
