@@ -247,15 +247,19 @@ void MasterStep(db::Connection& control, db::Connection& guard, SyncPoint& point
   if (std::optional<BinlogPosition> at = UnblockedSnapshots(point.master, options.snapshot_tries, point.snapshot_tries)) {
     point.binlog_file = at->file;
     point.binlog_pos = at->pos;
-    point.gtid = control
-                     .QueryValue(fmt::format("SELECT BINLOG_GTID_POS({}, {})", control.Quote(at->file), at->pos))
-                     .value_or("");
-    if (at_point()) {
-      guard.Execute("COMMIT");
-      return;
+    // NULL when the server cannot map the position (its binlog file was
+    // purged meanwhile): then the blocked variant reads G itself.
+    const std::optional<std::string> gtid =
+        control.QueryValue(fmt::format("SELECT BINLOG_GTID_POS({}, {})", control.Quote(at->file), at->pos));
+    if (gtid) {
+      point.gtid = *gtid;
+      if (at_point()) {
+        guard.Execute("COMMIT");
+        return;
+      }
+      point.ddl_during_point = true;
     }
     for (db::Connection& c : point.master) c.Execute("ROLLBACK");
-    point.ddl_during_point = true;
   }
   // The guard ends first: a DDL statement waiting for it holds the backup
   // lock BLOCK_DDL waits for, a deadlock the server cannot see. With DDL

@@ -250,25 +250,23 @@ void Check(Run& run, const std::string& name, bool quiesced) {
   if (r.status == Status::kDivergence) {
     WriteResultFile(run.dir / "checks" / (name + ".txt"), checker::Summary(r));
     NoteTemporaryTablesAtStart(run);
+    RunFailure f{.status = Status::kDivergence,
+                 .kind = FailureKind::kDivergence,
+                 .where = name,
+                 .table = FirstDifferingTable(r),
+                 .gtid = r.gtid};
     if (std::string limit = ConfinedToUncovered(run, r); !limit.empty()) {
-      run.Fail({.status = Status::kMethodLimit,
-                .kind = FailureKind::kDivergence,
-                .where = name,
-                .table = FirstDifferingTable(r),
-                .gtid = r.gtid,
-                .reason = fmt::format("{} found differences only in tables the method cannot make consistent: "
-                                      "{}; see checks/{}.txt",
-                                      name, limit, name)});
+      f.status = Status::kMethodLimit;
+      f.reason = fmt::format("{} found differences only in tables the method cannot make consistent: {}; see "
+                             "checks/{}.txt",
+                             name, limit, name);
+      run.Fail(f);
       return;
     }
-    run.Fail({.status = Status::kDivergence,
-              .kind = FailureKind::kDivergence,
-              .where = name,
-              .table = FirstDifferingTable(r),
-              .gtid = r.gtid,
-              .reason = fmt::format("{} found differences at {} (window since the last clean point: from {} to "
-                                    "{}); see checks/{}.txt",
-                                    name, r.gtid, run.last_clean, r.gtid, name)});
+    f.reason = fmt::format("{} found differences at {} (window since the last clean point: from {} to {}); see "
+                           "checks/{}.txt",
+                           name, r.gtid, run.last_clean, r.gtid, name);
+    run.Fail(f);
     if (!run.report.contains("divergence")) run.report["divergence"] = {{"first_seen_by", name}, {"at", r.gtid}, {"clean_until", run.last_clean}};
     return;
   }
