@@ -65,7 +65,7 @@ TEST_F(AccountsAtPointServerTest, TheLockEndsOnceTheToolsSnapshotIsOpen) {
     t.Execute("COMMIT");
     return at;
   };
-  DumpWithAccounts(endpoint_, users_, 1, tool, check);
+  DumpWithAccounts(endpoint_, db::ConnectOptions::Bounded(10), users_, 1, tool, check);
   EXPECT_EQ(check.verdict, AuditVerdict::kConfirmed) << check.detail;
   ASSERT_TRUE(write.has_value()) << "the writer waited for the lock until the tool ended";
   EXPECT_LT(*write, 2.0);
@@ -80,7 +80,7 @@ TEST_F(AccountsAtPointServerTest, HeldUntilTheToolEndsWhenItOpensNoSnapshot) {
     write = TryWrite(1);
     return at;
   };
-  DumpWithAccounts(endpoint_, users_, kHoldUntilToolEnds, tool, check);
+  DumpWithAccounts(endpoint_, db::ConnectOptions::Bounded(10), users_, kHoldUntilToolEnds, tool, check);
   EXPECT_FALSE(write.has_value()) << "a write got past the lock after " << *write << " s";
 }
 

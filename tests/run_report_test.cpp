@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runners/scenario/result_file.h"
+#include "runners/scenario/run_failure.h"
 #include "runners/scenario/run_report.h"
 #include "runners/scenario/timeline.h"
 
@@ -73,6 +74,43 @@ TEST(Summary, NamesPhasesLoadRateStatusAndCrashTail) {
   // The load ended with the backup: no figure after it at all.
   r["load_rate"]["after_backup_seconds"] = 0.0;
   EXPECT_NE(SummaryText(r, "/results/run3").find("before it (50%)\n"), std::string::npos);
+}
+
+// The first failure's typed fields, as report.json holds them
+// (run_failure.h), are said in both files under the sentence.
+TEST(Summary, TheFailuresTypedFieldsFollowTheStatus) {
+  json r = PassingReport();
+  r["status"] = "STATUS_REPLICATION_FAILURE";
+  r["exit_status"] = 103;
+  r["reason"] = "replication failed: Could not execute Update_rows_v1 event on table test.C";
+  const RunFailure f{.status = Status::kReplicationFailure,
+                     .kind = FailureKind::kReplication,
+                     .where = "replication",
+                     .server = "slave",
+                     .table = "test.C",
+                     .gtid = "0-1-55",
+                     .error_number = 1032,
+                     .detail = "SQL thread",
+                     .reason = r["reason"]};
+  r["failure"] = f.ToJson();
+  const std::string s = SummaryText(r, "/results/run6");
+  EXPECT_NE(s.find("status: STATUS_REPLICATION_FAILURE (exit 103): replication failed: Could not execute"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("\nfailure: kind replication, where replication, server slave, table test.C, GTID 0-1-55, error "
+                   "1032 (ER_KEY_NOT_FOUND), SQL thread\n"),
+            std::string::npos)
+      << s;
+  const std::string x = JUnitXml(r, "run6");
+  EXPECT_NE(x.find("message=\"replication failed: Could not execute Update_rows_v1 event on table test.C\">kind "
+                   "replication, where replication, server slave, table test.C, GTID 0-1-55, error 1032 "
+                   "(ER_KEY_NOT_FOUND), SQL thread</failure>"),
+            std::string::npos)
+      << x;
+  // Read back from its JSON, the failure says the same.
+  EXPECT_EQ(RunFailure::FromJson(f.ToJson()).Fields(), f.Fields());
+  // A failure with no typed detail still says its kind, nothing empty.
+  EXPECT_EQ((RunFailure{.kind = FailureKind::kEnvironment, .reason = "disk full"}).Fields(), "kind environment");
 }
 
 TEST(Summary, WarningsComeBeforeTheStatus) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <optional>
 
 #include <fmt/format.h>
@@ -50,7 +51,7 @@ std::string ToolErrorLine(const fs::path& log, std::uintmax_t from) {
 }  // namespace
 
 void RunTool(const std::string& what, std::vector<std::string> argv, const fs::path& log,
-             std::chrono::seconds timeout) {
+             std::chrono::seconds timeout, const AbandonCheck& abandon) {
   server::SpawnSpec spec;
   spec.argv = std::move(argv);
   spec.output = log;
@@ -61,7 +62,19 @@ void RunTool(const std::string& what, std::vector<std::string> argv, const fs::p
   } catch (const std::exception& e) {
     throw BackupError(fmt::format("{}: cannot start {}: {}", what, spec.argv[0], e.what()));
   }
-  std::optional<server::ChildExit> exit = server::WaitChild(pid, timeout);
+  // In one-second slices, so that a reason to give the tool up ends it
+  // within a second rather than at the deadline.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::optional<server::ChildExit> exit;
+  while (!exit && std::chrono::steady_clock::now() < deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    exit = server::WaitChild(pid, std::min<std::chrono::milliseconds>(left, std::chrono::seconds(1)));
+    if (exit || !abandon) continue;
+    if (const std::string why = abandon(); !why.empty()) {
+      server::KillChild(pid);
+      throw ToolAbandoned(fmt::format("{} given up (killed): {}", what, why));
+    }
+  }
   if (!exit) server::KillChild(pid);
   if (exit && exit->Clean()) return;
   const std::string line = ToolErrorLine(log, from);

@@ -23,7 +23,9 @@ std::filesystem::path FindTool(const std::filesystem::path& given, std::initiali
 // to `log`; a tool that cannot start, fails or misses the deadline (it is
 // killed) throws BackupError, one line with the log's line that says why
 // (mydumper's CRITICAL line, else the last error line) and the log's path.
+// `abandon`, when set, is asked once a second: a reason kills the tool and
+// throws ToolAbandoned with it.
 void RunTool(const std::string& what, std::vector<std::string> argv, const std::filesystem::path& log,
-             std::chrono::seconds timeout);
+             std::chrono::seconds timeout, const AbandonCheck& abandon = {});
 
 }  // namespace randsync::backup

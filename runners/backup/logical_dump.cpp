@@ -94,7 +94,7 @@ BackupPosition Dump(const server::AdminTarget& source, const DumpOptions& o) {
   argv.push_back("--result-file=" + o.dump_file.string());
   argv.push_back("--databases");
   for (const auto& d : o.databases) argv.push_back(d);
-  RunTool("mariadb-dump", argv, o.log_dir / "dump.log", o.timeout);
+  RunTool("mariadb-dump", argv, o.log_dir / "dump.log", o.timeout, o.abandon);
   return before ? *before : ReadDumpPosition(o.dump_file);
 }
 
@@ -106,7 +106,7 @@ void Restore(const server::AdminTarget& target, const DumpOptions& o) {
   // the master's domain (SET GLOBAL gtid_slave_pos would then refuse).
   argv.push_back("--init-command=SET SESSION sql_log_bin=0");
   argv.push_back("--execute=SOURCE " + o.dump_file.string());
-  RunTool("restore of the dump", argv, o.log_dir / "restore.log", o.timeout);
+  RunTool("restore of the dump", argv, o.log_dir / "restore.log", o.timeout, o.abandon);
 }
 
 }  // namespace randsync::backup

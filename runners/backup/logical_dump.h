@@ -23,6 +23,7 @@ struct DumpOptions {
   std::filesystem::path log_dir;        // dump.log and restore.log
   std::vector<std::string> databases;   // what to dump
   std::chrono::seconds timeout{600};    // per step
+  AbandonCheck abandon;                 // empty: only the timeout ends a step
   // kSnapshot: --single-transaction; kGlobalReadLock: --lock-all-tables.
   // kNone (negative control only): no --master-data either, which would
   // lock all tables; the position is SHOW MASTER STATUS before the dump

@@ -68,13 +68,13 @@ void Backup(const server::AdminTarget& source, const MariabackupOptions& options
   std::vector<std::string> backup = {binary.string(), connection.ExtraFileArgument(), "--backup",
                                      "--target-dir=" + options.target_dir.string()};
   for (const std::string& o : options.extra_backup_options) backup.push_back(o);
-  RunTool("mariadb-backup --backup", backup, options.log_dir / "backup.log", options.timeout);
+  RunTool("mariadb-backup --backup", backup, options.log_dir / "backup.log", options.timeout, options.abandon);
 }
 
 BackupPosition Prepare(const MariabackupOptions& options) {
   RunTool("mariadb-backup --prepare",
           {Binary(options).string(), "--prepare", "--target-dir=" + options.target_dir.string()},
-          options.log_dir / "prepare.log", options.timeout);
+          options.log_dir / "prepare.log", options.timeout, options.abandon);
   return ReadBinlogInfo(options.target_dir);
 }
 

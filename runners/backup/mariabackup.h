@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -26,6 +27,19 @@ namespace randsync::backup {
 class BackupError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// Asked about once a second while a tool runs (on the thread that runs
+// it): a reason to give the tool up, such as a server it talks to that
+// hangs or died, or "" to let it go on. Without one, a tool waiting on a
+// stopped server would wait out its whole timeout.
+using AbandonCheck = std::function<std::string()>;
+
+// A tool killed because its AbandonCheck gave a reason (what()): the
+// failure is that reason's, already known to whoever gave it.
+class ToolAbandoned : public BackupError {
+ public:
+  using BackupError::BackupError;
 };
 
 // Where the backup's consistent point lies in the master's binary log.
@@ -42,6 +56,7 @@ struct MariabackupOptions {
   std::filesystem::path target_dir;  // must not exist or be empty
   std::filesystem::path log_dir;     // backup.log and prepare.log go here
   std::chrono::seconds timeout{600};  // per step
+  AbandonCheck abandon;               // empty: only the timeout ends a step
   std::vector<std::string> extra_backup_options;  // e.g. --no-lock
 };
 

@@ -172,7 +172,7 @@ BackupPosition DumpWithMydumper(const server::AdminTarget& source, const Mydumpe
   if (o.locking == DumpLocking::kSnapshot) argv.push_back("--trx-consistency-only");
   for (const char* a : {"--triggers", "--events", "--routines", "--verbose=3"}) argv.push_back(a);
   argv.push_back(fmt::format("--threads={}", std::max(1u, o.threads)));
-  RunTool("mydumper", argv, o.log_dir / "mydumper.log", o.timeout);
+  RunTool("mydumper", argv, o.log_dir / "mydumper.log", o.timeout, o.abandon);
   return ReadMydumperMetadata(o.output_dir);
 }
 
@@ -191,7 +191,7 @@ void LoadWithMyloader(const server::AdminTarget& target, const MydumperOptions& 
   // (SET GLOBAL gtid_slave_pos refuses that, and a slave of this slave would
   // replay the load). No --overwrite-tables either: the target is fresh, and
   // a table already there is an error, not something to drop.
-  RunTool("myloader", argv, o.log_dir / "myloader.log", o.timeout);
+  RunTool("myloader", argv, o.log_dir / "myloader.log", o.timeout, o.abandon);
   CreateEmptyDatabases(target, o.output_dir);
 }
 

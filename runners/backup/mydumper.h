@@ -53,6 +53,7 @@ struct MydumperOptions {
   // every user schema of the source.
   std::vector<std::string> databases;
   std::chrono::seconds timeout{600};  // per step
+  AbandonCheck abandon;               // empty: only the timeout ends a step
   unsigned threads = 4;
   DumpLocking locking = DumpLocking::kSnapshot;  // kNone is refused
 };

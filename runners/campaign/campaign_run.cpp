@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/log.h"
 #include "base/status.h"
 #include "runners/campaign/campaign_report.h"
 #include "runners/campaign/trial_runner.h"
@@ -38,10 +39,10 @@ int RunCampaign(const CampaignOptions& o) {
   results.shards = o.shards;
   results.planned = static_cast<unsigned>(trials.size());
   const unsigned parallel = std::max(1u, o.parallel ? o.parallel : o.spec.parallel);
-  std::fprintf(stderr, "randsync: campaign %s: %zu trial(s)%s, %u at once, up to %u s each; results in %s\n",
-               o.spec.name.c_str(), trials.size(),
-               o.shards > 1 ? fmt::format(" (shard {}/{})", o.shard, o.shards).c_str() : "", parallel,
-               o.spec.trial_timeout_s, o.output.string().c_str());
+  Log("campaign " + o.spec.name,
+      fmt::format("{} trial(s){}, {} at once, up to {} s each; results in {}", trials.size(),
+                  o.shards > 1 ? fmt::format(" (shard {}/{})", o.shard, o.shards) : "", parallel,
+                  o.spec.trial_timeout_s, o.output.string()));
   std::error_code ec;
   fs::create_directories(o.output / "trials", ec);
   if (ec) throw std::runtime_error("cannot create " + (o.output / "trials").string() + ": " + ec.message());
@@ -81,15 +82,16 @@ int RunCampaign(const CampaignOptions& o) {
         WriteCampaignFiles(results, o.output);  // after every trial: a killed campaign keeps what finished
       } catch (const std::exception& e) {
         // Said here; the final write below fails the campaign with it.
-        std::fprintf(stderr, "randsync: campaign: %s\n", e.what());
+        Log("campaign", e.what());
       }
     }
   };
   std::vector<std::thread> workers;
   for (unsigned k = 0; k < parallel && k < trials.size(); ++k) workers.emplace_back(worker);
   for (auto& w : workers) w.join();
-  if (g_stop) std::fprintf(stderr, "randsync: campaign interrupted: %zu of %zu trial(s) finished\n",
-                           results.trials.size(), trials.size());
+  if (g_stop) {
+    Log("", fmt::format("campaign interrupted: {} of {} trial(s) finished", results.trials.size(), trials.size()));
+  }
   const std::string summary = WriteCampaignFiles(results, o.output);
   std::fputs(summary.c_str(), stdout);
   std::printf("results: %s\n", o.output.string().c_str());

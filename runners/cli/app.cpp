@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "base/log.h"
 #include "runners/cli/subcommands.h"
 
 namespace randsync::cli {
@@ -60,7 +61,7 @@ int Main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "randsync: %s (see --help)\n", OneLine(e.what()).c_str());
+    Log("", OneLine(e.what()) + " (see --help)");
     return kExitUsage;
   }
 
@@ -71,7 +72,7 @@ int Main(int argc, char** argv) {
       }
     }
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "randsync: %s\n", OneLine(e.what()).c_str());
+    Log("", OneLine(e.what()));
     return kExitEnvironment;
   }
   return kExitUsage;

@@ -1,5 +1,8 @@
 #include "runners/cli/bisect_exit.h"
 
+#include <fmt/format.h>
+
+#include "base/log.h"
 #include "base/status.h"
 
 #include <cstdio>
@@ -50,8 +53,8 @@ std::set<int> ParseBadStatuses(const std::string& list) {
 int BisectExit(const BisectOptions& o, int status) {
   if (!o.enabled) return status;
   const int mapped = status == 0 ? kBisectGood : ParseBadStatuses(o.bad).count(status) ? kBisectBad : kBisectSkip;
-  std::fprintf(stderr, "randsync: --bisect-exit: status %d -> %d (%s)\n", status, mapped,
-               mapped == kBisectGood ? "good" : mapped == kBisectBad ? "bad" : "skip");
+  Log("--bisect-exit", fmt::format("status {} -> {} ({})", status, mapped,
+                                   mapped == kBisectGood ? "good" : mapped == kBisectBad ? "bad" : "skip"));
   return mapped;
 }
 

@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "base/log.h"
 #include "checker/check_report.h"
 #include "checker/check_run.h"
 #include "db/dsn.h"
@@ -103,7 +106,7 @@ int RunCheckCommand(const CheckCliOptions& o) {
   }
   if (!report.error.empty()) {
     // The cause on stderr as one line, for logs that keep only stderr.
-    std::fprintf(stderr, "randsync: check: %s: %s\n", Label(report.status), report.error.c_str());
+    Log("check", fmt::format("{}: {}", Label(report.status), report.error));
   }
   return static_cast<int>(report.status);
 }

@@ -15,6 +15,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "base/log.h"
 #include "db/dsn.h"
 #include "engine/gendata/gendata.h"
 #include "engine/load/load_engine.h"
@@ -71,7 +72,7 @@ extern "C" void OnSignal(int sig) {
   std::raise(sig);
 }
 
-void Say(const std::string& s) { std::fprintf(stderr, "randsync: %s\n", s.c_str()); }
+void Say(const std::string& s) { Log("", s); }
 
 GendataSource SourceFor(const LoadCliOptions& o) {
   if (o.gendata && !o.gendata->empty()) return DataSpecFile{*o.gendata};
@@ -154,8 +155,9 @@ int RunLoad(LoadCliOptions o) {
       status = Status::kServerCrashed;
       server->set_keep_datadir(true);
       Say(crash->Describe());
-      std::fprintf(stderr, "randsync: last lines of %s:\n", crash->error_log.string().c_str());
-      for (const std::string& line : crash->log_tail) std::fprintf(stderr, "  %s\n", line.c_str());
+      std::string tail = "last lines of " + crash->error_log.string() + ":";
+      for (const std::string& line : crash->log_tail) tail += "\n  " + line;
+      Say(tail);
       report["server_exit"] = crash->Describe();
       report["error_log_tail"] = crash->log_tail;
     } else {

@@ -13,8 +13,10 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "base/log.h"
 #include "runners/cli/bisect_exit.h"
 #include "runners/cli/subcommands.h"
 
@@ -87,7 +89,7 @@ int Replay(const ReplayCliOptions& o) {
   const std::string cwd = config.value("working_dir", "");
   std::string shown = "randsync";
   for (const auto& a : args) shown += " " + a;
-  std::fprintf(stderr, "randsync: replay of %s (in %s):\n  %s\n", dir.string().c_str(), cwd.c_str(), shown.c_str());
+  Log("", fmt::format("replay of {} (in {}):\n  {}", dir.string(), cwd, shown));
   if (!cwd.empty() && chdir(cwd.c_str()) != 0) {
     throw std::runtime_error("cannot enter the recorded working directory " + cwd);
   }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "base/log.h"
 #include "engine/gendata/gendata.h"
 #include "engine/grammar/mask.h"
 #include "engine/grammar/parser.h"
@@ -48,7 +49,7 @@ void AddWorkloadOptions(CLI::App& cmd, WorkloadOptions& o, bool grammar_required
 
 Workload LoadWorkload(const WorkloadOptions& o, uint32_t thread) {
   grammar::Grammar g = grammar::ParseGrammarFiles(o.grammar, o.redefines, grammar::ParseOptions{});
-  for (const std::string& w : g.warnings()) std::fprintf(stderr, "randsync: warning: %s\n", w.c_str());
+  for (const std::string& w : g.warnings()) Log("warning", w);
   if (o.mask) {
     std::string start = "thread" + std::to_string(thread);
     if (!g.Find(start)) start = "query";

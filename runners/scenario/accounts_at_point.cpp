@@ -99,16 +99,22 @@ PositionCheck CompareWithAccounts(db::Connection& m, const backup::BackupPositio
 
 }  // namespace
 
-backup::BackupPosition DumpWithAccounts(const MasterEndpoint& master, const backup::UsersDumpOptions& users,
-                                        unsigned snapshots, const std::function<backup::BackupPosition()>& dump,
-                                        PositionCheck& check) {
-  std::optional<db::Connection> lock(std::in_place, master.dsn);
-  db::Connection watch(master.dsn);
+backup::BackupPosition DumpWithAccounts(const MasterEndpoint& master, const db::ConnectOptions& control,
+                                        const backup::UsersDumpOptions& users, unsigned snapshots,
+                                        const std::function<backup::BackupPosition()>& dump, PositionCheck& check) {
+  // FLUSH TABLES WITH READ LOCK waits for the statements running on the
+  // master (the load's are bounded by its lock_wait_timeout of 10 s): no
+  // longer than a control read may take, and the read a little longer.
+  const unsigned lock_wait_s = control.read_timeout_s > 0 ? control.read_timeout_s : 60;
+  db::ConnectOptions lock_options = control;
+  if (lock_options.read_timeout_s > 0) lock_options.read_timeout_s += 5;
+  std::optional<db::Connection> lock(std::in_place, master.dsn, lock_options);
+  db::Connection watch(master.dsn, control);
   backup::BackupPosition accounts;
   std::string accounts_dumped;
   std::future<backup::BackupPosition> tool;
   try {
-    lock->Execute("SET SESSION lock_wait_timeout = 60");
+    lock->Execute(fmt::format("SET SESSION lock_wait_timeout = {}", lock_wait_s));
     lock->Execute("FLUSH TABLES WITH READ LOCK");
     const uint64_t after_id = std::stoull(watch.QueryValue("SELECT MAX(ID) FROM information_schema.PROCESSLIST").value_or("0"));
     accounts = PositionNow(watch);

@@ -7,7 +7,7 @@
 // and the tool's start: a few hundred ms; the tool's whole run under
 // kHoldUntilToolEnds).
 //
-//   1. FLUSH TABLES WITH READ LOCK (its own lock_wait_timeout: 60 s)
+//   1. FLUSH TABLES WITH READ LOCK (lock_wait_timeout: the control read's bound)
 //   2. read the position P; dump the accounts
 //   3. start the data tool; wait until `snapshots` connections opened after
 //      step 1 have an InnoDB read view open (SHOW ENGINE INNODB STATUS,
@@ -19,6 +19,7 @@
 
 #include <functional>
 
+#include "db/connection.h"
 #include "runners/backup/mariabackup.h"
 #include "runners/backup/users_dump.h"
 #include "runners/scenario/master_endpoint.h"
@@ -33,8 +34,9 @@ inline constexpr unsigned kHoldUntilToolEnds = 0;
 // Runs `dump` (returns the position the tool recorded) with the accounts
 // dumped at its point; `check` tells how well the two agree. Throws what
 // `dump` throws, and backup::BackupError for the lock or the accounts dump.
-backup::BackupPosition DumpWithAccounts(const MasterEndpoint& master, const backup::UsersDumpOptions& users,
-                                        unsigned snapshots, const std::function<backup::BackupPosition()>& dump,
-                                        PositionCheck& check);
+// Its connections are bounded by `control`.
+backup::BackupPosition DumpWithAccounts(const MasterEndpoint& master, const db::ConnectOptions& control,
+                                        const backup::UsersDumpOptions& users, unsigned snapshots,
+                                        const std::function<backup::BackupPosition()>& dump, PositionCheck& check);
 
 }  // namespace randsync::scenario

@@ -126,7 +126,7 @@ MasterEndpoint ExternalMaster(const db::Dsn& given, const std::string& backup_me
 void DropReplicationAccount(const MasterEndpoint& m) {
   if (m.replication_account.empty()) return;
   try {
-    db::Connection c(m.dsn);
+    db::Connection c(m.dsn, db::ConnectOptions::Bounded(10));
     try {
       c.Execute("SET SESSION sql_log_bin = 0");
     } catch (const db::DbError&) {

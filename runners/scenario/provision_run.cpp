@@ -1,5 +1,6 @@
 #include "runners/scenario/provision_run.h"
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -8,11 +9,13 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "base/log.h"
 #include "base/text_util.h"
 #include "checker/check_report.h"
 #include "checker/check_run.h"
@@ -44,7 +47,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-void Say(const std::string& s) { std::fprintf(stderr, "randsync: run: %s\n", s.c_str()); }
+void Say(const std::string& s) { Log("run", s); }
 
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -123,6 +126,9 @@ struct Run {
     if (event == "backup end") backup_end = now;
   }
   bool failed() const { return status != Status::kOk; }
+  // Control connections, bounded (ControlOptions): a server that stops
+  // answering fails their statement, and the hang watch names it.
+  db::Connection Master() const { return db::Connection(endpoint.dsn, ControlOptions(o)); }
 };
 
 checker::CheckOptions CheckOptionsFor(const Run& run, bool quiesced) {
@@ -177,7 +183,7 @@ void NoteTemporaryTablesAtStart(Run& run) {
   if (run.temporary_tables_read || run.endpoint.binlog_format == "ROW" || run.recorded.binlog_file.empty()) return;
   run.temporary_tables_read = true;
   try {
-    db::Connection m(run.endpoint.dsn);
+    db::Connection m = run.Master();
     std::map<std::string, std::vector<OpenTemporaryTable>> by_table;
     for (OpenTemporaryTable& t : TemporaryTablesAt(run.endpoint.admin, m, run.recorded)) {
       by_table[t.table].push_back(std::move(t));
@@ -322,7 +328,7 @@ server::ServerOptions MasterServerOptions(const Run& run) {
 void StartCountingChanges(Run& run) {
   if (run.endpoint.external) return;  // not our server's settings to change
   try {
-    db::Connection c(run.endpoint.dsn);
+    db::Connection c = run.Master();
     c.Execute("SET GLOBAL userstat = 1");
     c.Execute("FLUSH TABLE_STATISTICS");
     run.counting_changes = true;
@@ -336,7 +342,7 @@ void StartCountingChanges(Run& run) {
 void WarnOfUnchangedTables(Run& run) {
   if (!run.counting_changes) return;
   try {
-    db::Connection c(run.endpoint.dsn);
+    db::Connection c = run.Master();
     const std::string db = c.Quote(run.endpoint.data_database);
     const db::RowSet rows = c.QueryRows(
         "SELECT t.TABLE_NAME FROM information_schema.TABLES t LEFT JOIN information_schema.TABLE_STATISTICS s "
@@ -375,7 +381,7 @@ void StartMasterAndLoad(Run& run) {
     if (!warning.empty()) run.Warn(warning);
     Say(fmt::format("{} (binlog {}, server id {}); data and load go to its `{}` database", run.endpoint.description,
                     run.endpoint.binlog_format, run.endpoint.server_id, run.endpoint.data_database));
-    db::Connection c(run.endpoint.dsn);
+    db::Connection c = run.Master();
     c.Execute("CREATE DATABASE IF NOT EXISTS " + QuoteIdentifier(run.endpoint.data_database));
   } else {
     run.master = std::make_unique<server::ThrowawayServer>(MasterServerOptions(run));
@@ -436,13 +442,25 @@ json BackupPositionJson(const ProvisionedSlave& p) {
           {"replication_started_at", p.started_at}, {"audit", p.audit.ToJson()}};
 }
 
+void CheckServers(Run& run);
+void NameAServerThatStopped(Run& run);
+
 // Backup, slave, replication (provision_slave.h).
 void Provision(Run& run) {
-  ProvisionContext ctx{run.o, run.dir, run.endpoint,
+  // A tool runs on this thread or, beside an accounts dump, on one this
+  // thread waits for: the watch's state is never touched by two at once.
+  ProvisionContext ctx{run.o,
+                       run.dir,
+                       run.endpoint,
                        [&run](const std::string& name, double seconds, json extra) {
                          run.Phase(name, seconds, std::move(extra));
                        },
-                       [&run](const std::string& event) { run.Mark(event); }};
+                       [&run](const std::string& event) { run.Mark(event); },
+                       ControlOptions(run.o),
+                       [&run] {
+                         CheckServers(run);
+                         return run.failed() ? run.reason : std::string();
+                       }};
   ProvisionedSlave p;
   // Whatever happens, the report says how the method ran and what it could not cover.
   struct RecordUncovered {
@@ -456,8 +474,12 @@ void Provision(Run& run) {
   } record{run, p};
   try {
     ProvisionSlave(ctx, p);
+  } catch (const backup::ToolAbandoned&) {
+    run.slave = std::move(p.slave);  // the watch that gave the tool up has failed the run
+    return;
   } catch (const backup::BackupError& e) {
     run.slave = std::move(p.slave);
+    NameAServerThatStopped(run);  // a tool that lost its server failed because of it
     run.Fail({.status = Status::kBackupFailure, .kind = FailureKind::kBackup, .where = "backup", .reason = e.what()});
     return;
   } catch (const PositionMismatchError& e) {
@@ -491,7 +513,7 @@ bool FailedOnOnePhaseCommitOfUnlockedCopy(const Run& run, const ReplicationStop&
   const auto colon = stop.event_position.rfind(':');
   if (colon == std::string::npos) return false;
   try {
-    db::Connection m(run.endpoint.dsn);
+    db::Connection m = run.Master();
     const backup::BackupPosition group{stop.event_position.substr(0, colon),
                                        std::stoull(stop.event_position.substr(colon + 1)), ""};
     return CommitsInOnePhase(m, group).value_or(false);
@@ -530,8 +552,6 @@ void CheckReplication(Run& run) {
   }
   run.Fail(f);
 }
-
-void CheckServers(Run& run);
 
 // Once the load stopped: the slave must apply everything in time.
 void FinalCatchup(Run& run) {
@@ -612,22 +632,40 @@ void FinalCatchup(Run& run) {
   run.Fail(f);
 }
 
+// The servers a run watches: its throwaway ones while they run, and the
+// user's master.
+struct WatchedServer {
+  const char* role;
+  db::Dsn dsn;
+  server::ThrowawayServer* server;  // null: the user's master
+};
+std::vector<WatchedServer> WatchedServers(const Run& run) {
+  std::vector<WatchedServer> out;
+  if (run.master && run.master->running()) {
+    out.push_back({"master", db::ParseDsn(run.master->Dsn(""), nullptr), run.master.get()});
+  } else if (!run.master && run.endpoint.external) {
+    out.push_back({"master", run.endpoint.dsn, nullptr});
+  }
+  if (run.slave && run.slave->running()) {
+    out.push_back({"slave", db::ParseDsn(run.slave->Dsn(""), nullptr), run.slave.get()});
+  }
+  return out;
+}
+
+bool HungOrCrashed(const Run& run) {
+  return run.status == Status::kServerHung || run.status == Status::kServerCrashed;
+}
+
 // A server that hangs is the status, whatever timed out because of it;
 // probed at most every 2 s (server_hang.h).
 void CheckHangs(Run& run) {
-  if (run.status == Status::kServerHung || run.status == Status::kServerCrashed) return;
-  const std::pair<const char*, server::ThrowawayServer*> servers[] = {{"master", run.master.get()},
-                                                                      {"slave", run.slave.get()}};
-  for (const auto& [role, s] : servers) {
-    const bool external_master = s == nullptr && role == std::string("master") && run.endpoint.external;
-    if (s == nullptr && !external_master) continue;
-    if (s != nullptr && !s->running()) continue;
-    const db::Dsn dsn = s != nullptr ? db::ParseDsn(s->Dsn(""), nullptr) : run.endpoint.dsn;
-    if (auto hung = run.hangs.Check(role, dsn, s != nullptr ? s->pid() : 0)) {
+  if (HungOrCrashed(run)) return;
+  for (const WatchedServer& w : WatchedServers(run)) {
+    if (auto hung = run.hangs.Check(w.role, w.dsn, w.server != nullptr ? w.server->pid() : 0)) {
       run.status = Status::kOk;  // a hang outranks what it caused
-      run.Fail({.status = Status::kServerHung, .kind = FailureKind::kHang, .server = role, .reason = *hung});
-      run.report["hang"] = {{"server", role}, {"description", *hung}};
-      if (s != nullptr) s->set_keep_datadir(true);
+      run.Fail({.status = Status::kServerHung, .kind = FailureKind::kHang, .server = w.role, .reason = *hung});
+      run.report["hang"] = {{"server", w.role}, {"description", *hung}};
+      if (w.server != nullptr) w.server->set_keep_datadir(true);
       return;
     }
   }
@@ -652,6 +690,24 @@ void CheckServers(Run& run) {
     }
   }
   CheckHangs(run);
+}
+
+// After an error that may be a server's silence (a lost connection, a tool
+// that failed): waits until every server answers again, or the watch names
+// the one that died or hangs (at most --hang-timeout and 5 s), so that the
+// run fails with the cause rather than with what it caused.
+void NameAServerThatStopped(Run& run) {
+  const auto until = Clock::now() + run.o.hang_timeout + std::chrono::seconds(5);
+  while (!HungOrCrashed(run) && Clock::now() < until) {
+    CheckServers(run);
+    const std::vector<WatchedServer> servers = WatchedServers(run);
+    if (std::all_of(servers.begin(), servers.end(), [](const WatchedServer& w) {
+          return ProbeServer(w.dsn, std::chrono::seconds(2)).empty();
+        })) {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
 }
 
 }  // namespace
@@ -813,6 +869,7 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
     // The rest of the load is watched too, not only the time between checks.
     if (!run.failed() && !g_stop) WatchUntil(run, load_end);
   } catch (const std::exception& e) {
+    NameAServerThatStopped(run);
     run.Fail(Status::kEnvironment, FailureKind::kEnvironment, e.what());
   }
   EndLoad(run);
@@ -823,6 +880,7 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
       if (!run.failed() || run.status == Status::kDivergence) Check(run, "final-check", true);
     }
   } catch (const std::exception& e) {
+    NameAServerThatStopped(run);
     run.Fail(Status::kEnvironment, FailureKind::kEnvironment, e.what());
   }
   CheckServers(run);

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "base/log.h"
 #include "base/text_util.h"
 #include "checker/chunk_plan.h"
 #include "checker/discovery.h"
@@ -30,7 +31,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void Say(const std::string& s) { std::fprintf(stderr, "randsync: run: %s\n", s.c_str()); }
+void Say(const std::string& s) { Log("run", s); }
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 // A step's phase when it throws: the time it took and result "failed",
@@ -85,8 +86,13 @@ server::ServerOptions SlaveServerOptions(const ProvisionContext& ctx) {
   return so;
 }
 
-std::vector<std::string> UserDatabases(const MasterEndpoint& master) {
-  db::Connection m(master.dsn);
+db::Connection Master(const ProvisionContext& ctx) { return db::Connection(ctx.master.dsn, ctx.control); }
+db::Connection Slave(const ProvisionContext& ctx, const server::ThrowawayServer& slave) {
+  return db::Connection(db::ParseDsn(slave.Dsn(""), nullptr), ctx.control);
+}
+
+std::vector<std::string> UserDatabases(const ProvisionContext& ctx) {
+  db::Connection m = Master(ctx);
   return checker::ListDatabases(m, {});
 }
 
@@ -95,6 +101,7 @@ backup::MariabackupOptions MariabackupOptionsFor(const ProvisionContext& ctx) {
   b.target_dir = BackupDir(ctx);
   b.log_dir = ctx.run_dir / "backup-logs";
   b.timeout = ctx.options.backup_timeout;
+  b.abandon = ctx.abandon;
   b.binary = ctx.options.backup_binary;
   b.extra_backup_options = ctx.options.backup_options;
   return b;
@@ -117,7 +124,7 @@ backup::UsersDumpOptions UsersDumpOptionsFor(const ProvisionContext& ctx) {
 // the info file is written later, when the copy ends.
 PositionAudit PlaceMariabackup(const ProvisionContext& ctx, const backup::BackupPosition& info,
                                std::optional<backup::BackupPosition> innodb) {
-  db::Connection m(ctx.master.dsn);
+  db::Connection m = Master(ctx);
   if (innodb) innodb->gtid = GtidAt(m, innodb->binlog_file, innodb->binlog_pos);
   PositionAudit a;
   const PositionSource info_source{"binlog info file", info};
@@ -159,16 +166,17 @@ PositionAudit TakeBackup(const ProvisionContext& ctx) {
     d.dump_file = dir / "dump.sql";
     d.log_dir = logs;
     d.timeout = o.backup_timeout;
+    d.abandon = ctx.abandon;
     d.dump_binary = o.backup_binary;
     d.locking = LockingOf(o);
-    d.databases = UserDatabases(ctx.master);
+    d.databases = UserDatabases(ctx);
     if (o.unsafe_dump) {
       a.start = {"SHOW MASTER STATUS before the dump", backup::Dump(ctx.master.admin, d)};
     } else {
       // Under --lock-all-tables the dump opens no snapshot: the accounts'
       // lock is held until it ends (the dump's own lock shares it).
       const unsigned snapshots = d.locking == backup::DumpLocking::kSnapshot ? 1 : kHoldUntilToolEnds;
-      a.start = {"dump header", DumpWithAccounts(ctx.master, UsersDumpOptionsFor(ctx), snapshots,
+      a.start = {"dump header", DumpWithAccounts(ctx.master, ctx.control, UsersDumpOptionsFor(ctx), snapshots,
                                                  [&] { return backup::Dump(ctx.master.admin, d); }, accounts)};
     }
   } else if (o.backup_method == "mydumper") {
@@ -178,9 +186,10 @@ PositionAudit TakeBackup(const ProvisionContext& ctx) {
     d.output_dir = dir;
     d.log_dir = logs;
     d.timeout = o.backup_timeout;
+    d.abandon = ctx.abandon;
     d.dumper_binary = o.backup_binary;
-    d.databases = UserDatabases(ctx.master);
-    a.start = {"mydumper metadata", DumpWithAccounts(ctx.master, UsersDumpOptionsFor(ctx), d.threads,
+    d.databases = UserDatabases(ctx);
+    a.start = {"mydumper metadata", DumpWithAccounts(ctx.master, ctx.control, UsersDumpOptionsFor(ctx), d.threads,
                                                      [&] { return backup::DumpWithMydumper(ctx.master.admin, d); },
                                                      accounts)};
   } else {
@@ -211,7 +220,7 @@ PositionAudit TakeBackup(const ProvisionContext& ctx) {
 
 // The sources' cross-checks (position_audit.h), before the slave exists.
 void AuditSources(const ProvisionContext& ctx, PositionAudit& a) {
-  db::Connection m(ctx.master.dsn);
+  db::Connection m = Master(ctx);
   // The GTID a tool recorded beside the start's file/position (not one the
   // master translated for us) must be the master's there. The other
   // sources are not points of the data: an unlocked copy's info file reads
@@ -226,8 +235,8 @@ void AuditSources(const ProvisionContext& ctx, PositionAudit& a) {
 // user's may have been bootstrapped without it). Left there, it would be
 // reported as a schema difference the backup did not cause.
 void DropDatabasesTheMasterLacks(const ProvisionContext& ctx, server::ThrowawayServer& slave) {
-  const std::vector<std::string> keep = UserDatabases(ctx.master);
-  db::Connection s(db::ParseDsn(slave.Dsn(""), nullptr));
+  const std::vector<std::string> keep = UserDatabases(ctx);
+  db::Connection s = Slave(ctx, slave);
   s.Execute("SET SESSION sql_log_bin = 0");
   for (const std::string& d : checker::ListDatabases(s, {})) {
     if (std::find(keep.begin(), keep.end(), d) == keep.end()) {
@@ -294,6 +303,7 @@ void StartSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
     users.dump_file = UsersDumpOptionsFor(ctx).users_file;
     users.log_dir = logs;
     users.timeout = o.backup_timeout;
+    users.abandon = ctx.abandon;
     backup::Restore(out.slave->Admin(""), users);
   }
   if (o.backup_method == "mariadb-dump") {
@@ -301,18 +311,24 @@ void StartSlave(const ProvisionContext& ctx, ProvisionedSlave& out) {
     d.dump_file = dir / "dump.sql";
     d.log_dir = logs;
     d.timeout = o.backup_timeout;
+    d.abandon = ctx.abandon;
     backup::Restore(out.slave->Admin(""), d);
   } else {
     backup::MydumperOptions d;
     d.output_dir = dir;
     d.log_dir = logs;
     d.timeout = o.backup_timeout;
+    d.abandon = ctx.abandon;
     backup::LoadWithMyloader(out.slave->Admin(""), d);
   }
   ctx.phase("restore", Since(t1), json::object());
 }
 
 }  // namespace
+
+db::ConnectOptions ControlOptions(const ProvisionRunOptions& o) {
+  return db::ConnectOptions::Bounded(static_cast<unsigned>(std::max<long long>(10, o.hang_timeout.count())));
+}
 
 std::string SkewGtid(const std::string& gtid, int skew) {
   const auto dash = gtid.rfind('-');
@@ -329,7 +345,7 @@ void AuditData(const ProvisionContext& ctx, db::Connection& slave, const backup:
                PositionAudit& a) {
   DataAuditOptions d;
   d.covered = [&ctx](const std::string& engine) { return Covers(ctx.options, engine); };
-  db::Connection m(ctx.master.dsn);
+  db::Connection m = Master(ctx);
   a.checks.push_back(CheckDataAtPosition(ctx.master.admin, m, slave, start, ctx.options.position == "gtid", d));
   for (const PositionCheck& c : a.checks) Say(fmt::format("position audit: {}: {}: {}", c.what, ToString(c.verdict), c.detail));
   if (const PositionCheck* wrong = a.FirstWrong()) {
@@ -359,7 +375,7 @@ namespace {
 // there are rolled back (prepared_xa.h).
 void ResolveUnlockedCopy(const ProvisionContext& ctx, db::Connection& slave, ProvisionedSlave& out) {
   if (out.audit.others.empty()) return;
-  db::Connection m(ctx.master.dsn);
+  db::Connection m = Master(ctx);
   DataAuditOptions audit;
   audit.covered = [&ctx](const std::string& engine) { return Covers(ctx.options, engine); };
   const HeldUnpositionedCommits held =
@@ -419,8 +435,8 @@ void StartReplication(const ProvisionContext& ctx, db::Connection& slave, const 
 // Says, before the backup starts, which tables the method cannot make
 // consistent (consistency_model.h), one line each.
 void ListUncoveredTables(const ProvisionContext& ctx, ProvisionedSlave& out) {
-  db::Connection m(ctx.master.dsn);
-  out.uncovered = UncoveredTables(m, UserDatabases(ctx.master), ctx.options);
+  db::Connection m = Master(ctx);
+  out.uncovered = UncoveredTables(m, UserDatabases(ctx), ctx.options);
   constexpr size_t kShown = 20;
   for (size_t i = 0; i < out.uncovered.size() && i < kShown; ++i) {
     const UncoveredTable& t = out.uncovered[i];
@@ -442,12 +458,13 @@ void ListUncoveredTables(const ProvisionContext& ctx, ProvisionedSlave& out) {
 void ProvisionSlave(const ProvisionContext& given, ProvisionedSlave& out) {
   ProvisionRunOptions options = given.options;
   {
-    db::Connection m(given.master.dsn);
-    if (const std::string why = ChooseDumpLocking(m, UserDatabases(given.master), options); !why.empty()) {
+    db::Connection m = Master(given);
+    if (const std::string why = ChooseDumpLocking(m, UserDatabases(given), options); !why.empty()) {
       Say("backup: " + why);
     }
   }
-  const ProvisionContext ctx{options, given.run_dir, given.master, given.phase, given.mark};
+  const ProvisionContext ctx{options,      given.run_dir, given.master, given.phase,
+                             given.mark,   given.control, given.abandon};
   out.variant = MethodVariant(options);
   ListUncoveredTables(ctx, out);
   out.audit = TakeBackup(ctx);
@@ -456,7 +473,7 @@ void ProvisionSlave(const ProvisionContext& given, ProvisionedSlave& out) {
   AuditSources(ctx, out.audit);
   double audit_seconds = Since(t0);
   StartSlave(ctx, out);
-  db::Connection s(db::ParseDsn(out.slave->Dsn(""), nullptr));
+  db::Connection s = Slave(ctx, *out.slave);
   if (UnlockedCopy(ctx.options)) ResolveUnlockedCopy(ctx, s, out);
   const backup::BackupPosition start = StartPosition(ctx.options, out.recorded);
   t0 = Clock::now();

@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "db/connection.h"
 #include "runners/backup/mariabackup.h"
 #include "runners/scenario/consistency_model.h"
 #include "runners/scenario/master_endpoint.h"
@@ -38,7 +39,18 @@ struct ProvisionContext {
   std::function<void(const std::string&, double, nlohmann::json)> phase;
   // Marks an event on the timeline ("backup start", ...).
   std::function<void(const std::string&)> mark;
+  // Every connection of the provisioning (ControlOptions): bounded, so a
+  // server that stops answering fails a statement instead of freezing it.
+  db::ConnectOptions control;
+  // Asked once a second while a tool runs: the run's reason to give it up
+  // (a server that died or hangs), else "".
+  backup::AbandonCheck abandon;
 };
+
+// The bounds of a run's control connections: a statement that sends
+// nothing for --hang-timeout (at least 10 s) is given up; the server's
+// hang watch then says whether it hangs.
+db::ConnectOptions ControlOptions(const ProvisionRunOptions& o);
 
 struct ProvisionedSlave {
   std::unique_ptr<server::ThrowawayServer> slave;  // replicating
@@ -53,7 +65,9 @@ struct ProvisionedSlave {
 // (position_audit.h) and starts replication. Throws backup::BackupError for
 // a failed tool step; PositionMismatchError when the audit finds the start
 // position contradicted; server::ServerError when the
-// slave cannot start; db::DbError when replication cannot be configured.
+// slave cannot start; db::DbError when replication cannot be configured or
+// a server stops answering; backup::ToolAbandoned when ctx.abandon gave up
+// a tool.
 // `out.slave` is set as soon as the slave runs, so a caller catching an
 // exception can still stop it and keep its logs.
 void ProvisionSlave(const ProvisionContext& ctx, ProvisionedSlave& out);

@@ -1,5 +1,7 @@
 #include "runners/scenario/run_failure.h"
 
+#include <fmt/format.h>
+
 #include "db/error_names.h"
 
 namespace randsync::scenario {
@@ -37,6 +39,23 @@ FailureKind ParseFailureKind(std::string_view text) {
     if (text == k.name) return k.kind;
   }
   return FailureKind::kEnvironment;
+}
+
+std::string RunFailure::Fields() const {
+  std::string out = fmt::format("kind {}", ToString(kind));
+  const auto add = [&out](std::string_view label, const std::string& value) {
+    if (!value.empty()) out += fmt::format(", {}{}", label, value);
+  };
+  add("where ", where);
+  add("server ", server);
+  add("table ", table);
+  add("GTID ", gtid);
+  if (error_number != 0) {
+    const char* name = db::ErrorName(error_number);
+    out += fmt::format(", error {}{}", error_number, name != nullptr ? fmt::format(" ({})", name) : "");
+  }
+  add("", detail);
+  return out;
 }
 
 nlohmann::json RunFailure::ToJson() const {

@@ -42,6 +42,11 @@ struct RunFailure {
   std::string detail{};       // a short fixed descriptor: "signal 9 (Killed)"
   std::string reason{};       // the whole sentence
 
+  // The typed fields as one line for people and grep: "kind replication,
+  // where sync-point-2, server slave, table `test`.`t`, GTID 0-1-55, error
+  // 1032 (ER_KEY_NOT_FOUND), Update_rows_v1"; empty fields are left out.
+  std::string Fields() const;
+
   nlohmann::json ToJson() const;  // with the error's name and the status's
   static RunFailure FromJson(const nlohmann::json& j);
 };

@@ -1,6 +1,7 @@
 #include "runners/scenario/run_report.h"
 
 #include "runners/scenario/result_file.h"
+#include "runners/scenario/run_failure.h"
 
 #include <fstream>
 
@@ -83,6 +84,7 @@ std::string SummaryText(const json& report, const fs::path& run_dir) {
   for (const auto& w : report.value("warnings", json::array())) out += "warning: " + w.get<std::string>() + "\n";
   out += fmt::format("status: {} (exit {}){}\n", Str(report, "status"), report.value("exit_status", -1),
                      Str(report, "reason").empty() ? "" : ": " + Str(report, "reason"));
+  if (report.contains("failure")) out += "failure: " + RunFailure::FromJson(report["failure"]).Fields() + "\n";
   if (report.contains("crash")) {
     const json& c = report["crash"];
     out += fmt::format("{} error log {} ends:\n", Str(c, "server"), Str(c, "error_log"));
@@ -117,8 +119,11 @@ std::string JUnitXml(const json& report, const std::string& run_id) {
   if (ok) {
     out += "/>\n";
   } else {
-    out += fmt::format(">\n    <failure type=\"{}\" message=\"{}\"/>\n  </testcase>\n", XmlEscape(Str(report, "status")),
-                       XmlEscape(Str(report, "reason")));
+    // The typed fields go in the failure's text: CI pages show it under the message.
+    const std::string fields =
+        report.contains("failure") ? RunFailure::FromJson(report["failure"]).Fields() : std::string();
+    out += fmt::format(">\n    <failure type=\"{}\" message=\"{}\">{}</failure>\n  </testcase>\n",
+                       XmlEscape(Str(report, "status")), XmlEscape(Str(report, "reason")), XmlEscape(fields));
   }
   out += "</testsuite>\n</testsuites>\n";
   return out;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/log.h"
 #include "db/connection.h"
 #include "db/replication_status.h"
 #include "engine/load/load_engine.h"
@@ -142,9 +143,9 @@ void Timeline::MaybeSayProgress(const TimelineSample& s) {
   std::string slave;
   if (s.slave_behind_trx) slave = fmt::format(", slave {} transactions behind", *s.slave_behind_trx);
   if (s.slave_lag_s) slave += fmt::format(" ({} s)", *s.slave_lag_s);
-  std::fprintf(stderr, "randsync: run: %u s: %.0f statements/s, %llu errors in the last %u s%s\n", s.second,
-               static_cast<double>(progress_statements_) / progress_every_,
-               static_cast<unsigned long long>(progress_errors_), progress_every_, slave.c_str());
+  Log("run", fmt::format("{} s: {:.0f} statements/s, {} errors in the last {} s{}", s.second,
+                         static_cast<double>(progress_statements_) / progress_every_, progress_errors_,
+                         progress_every_, slave));
   progress_statements_ = progress_errors_ = 0;
 }
 
