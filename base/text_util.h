@@ -1,6 +1,7 @@
 // Small text helpers shared by every library: appending numbers without
 // allocating, ASCII case-insensitive comparison (SQL identifiers and
-// keywords) and quoting an identifier for SQL.
+// keywords), quoting an identifier for SQL and shortening text for a
+// status line.
 #pragma once
 
 #include <cctype>
@@ -49,6 +50,23 @@ inline std::string QuoteIdentifier(std::string_view name) {
     out += c;
   }
   return out + "`";
+}
+
+// `text` on one line (line breaks and tabs become spaces) and at most
+// `max` bytes, cut at a character's start and ended with "..." when cut:
+// a statement or a tool's line inside a status line.
+inline std::string Shorten(std::string_view text, size_t max) {
+  std::string out;
+  out.reserve(text.size() < max ? text.size() : max + 3);
+  for (char c : text) {
+    if (out.size() >= max) {
+      while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+      if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0x80) != 0) out.pop_back();  // a cut lead byte
+      return out + "...";
+    }
+    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  }
+  return out;
 }
 
 }  // namespace randsync

@@ -17,11 +17,12 @@
 //                      (INSERT ... SELECT SLEEP(0.3)), one after the other:
 //                      what BACKUP STAGE's FLUSH/BLOCK_DDL wait for;
 // it runs the load (--threads, 8) --runs times and takes --points sync
-// points of each kind per run, interleaved with no-sync windows, each
-// --gap apart. Only transactional tables are compared while writers run,
+// points of each kind per run, interleaved with no-sync windows as long as
+// the last sync point took, each --gap apart. Only transactional tables are compared while writers run,
 // so only they are locked (as `randsync run` does). Prints, per workload
 // and kind, the median and the worst stall over all points of all runs,
-// the commit block and the snapshot tries; exits 1 if a sync point failed.
+// the commit block, the snapshot tries and the window's length, then the
+// statement of each kind's worst stall; exits 1 if a sync point failed.
 //
 //   sync_stall_bench [--threads 8] [--runs 3] [--points 4] [--gap-ms 1500]
 //                    [--workloads default,nontransactional]
@@ -41,6 +42,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "base/text_util.h"
 #include "checker/sync_point.h"
 #include "db/connection.h"
 #include "db/dsn.h"
@@ -67,7 +69,8 @@ struct Args {
 };
 
 struct Figures {
-  std::vector<double> stall_ms, block_ms, tries;
+  std::vector<double> stall_ms, block_ms, tries, window_ms;
+  std::string worst_statement;  // the statement of the worst stall, "thread N: ..."
 };
 
 double Median(std::vector<double> v) {
@@ -133,10 +136,14 @@ void PrepareData(const std::string& mdsn, bool nontransactional) {
   for (const char* t : {"CC", "DD"}) m.Execute(fmt::format("ALTER TABLE test.{} ENGINE=Aria", t));
 }
 
-// One window: a sync point of the given kind (or none) under the meter.
-void Window(load::LoadEngine& engine, const std::string& mdsn, const std::string& sdsn, int tries,
-            bool sync, Figures& f) {
+// One window: a sync point of the given kind, or none for `idle` (as long
+// as the last sync point took: a longer window sees more of the load's own
+// tail of slow statements, and the comparison would flatter no sync point).
+// Returns the window's length.
+std::chrono::milliseconds Window(load::LoadEngine& engine, const std::string& mdsn, const std::string& sdsn,
+                                 int tries, bool sync, std::chrono::milliseconds idle, Figures& f) {
   load::StallMeter meter(engine);
+  const auto t0 = Clock::now();
   meter.Start();
   if (sync) {
     checker::SyncOptions o;
@@ -147,9 +154,18 @@ void Window(load::LoadEngine& engine, const std::string& mdsn, const std::string
     f.block_ms.push_back(p.commit_block.count() / 1000.0);
     f.tries.push_back(p.snapshot_tries);
   } else {
-    std::this_thread::sleep_for(std::chrono::milliseconds(150));  // about a sync point's length
+    std::this_thread::sleep_for(idle);
   }
-  f.stall_ms.push_back(meter.Stop().longest.count() / 1000.0);
+  const auto window = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+  const load::Stall stall = meter.Stop();
+  const double ms = stall.longest.count() / 1000.0;
+  if (f.stall_ms.empty() || ms > Worst(f.stall_ms)) {
+    f.worst_statement = fmt::format("{:.1f} ms, thread {}{}: {}", ms, stall.thread,
+                                    stall.still_running ? " (still running)" : "", Shorten(stall.statement, 160));
+  }
+  f.stall_ms.push_back(ms);
+  f.window_ms.push_back(static_cast<double>(window.count()));
+  return window;
 }
 
 void RunWorkload(const Args& args, const std::string& name, bool nontransactional, const std::string& mdsn,
@@ -169,12 +185,14 @@ void RunWorkload(const Args& args, const std::string& name, bool nontransactiona
     engine.Start();
     std::optional<SlowWriter> slow;
     if (nontransactional) slow.emplace(mdsn);
+    std::chrono::milliseconds last_sync{150};
     for (unsigned k = 0; k < args.points; ++k) {
       for (auto [kind, sync, tries] : {std::tuple{"no sync point", false, 0},
                                        std::tuple{"snapshots (randsync)", true, 20},
                                        std::tuple{"BLOCK_COMMIT (anchor)", true, 0}}) {
         std::this_thread::sleep_for(std::chrono::milliseconds(args.gap_ms));
-        Window(engine, mdsn, sdsn, tries, sync, out[name + "|" + kind]);
+        const auto took = Window(engine, mdsn, sdsn, tries, sync, last_sync, out[name + "|" + kind]);
+        if (sync) last_sync = took;
       }
     }
     engine.Stop();
@@ -228,14 +246,17 @@ int main(int argc, char** argv) {
     for (const char* w : {"default", "nontransactional"}) {
       if (args.workloads.find(w) != std::string::npos) RunWorkload(args, w, w[0] == 'n', mdsn, sdsn, figures);
     }
-    std::printf("\n%-18s %-22s %12s %12s %14s %10s\n", "workload", "sync point", "stall med ms",
-                "stall max ms", "block med/max", "tries max");
+    std::printf("\n%-18s %-22s %12s %12s %14s %10s %10s\n", "workload", "sync point", "stall med ms",
+                "stall max ms", "block med/max", "tries max", "window ms");
     for (const auto& [key, f] : figures) {
       const std::string workload = key.substr(0, key.find('|'));
       const std::string kind = key.substr(key.find('|') + 1);
-      std::printf("%-18s %-22s %12.1f %12.1f %6.1f/%-7.1f %10.0f\n", workload.c_str(), kind.c_str(),
-                  Median(f.stall_ms), Worst(f.stall_ms), Median(f.block_ms), Worst(f.block_ms), Worst(f.tries));
+      std::printf("%-18s %-22s %12.1f %12.1f %6.1f/%-7.1f %10.0f %10.0f\n", workload.c_str(), kind.c_str(),
+                  Median(f.stall_ms), Worst(f.stall_ms), Median(f.block_ms), Worst(f.block_ms), Worst(f.tries),
+                  Median(f.window_ms));
     }
+    std::printf("\nthe worst stall's statement:\n");
+    for (const auto& [key, f] : figures) std::printf("  %s: %s\n", key.c_str(), f.worst_statement.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sync_stall_bench: %s\n", e.what());
     return 1;

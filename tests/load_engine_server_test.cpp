@@ -234,6 +234,7 @@ TEST_F(LoadEngineServerTest, StallMeterMeasuresTheSlowestStatementOfTheWindow) {
   EXPECT_LT(s.longest, 2s);
   EXPECT_TRUE(s.thread == 1 || s.thread == 2) << s.thread;
   EXPECT_FALSE(s.still_running);
+  EXPECT_EQ(s.statement, "SELECT SLEEP(0.4)") << "the stall names its statement";
 
   ASSERT_TRUE(engine.Pause(5s));
   meter.Start();
@@ -241,6 +242,7 @@ TEST_F(LoadEngineServerTest, StallMeterMeasuresTheSlowestStatementOfTheWindow) {
   s = meter.Stop();
   EXPECT_EQ(s.longest.count(), 0);
   EXPECT_EQ(s.thread, 0u);
+  EXPECT_EQ(s.statement, "");
   engine.Resume();
   engine.Stop();
   EXPECT_EQ(engine.Wait().status, Status::kOk);

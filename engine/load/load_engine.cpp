@@ -158,6 +158,13 @@ std::vector<LoadEngine::InFlight> LoadEngine::InFlightStatements() const {
   return busy;
 }
 
+std::string LoadEngine::RunningStatement(uint32_t thread, uint64_t seq) const {
+  for (const auto& w : workers_) {
+    if (w->thread_id() == thread) return w->RunningStatement(seq);
+  }
+  return "";
+}
+
 void LoadEngine::Supervise() {
   const auto deadline = options_.duration.count() > 0 ? control_.start() + options_.duration
                                                       : Clock::time_point::max();

@@ -103,6 +103,8 @@ class LoadEngine {
     RunControl::Clock::time_point since;
   };
   std::vector<InFlight> InFlightStatements() const;
+  // The text of worker `thread`'s statement `seq` while it runs, else "".
+  std::string RunningStatement(uint32_t thread, uint64_t seq) const;
   const LoadOptions& options() const { return options_; }
 
  private:

@@ -45,8 +45,12 @@ void StallMeter::Sample() {
       running.emplace(key, s.since);
       const auto stall = std::chrono::duration_cast<std::chrono::microseconds>(now - s.since);
       if (stall > result_.longest) {
-        result_ = {stall, s.thread, false};
-        longest = key;
+        if (key != longest) {
+          result_.statement = engine_.RunningStatement(s.thread, s.seq);
+          longest = key;
+        }
+        result_.longest = stall;
+        result_.thread = s.thread;
       }
     }
     followed = std::move(running);

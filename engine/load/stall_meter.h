@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <thread>
 
 #include "engine/load/load_engine.h"
@@ -26,6 +27,7 @@ struct Stall {
   std::chrono::microseconds longest{0};
   uint32_t thread = 0;        // the worker whose statement it was; 0: none ran
   bool still_running = false;  // it had not ended `tail` after the window
+  std::string statement;       // its text (as sent), when read while it ran
 };
 
 class StallMeter {

@@ -136,6 +136,12 @@ bool Worker::Execute(std::string_view generated) {
   const std::string_view sql =
       RewriteExecutorComments(generated, comment_context_, rewritten_);
   log_.Statement(sql);
+  {
+    // One short lock per statement (its capacity reused): what a stall
+    // report names, read only when a stall is found.
+    std::lock_guard lock(running_mu_);
+    running_sql_.assign(sql);
+  }
   const Clock::time_point t0 = Clock::now();
   seq_.fetch_add(1, std::memory_order_relaxed);
   busy_since_ns_.store(Ticks(t0), std::memory_order_relaxed);
@@ -256,6 +262,12 @@ std::optional<Worker::Busy> Worker::busy() const {
   return Busy{seq_.load(std::memory_order_relaxed),
               Clock::time_point(std::chrono::duration_cast<Clock::duration>(
                   std::chrono::nanoseconds(ns)))};
+}
+
+std::string Worker::RunningStatement(uint64_t seq) const {
+  std::lock_guard lock(running_mu_);
+  const bool running = busy_since_ns_.load(std::memory_order_relaxed) != 0 && seq_.load(std::memory_order_relaxed) == seq;
+  return running ? running_sql_ : std::string();
 }
 
 void Worker::InterruptIo() {

@@ -48,6 +48,9 @@ class Worker {
     RunControl::Clock::time_point since;
   };
   std::optional<Busy> busy() const;
+  // The text of statement `seq` while it runs, else "" (it ended, or
+  // another one runs).
+  std::string RunningStatement(uint64_t seq) const;
   // Shuts the session's socket down under a blocked read or write, which then
   // fails at once (CR_SERVER_LOST). For stopping: any server state, even a
   // hung one, lets the worker go.
@@ -83,6 +86,8 @@ class Worker {
   std::atomic<uint64_t> connection_id_{0};
   std::atomic<uint64_t> seq_{0};
   std::atomic<int64_t> busy_since_ns_{0};  // steady clock, 0 when idle
+  mutable std::mutex running_mu_;           // guards running_sql_
+  std::string running_sql_;                 // the statement seq_ numbers
 };
 
 }  // namespace randsync::load

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text_util.h"
 #include "runners/server/child_process.h"
 #include "runners/server/log_tail.h"
 
@@ -43,9 +44,7 @@ std::string ToolErrorLine(const fs::path& log, std::uintmax_t from) {
     }
   }
   if (line.empty()) line = server::TellingLine(lines);
-  constexpr size_t kMax = 400;
-  if (line.size() > kMax) line = line.substr(0, kMax) + "...";
-  return line;
+  return Shorten(line, 400);
 }
 
 }  // namespace

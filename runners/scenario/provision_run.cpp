@@ -231,8 +231,11 @@ void Check(Run& run, const std::string& name, bool quiesced) {
   WriteResultFile(run.dir / "checks" / (name + ".json"),
                   checker::ToJson(r).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   const std::string stall_text =
-      stall_meter ? fmt::format("; longest load statement meanwhile {:.1f} ms{}", stall.longest.count() / 1000.0,
-                                stall.still_running ? " and still running" : "")
+      stall_meter ? fmt::format("; longest load statement meanwhile {:.1f} ms{}{}", stall.longest.count() / 1000.0,
+                                stall.still_running ? " and still running" : "",
+                                stall.statement.empty()
+                                    ? std::string()
+                                    : fmt::format(" (thread {}: {})", stall.thread, Shorten(stall.statement, 100)))
             : "";
   Say(fmt::format("{}: {} ({}; {} rows per side, {:.2f} s{})", name, Label(r.status),
                   r.sync_description.empty() ? r.error : r.sync_description, r.master_rows, Since(t0), stall_text));
@@ -243,6 +246,7 @@ void Check(Run& run, const std::string& name, bool quiesced) {
   if (stall_meter) {
     extra["longest_stall_ms"] = stall.longest.count() / 1000.0;
     extra["longest_stall_thread"] = stall.thread;
+    extra["longest_stall_statement"] = Shorten(stall.statement, 400);
   }
   run.Phase(name, Since(t0), extra);
   if (r.status == Status::kOk) {
