@@ -1,5 +1,7 @@
 #include "checker/check_report.h"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 namespace randsync::checker {
@@ -144,6 +146,86 @@ nlohmann::json ToJson(const CheckReport& r, size_t max) {
   j["seconds"] = {{"total", r.total_s}, {"sync", r.sync_s}, {"schema", r.schema_s},
                   {"plan", r.plan_s},   {"hash", r.hash_s}, {"drill_down", r.drill_s}};
   return j;
+}
+
+namespace {
+
+std::optional<std::string> ValueFromJson(const nlohmann::json& v) {
+  if (v.is_null()) return std::nullopt;
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+RowDiffKind RowDiffKindFrom(const std::string& text) {
+  for (RowDiffKind k : {RowDiffKind::kMissingOnSlave, RowDiffKind::kExtraOnSlave, RowDiffKind::kDifferent}) {
+    if (text == ToString(k)) return k;
+  }
+  return RowDiffKind::kDifferent;
+}
+
+TableCheck::Outcome OutcomeFrom(const std::string& text) {
+  using O = TableCheck::Outcome;
+  for (O o : {O::kEqual, O::kDifferent, O::kSkipped, O::kError}) {
+    if (text == ToString(o)) return o;
+  }
+  return O::kError;
+}
+
+RowDifference RowFromJson(const nlohmann::json& rj) {
+  RowDifference d;
+  d.kind = RowDiffKindFrom(rj.value("kind", ""));
+  d.count = rj.value("count", uint64_t{1});
+  const nlohmann::json key = rj.value("key", nlohmann::json::object());  // items() must not outlive it
+  for (const auto& [column, value] : key.items()) {
+    d.key_columns.push_back(column);
+    d.key_values.push_back(ValueFromJson(value));
+  }
+  for (const auto& c : rj.value("columns", nlohmann::json::array())) {
+    d.columns.push_back({c.value("column", ""), ValueFromJson(c.value("master", nlohmann::json())),
+                         ValueFromJson(c.value("slave", nlohmann::json()))});
+  }
+  return d;
+}
+
+TableCheck TableFromJson(const nlohmann::json& tj) {
+  TableCheck t;
+  t.ref.database = tj.value("database", "");
+  t.ref.table = tj.value("table", "");
+  t.ref.engine = tj.value("engine", "");
+  t.outcome = OutcomeFrom(tj.value("outcome", ""));
+  t.key_name = tj.value("key", "");
+  t.chunks = tj.value("chunks", size_t{0});
+  t.master_rows = tj.value("master_rows", uint64_t{0});
+  t.slave_rows = tj.value("slave_rows", uint64_t{0});
+  t.note = tj.value("note", "");
+  t.missing = tj.value("missing", uint64_t{0});
+  t.extra = tj.value("extra", uint64_t{0});
+  t.different = tj.value("different", uint64_t{0});
+  t.differing_ranges = tj.value("differing_ranges", std::vector<std::string>{});
+  for (const auto& rj : tj.value("rows", nlohmann::json::array())) t.rows.push_back(RowFromJson(rj));
+  return t;
+}
+
+}  // namespace
+
+CheckReport CheckReportFromJson(const nlohmann::json& j) {
+  CheckReport r;
+  r.status = StatusFromExitCode(j.value("status", ExitCode(Status::kEnvironment))).value_or(Status::kEnvironment);
+  r.error = j.value("error", "");
+  r.error_number = j.value("error_number", 0u);
+  r.error_table = j.value("error_table", "");
+  r.master = j.value("master", "");
+  r.slave = j.value("slave", "");
+  const nlohmann::json sync = j.value("sync", nlohmann::json::object());
+  r.gtid = sync.value("gtid", "");
+  r.sync_description = sync.value("description", "");
+  for (const auto& tj : j.value("tables", nlohmann::json::array())) r.tables.push_back(TableFromJson(tj));
+  for (const auto& d : j.value("schema", nlohmann::json::array())) {
+    r.schema.push_back({d.value("object", ""), d.value("what", ""), d.value("master", ""), d.value("slave", "")});
+  }
+  const nlohmann::json totals = j.value("totals", nlohmann::json::object());
+  r.master_rows = totals.value("master_rows", uint64_t{0});
+  r.slave_rows = totals.value("slave_rows", uint64_t{0});
+  return r;
 }
 
 }  // namespace randsync::checker

@@ -17,4 +17,11 @@ std::string Summary(const CheckReport& report, size_t max_value_display = 64);
 // nlohmann::json::error_handler_t::replace (binary values are not UTF-8).
 nlohmann::json ToJson(const CheckReport& report, size_t max_value_json = 4096);
 
+// A report read back from ToJson's document (checks/<name>.json): status,
+// error, the point, the totals and every table with its listed rows.
+// Values ToJson cut stay cut; a row's key comes back in column-name order
+// (the document keeps it as an object); the sync point's other figures,
+// the session's settings and the fix SQL are not read.
+CheckReport CheckReportFromJson(const nlohmann::json& j);
+
 }  // namespace randsync::checker

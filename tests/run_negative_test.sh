@@ -53,15 +53,28 @@ expect_caught() {
   echo "   caught: $(grep '^status:' "$last_run/summary.txt" | cut -c1-220)"
 }
 
+# `randsync explain`'s class of the cause (summary.txt's cause: line, which
+# every failed run writes), and the same from the command on the folder.
+expect_cause() {
+  local class=$1 what=$2
+  grep -q "^cause: $class: " "$last_run/summary.txt" ||
+    { echo "FAIL: $what: the cause is not $class"; grep -A3 '^cause:' "$last_run/summary.txt"; fail=1; return; }
+  "$RANDSYNC" explain --no-write "$last_run" | grep -q "^cause: $class: " ||
+    { echo "FAIL: $what: randsync explain does not say $class"; fail=1; return; }
+  echo "   $(grep '^cause:' "$last_run/summary.txt" | cut -c1-160)"
+}
+
 # A short catch-up deadline: a slave that stopped on an error must fail the
 # run at once, and one that cannot catch up must not hold the test.
 common=(--threads 8 --duration 10 --sync-points 2 --catchup-timeout 60)
-run_expect unsafe-dump 103 111 113 -- "${common[@]}" --backup mariadb-dump --test-unsafe-dump && expect_caught "unsafe dump"
+run_expect unsafe-dump 103 111 113 -- "${common[@]}" --backup mariadb-dump --test-unsafe-dump && expect_caught "unsafe dump" &&
+  expect_cause wrong-backup-position "unsafe dump"
 # 20 transactions, not a few: a skipped or repeated transaction may leave
 # no trace (an ANALYZE TABLE, an UPDATE to the values a row already has, a
 # row overwritten later), and then master and slave are rightly equal.
 for skew in 20 -20; do
-  run_expect "skew$skew" 113 -- "${common[@]}" --test-position-skew "$skew" && expect_audit "GTID skew $skew"
+  run_expect "skew$skew" 113 -- "${common[@]}" --test-position-skew "$skew" && expect_audit "GTID skew $skew" &&
+    expect_cause wrong-backup-position "GTID skew $skew"
 done
 # One transaction off is found when every transaction leaves a row behind
 # (with the shipped grammar a few skipped ANALYZEs or no-op UPDATEs can
@@ -76,7 +89,7 @@ done
 # transaction that also used Aria committed in one phase past InnoDB's
 # position) ends with 20, the method's limit (16 of 16 seeds).
 run_expect aria-no-lock 20 -- "${common[@]}" --gendata "$(dirname "$0")/data/aria_and_innodb.zz" \
-    --backup-option=--no-lock && expect_caught "--no-lock" &&
+    --backup-option=--no-lock && expect_caught "--no-lock" && expect_cause method-limitation "--no-lock" &&
   { grep -q "backup: mariabackup --no-lock cannot make test\.table[0-9]*_aria_[a-z_]* (Aria) consistent: copied without locks" \
         "$tmp/aria-no-lock.err" && grep -q '"engine": "Aria"' "$last_run/report.json" ||
       { echo "FAIL: aria-no-lock: the Aria tables were not named before the backup"; fail=1; }; }
@@ -84,6 +97,7 @@ run_expect aria-no-lock 20 -- "${common[@]}" --gendata "$(dirname "$0")/data/ari
 # A method's known limit is no server bug: MEMORY tables under mariabackup
 # (their rows are in no file) end with 20 and are named.
 run_expect memory-mariabackup 20 -- "${common[@]}" --gendata "$(dirname "$0")/data/memory_and_innodb.zz" &&
+  expect_cause method-limitation "MEMORY under mariabackup" &&
   { grep -q "^status: STATUS_METHOD_LIMIT (exit 20): .*test\.table[0-9]*_memory_[a-z_]* (MEMORY: a MEMORY table's rows are in no file" \
         "$last_run/summary.txt" ||
       { echo "FAIL: memory-mariabackup: the limit is not named"; cat "$last_run/summary.txt"; fail=1; }; }
@@ -92,6 +106,7 @@ run_expect memory-mariabackup 20 -- "${common[@]}" --gendata "$(dirname "$0")/da
 # design), no sync point on the way, two seconds to catch up at the end.
 run_expect catchup-timeout 112 -- --threads 4 --duration 8 --sync-points 0 --slave-delay 30 --catchup-timeout 2 &&
   { grep -q "did not reach .* within 2 s" "$last_run/summary.txt" ||
-      { echo "FAIL: catch-up timeout not explained"; cat "$last_run/summary.txt"; fail=1; }; }
+      { echo "FAIL: catch-up timeout not explained"; cat "$last_run/summary.txt"; fail=1; }; } &&
+  expect_cause environment "a slave delayed past the catch-up timeout"
 
 exit $fail

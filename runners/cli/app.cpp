@@ -50,6 +50,7 @@ int Main(int argc, char** argv) {
       {"run", RegisterRun(app)},
       {"campaign", RegisterCampaign(app)},
       {"replay", RegisterReplay(app)},
+      {"explain", RegisterExplain(app)},
   };
 
   try {

@@ -16,5 +16,6 @@ Runner RegisterCheck(CLI::App& app);
 Runner RegisterRun(CLI::App& app);
 Runner RegisterCampaign(CLI::App& app);
 Runner RegisterReplay(CLI::App& app);
+Runner RegisterExplain(CLI::App& app);
 
 }  // namespace randsync::cli

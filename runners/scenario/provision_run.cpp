@@ -36,6 +36,7 @@
 #include "runners/scenario/server_hang.h"
 #include "runners/scenario/temporary_tables.h"
 #include "runners/scenario/timeline.h"
+#include "runners/triage/explain.h"
 #include "runners/server/replication.h"
 #include "runners/server/server_error.h"
 #include "runners/server/throwaway_server.h"
@@ -848,6 +849,19 @@ void RecordLoadRate(Run& run) {
                              {"slave_replicating", run.replication != nullptr}};
 }
 
+// A failed run says why (triage/explain.h): report.json's cause and
+// summary.txt's cause: line. Explaining must never cost the result.
+void ExplainFailure(Run& run) {
+  try {
+    if (auto cause = triage::Explain(run.report, run.dir)) {
+      run.report["cause"] = cause->ToJson();
+      Say("cause: " + cause->Line());
+    }
+  } catch (const std::exception& e) {
+    Say(std::string("the failure could not be explained: ") + e.what());
+  }
+}
+
 }  // namespace
 
 ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
@@ -911,6 +925,7 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
   run.report["exit_status"] = static_cast<int>(run.status);
   run.report["reason"] = run.reason;
   run.report["seconds"] = Since(run.start);
+  ExplainFailure(run);
   std::string summary;
   try {
     summary = WriteRunReport(run.report, run.dir);

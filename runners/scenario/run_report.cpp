@@ -2,6 +2,7 @@
 
 #include "runners/scenario/result_file.h"
 #include "runners/scenario/run_failure.h"
+#include "runners/triage/cause.h"
 
 #include <fstream>
 
@@ -85,6 +86,20 @@ std::string SummaryText(const json& report, const fs::path& run_dir) {
   out += fmt::format("status: {} (exit {}){}\n", Str(report, "status"), report.value("exit_status", -1),
                      Str(report, "reason").empty() ? "" : ": " + Str(report, "reason"));
   if (report.contains("failure")) out += "failure: " + RunFailure::FromJson(report["failure"]).Fields() + "\n";
+  if (report.contains("cause")) {
+    // The cause and the first of its evidence: enough to decide what to do
+    // next without opening another file (report.json has all of it).
+    const triage::Cause cause = triage::Cause::FromJson(report["cause"]);
+    out += "cause: " + cause.Line() + "\n";
+    constexpr size_t kShown = 6;
+    for (size_t i = 0; i < cause.evidence.size() && i < kShown; ++i) {
+      const triage::Evidence& e = cause.evidence[i];
+      out += fmt::format("  {}: {}{}\n", e.what, e.text, e.file.empty() ? "" : " [" + e.file + "]");
+    }
+    if (cause.evidence.size() > kShown) {
+      out += fmt::format("  ... {} more in report.json cause\n", cause.evidence.size() - kShown);
+    }
+  }
   if (report.contains("crash")) {
     const json& c = report["crash"];
     out += fmt::format("{} error log {} ends:\n", Str(c, "server"), Str(c, "error_log"));

@@ -1,0 +1,262 @@
+// `randsync explain` (runners/triage/explain.h) on results folders made by
+// hand the way a run leaves them: each failure kind gets its class and
+// the evidence a QA engineer needs, and a check report read back from its
+// JSON is the one written. No server: the run-level tests
+// (run_negative) explain real failures.
+#include "runners/triage/explain.h"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "checker/check_report.h"
+#include "engine/load/query_log.h"
+#include "runners/scenario/run_failure.h"
+#include "runners/scenario/run_report.h"
+#include "support/temp_dir.h"
+
+namespace randsync::triage {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using scenario::FailureKind;
+using scenario::RunFailure;
+
+json FailedReport(const RunFailure& f) {
+  return {{"status", ToString(f.status)}, {"exit_status", ExitCode(f.status)}, {"reason", f.reason},
+          {"failure", f.ToJson()},        {"config", json::object()},           {"phases", json::array()}};
+}
+
+std::string AllEvidence(const Cause& c) {
+  std::string out;
+  for (const Evidence& e : c.evidence) out += e.what + ": " + e.text + " [" + e.file + "]\n";
+  return out;
+}
+
+class ExplainTest : public ::testing::Test {
+ protected:
+  testsupport::TempDir tmp_;
+};
+
+TEST_F(ExplainTest, APassingRunHasNothingToExplain) {
+  EXPECT_FALSE(Explain({{"status", "STATUS_OK"}, {"exit_status", 0}}, tmp_.path()));
+}
+
+TEST_F(ExplainTest, AMethodLimitNamesTheUncoveredTableAndItsReason) {
+  json r = FailedReport({.status = Status::kMethodLimit,
+                         .kind = FailureKind::kReplication,
+                         .table = "test.CC",
+                         .error_number = 1032,
+                         .reason = "replication stopped on a table the method cannot make consistent"});
+  r["backup_variant"] = "mariadb-backup --no-lock";
+  r["uncovered_tables"] = {{{"table", "test.AA"}, {"engine", "MyISAM"}, {"reason", "no lock"}},
+                           {{"table", "test.CC"}, {"engine", "Aria"}, {"reason", "copied without a lock"}}};
+  const std::optional<Cause> c = Explain(r, tmp_.path());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->klass, CauseClass::kMethodLimitation);
+  EXPECT_NE(c->summary.find("mariadb-backup --no-lock"), std::string::npos) << c->summary;
+  ASSERT_EQ(c->evidence.size(), 1u) << AllEvidence(*c);
+  EXPECT_EQ(c->evidence[0].text, "test.CC (Aria): copied without a lock");
+}
+
+TEST_F(ExplainTest, APositionContradictionIsAWrongPositionWithTheAuditsDetail) {
+  json r = FailedReport({.status = Status::kPositionMismatch,
+                         .kind = FailureKind::kPositionAudit,
+                         .reason = "position audit: the slave's start is not where the data is"});
+  r["backup_position"] = {{"audit",
+                           {{"checks",
+                             {{{"check", "GTID vs file/pos"}, {"verdict", "confirmed"}, {"detail", "agree"}},
+                              {{"check", "restored data"}, {"verdict", "wrong"}, {"detail", "row pk=5 missing"}}}}}}};
+  const std::optional<Cause> c = Explain(r, tmp_.path());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->klass, CauseClass::kWrongPosition);
+  ASSERT_EQ(c->evidence.size(), 1u) << AllEvidence(*c);
+  EXPECT_EQ(c->evidence[0].text, "restored data: row pk=5 missing");
+}
+
+TEST_F(ExplainTest, ANegativeControlIsSaidToBeOne) {
+  json r = FailedReport({.status = Status::kDivergence, .kind = FailureKind::kDivergence, .reason = "differences"});
+  r["config"]["test_position_skew"] = -3;
+  std::optional<Cause> c = Explain(r, tmp_.path());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->klass, CauseClass::kWrongPosition);
+  EXPECT_NE(c->summary.find("negative control: the run started the slave -3 transactions off"), std::string::npos)
+      << c->summary;
+  r["config"] = {{"unsafe_dump", true}};
+  c = Explain(r, tmp_.path());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->klass, CauseClass::kWrongPosition);
+  EXPECT_NE(c->summary.find("--test-unsafe-dump"), std::string::npos) << c->summary;
+}
+
+TEST_F(ExplainTest, ACrashGivesTheQueryTheFramesAndTheStatementsInFlight) {
+  json r = FailedReport({.status = Status::kServerCrashed,
+                         .kind = FailureKind::kCrash,
+                         .server = "master",
+                         .detail = "signal 6 (Aborted)",
+                         .reason = "mariadbd (master) exited: signal 6 (Aborted)"});
+  r["crash"] = {{"server", "master"},
+                {"error_log", "/r/master/master.err"},
+                {"error_log_tail",
+                 {"Thread pointer: 0x7f0", "Attempting backtrace. Include this output with the bug report.",
+                  "stack_bottom = 0x7f1 thread_stack 0x49000",
+                  "/usr/sbin/mariadbd(my_print_stacktrace+0x32)[0x55d]",
+                  "/usr/sbin/mariadbd(handle_fatal_signal+0x4bd)[0x55e]",
+                  "/lib/x86_64-linux-gnu/libc.so.6(+0x3c050)[0x7f2]",
+                  "/usr/sbin/mariadbd(_ZN4JOIN8optimizeEv+0x1f)[0x55f]",
+                  "Query (0x7f3): SELECT * FROM t1 JOIN t2 USING (a)", "Connection ID (thread ID): 12"}}};
+  fs::create_directories(tmp_.path() / "queries");
+  {
+    load::QueryLog one, two;
+    one.Open(load::QueryLogPath(tmp_.path() / "queries", 1));
+    one.Statement("INSERT INTO t1 VALUES (1)");
+    one.Statement("SELECT * FROM t1 JOIN t2 USING (a)");
+    two.Open(load::QueryLogPath(tmp_.path() / "queries", 2));
+    two.Statement("UPDATE t2 SET a = 2");
+  }
+  const std::optional<Cause> c = Explain(r, tmp_.path());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->klass, CauseClass::kBugCandidate);
+  const std::string all = AllEvidence(*c);
+  EXPECT_NE(all.find("crashing query: SELECT * FROM t1 JOIN t2 USING (a) [/r/master/master.err]"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("backtrace: /usr/sbin/mariadbd(_ZN4JOIN8optimizeEv+0x1f)[0x55f]"), std::string::npos) << all;
+  EXPECT_EQ(all.find("my_print_stacktrace"), std::string::npos) << "the signal handler's own frames say nothing";
+  EXPECT_NE(all.find("statement in flight: thread 1: SELECT * FROM t1 JOIN t2 USING (a) [queries/thread-1.sql "
+                     "(statement 2)]"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("statement in flight: thread 2: UPDATE t2 SET a = 2"), std::string::npos) << all;
+}
+
+checker::CheckReport DivergentCheck() {
+  checker::CheckReport check;
+  check.status = Status::kDivergence;
+  check.gtid = "0-1-40";
+  checker::TableCheck t;
+  t.ref = {"test", "t", "InnoDB"};
+  t.outcome = checker::TableCheck::Outcome::kDifferent;
+  t.key_name = "PRIMARY";
+  t.different = 1;
+  t.missing = 1;
+  checker::RowDifference d;
+  d.kind = checker::RowDiffKind::kDifferent;
+  d.key_columns = {"pk"};
+  d.key_values = {"7"};
+  d.columns = {{"a", "x", std::nullopt}};
+  t.rows.push_back(d);
+  checker::RowDifference m;
+  m.kind = checker::RowDiffKind::kMissingOnSlave;
+  m.key_columns = {"pk"};
+  m.key_values = {"9"};
+  t.rows.push_back(m);
+  check.tables.push_back(t);
+  checker::TableCheck equal;
+  equal.ref = {"test", "u", "InnoDB"};
+  check.tables.push_back(equal);
+  return check;
+}
+
+TEST_F(ExplainTest, ACheckReportReadsBackAsWritten) {
+  const checker::CheckReport back = checker::CheckReportFromJson(checker::ToJson(DivergentCheck()));
+  EXPECT_EQ(back.status, Status::kDivergence);
+  EXPECT_EQ(back.gtid, "0-1-40");
+  ASSERT_EQ(back.tables.size(), 2u);
+  const checker::TableCheck& t = back.tables[0];
+  EXPECT_EQ(t.ref.table, "t");
+  EXPECT_EQ(t.outcome, checker::TableCheck::Outcome::kDifferent);
+  EXPECT_EQ(t.missing, 1u);
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[0].key_values[0], "7");
+  ASSERT_EQ(t.rows[0].columns.size(), 1u);
+  EXPECT_EQ(t.rows[0].columns[0].master, "x");
+  EXPECT_EQ(t.rows[0].columns[0].slave, std::nullopt) << "NULL stays NULL, not the text null";
+  EXPECT_EQ(t.rows[1].kind, checker::RowDiffKind::kMissingOnSlave);
+  EXPECT_EQ(back.tables[1].outcome, checker::TableCheck::Outcome::kEqual);
+}
+
+TEST_F(ExplainTest, ADivergenceListsItsRowsAndWindow) {
+  fs::create_directories(tmp_.path() / "checks");
+  std::ofstream(tmp_.path() / "checks" / "sync-point-2.json") << checker::ToJson(DivergentCheck()).dump();
+  json r = FailedReport({.status = Status::kDivergence,
+                         .kind = FailureKind::kDivergence,
+                         .where = "sync-point-2",
+                         .table = "`test`.`t`",
+                         .gtid = "0-1-40",
+                         .reason = "sync-point-2 found differences"});
+  r["divergence"] = {{"first_seen_by", "sync-point-2"}, {"at", "0-1-40"}, {"clean_until", "sync-point-1 at 0-1-20"}};
+  r["master"] = {{"binlog_format", "MIXED"}};
+  const std::optional<Cause> c = Explain(r, tmp_.path());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->klass, CauseClass::kBugCandidate);
+  EXPECT_NE(c->summary.find("sync-point-2 found 2 differing row(s) in 1 table(s), first `test`.`t`"),
+            std::string::npos)
+      << c->summary;
+  const std::string all = AllEvidence(*c);
+  EXPECT_NE(all.find("differing row: `test`.`t` pk='7': different; a master 'x', slave NULL"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("differing row: `test`.`t` pk='9': missing on slave"), std::string::npos) << all;
+  EXPECT_NE(all.find("window: the data was equal at sync-point-1 at 0-1-20; different at 0-1-40"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("binlog format: the master logs in MIXED format"), std::string::npos) << all;
+  EXPECT_EQ(all.find("`u`"), std::string::npos) << "an equal table is no evidence";
+}
+
+TEST_F(ExplainTest, AReplicationErrorSaysWhetherTheMethodCoversTheTable) {
+  json r = FailedReport({.status = Status::kReplicationFailure,
+                         .kind = FailureKind::kReplication,
+                         .server = "slave",
+                         .table = "test.C",
+                         .gtid = "0-1-55",
+                         .error_number = 1032,
+                         .detail = "SQL thread",
+                         .reason = "replication failed: Could not execute Update_rows_v1 event on table test.C"});
+  r["backup_variant"] = "mariadb-backup";
+  r["replication_failure"] = {{"thread", "SQL"}, {"error_number", 1032}, {"error", "Can't find record in 'C'"},
+                              {"gtid", "0-1-55"}, {"event_position", "master-bin.000001:1234"}};
+  const std::optional<Cause> c = Explain(r, tmp_.path());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->klass, CauseClass::kBugCandidate);
+  const std::string all = AllEvidence(*c);
+  EXPECT_NE(all.find("replication error: SQL thread, error 1032: Can't find record in 'C'"), std::string::npos) << all;
+  EXPECT_NE(all.find("failing transaction: GTID 0-1-55, master log position master-bin.000001:1234"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("coverage: mariadb-backup covers test.C"), std::string::npos) << all;
+}
+
+TEST_F(ExplainTest, RandsyncsOwnErrorsAreToldFromTheEnvironments) {
+  std::optional<Cause> c = Explain(
+      FailedReport({.status = Status::kEnvironment, .kind = FailureKind::kEnvironment, .reason = "stoull"}),
+      tmp_.path());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->klass, CauseClass::kRandsyncFault);
+  c = Explain(FailedReport({.status = Status::kEnvironment,
+                            .kind = FailureKind::kEnvironment,
+                            .reason = "results/x/report.json: No space left on device"}),
+              tmp_.path());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->klass, CauseClass::kEnvironment);
+}
+
+TEST_F(ExplainTest, TheCauseReadsBackAndTheSummaryShowsIt) {
+  const Cause c{CauseClass::kWrongPosition, "the start is off", {{"position audit", "row 5 missing", "report.json"}}};
+  const Cause back = Cause::FromJson(c.ToJson());
+  EXPECT_EQ(back.klass, c.klass);
+  EXPECT_EQ(back.summary, c.summary);
+  ASSERT_EQ(back.evidence.size(), 1u);
+  EXPECT_EQ(back.evidence[0].file, "report.json");
+  json r = FailedReport({.status = Status::kPositionMismatch, .kind = FailureKind::kPositionAudit, .reason = "x"});
+  r["cause"] = c.ToJson();
+  const std::string s = scenario::SummaryText(r, "/results/run7");
+  EXPECT_NE(s.find("\ncause: wrong-backup-position: the start is off\n  position audit: row 5 missing [report.json]\n"),
+            std::string::npos)
+      << s;
+}
+
+}  // namespace
+}  // namespace randsync::triage
