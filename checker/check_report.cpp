@@ -118,6 +118,7 @@ nlohmann::json ToJson(const CheckReport& r, size_t max) {
                {"master_rows", t.master_rows}, {"slave_rows", t.slave_rows}};
     if (!t.note.empty()) tj["note"] = t.note;
     if (t.outcome == TableCheck::Outcome::kDifferent) {
+      tj["columns"] = t.columns;  // in the table's order: a row event's @N is columns[N-1]
       tj["missing"] = t.missing;
       tj["extra"] = t.extra;
       tj["different"] = t.different;
@@ -201,6 +202,7 @@ TableCheck TableFromJson(const nlohmann::json& tj) {
   t.extra = tj.value("extra", uint64_t{0});
   t.different = tj.value("different", uint64_t{0});
   t.differing_ranges = tj.value("differing_ranges", std::vector<std::string>{});
+  t.columns = tj.value("columns", std::vector<std::string>{});
   for (const auto& rj : tj.value("rows", nlohmann::json::array())) t.rows.push_back(RowFromJson(rj));
   return t;
 }

@@ -58,6 +58,8 @@ TEST(BinlogRows, TransactionsRowsAndImages) {
   ASSERT_EQ(tx[1].rows.size(), 1u);
   EXPECT_EQ(tx[1].rows[0].kind, RowChangeKind::kInsert);
   EXPECT_EQ(tx[1].rows[0].table, "t");
+  EXPECT_EQ(tx[1].rows[0].statement, "insert into t(v) values (1)") << "the Annotate_rows statement";
+  EXPECT_EQ(tx[2].rows[0].statement, "") << "a new transaction does not inherit the last one's statement";
   EXPECT_EQ(tx[1].rows[0].after.at(2), "-1 (4294967295)");
   EXPECT_TRUE(tx[1].RowsTellAll());
   EXPECT_FALSE(tx[1].one_phase) << "committed with an Xid";
@@ -239,6 +241,29 @@ TEST(BinlogRows, TransactionControlIsToldFromStatements) {
     EXPECT_TRUE(IsTransactionControl(s)) << s;
   }
   for (const char* s : {"SAVEPOINTS", "UPDATE t SET v = 1", "BEGINNING"}) EXPECT_FALSE(IsTransactionControl(s)) << s;
+}
+
+// Read in pieces, a log gives the same transactions as read whole, and
+// the last one begun stays until it ends.
+TEST(BinlogRows, TakeFinishedLeavesTheTransactionInProgress) {
+  BinlogTextParser p;
+  std::vector<BinlogTransaction> got;
+  std::string_view text = kRows;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    p.Line(text.substr(0, nl));
+    for (BinlogTransaction& t : p.TakeFinished()) got.push_back(std::move(t));
+    ASSERT_LE(p.transactions().size(), 1u);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+  }
+  for (BinlogTransaction& t : p.Take()) got.push_back(std::move(t));
+  const auto whole = ParseBinlogText(kRows);
+  ASSERT_EQ(got.size(), whole.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].gtid, whole[i].gtid);
+    ASSERT_EQ(got[i].rows.size(), whole[i].rows.size());
+    for (size_t r = 0; r < got[i].rows.size(); ++r) EXPECT_EQ(got[i].rows[r].after, whole[i].rows[r].after);
+  }
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 // JSON is the one written. No server: the run-level tests
 // (run_negative) explain real failures.
 #include "runners/triage/explain.h"
+#include "runners/triage/replication_filter.h"
+#include "runners/triage/row_history.h"
 
 #include <filesystem>
 #include <fstream>
@@ -16,6 +18,7 @@
 #include "engine/load/query_log.h"
 #include "runners/scenario/run_failure.h"
 #include "runners/scenario/run_report.h"
+#include "runners/backup/binlog_rows.h"
 #include "support/temp_dir.h"
 
 namespace randsync::triage {
@@ -256,6 +259,116 @@ TEST_F(ExplainTest, TheCauseReadsBackAndTheSummaryShowsIt) {
   EXPECT_NE(s.find("\ncause: wrong-backup-position: the start is off\n  position audit: row 5 missing [report.json]\n"),
             std::string::npos)
       << s;
+}
+
+// A differing row's key is found in the row images by the table's column
+// order, as mariadb-binlog prints the values (quoted, unsigned twice).
+TEST_F(ExplainTest, TheWritesOfARowAreFoundByItsKeyInTheImages) {
+  const auto txs = backup::ParseBinlogText(R"(#261201 21:21:44 server id 1  end_log_pos 1979 	GTID 0-1-10 trans
+#261201 21:21:44 server id 1  end_log_pos 2029 	Annotate_rows:
+#Q> INSERT INTO t VALUES (7, 'x', -1)
+#261201 21:21:44 server id 1  end_log_pos 2116 	Write_rows: table id 27 flags: STMT_END_F
+### INSERT INTO `test`.`t`
+### SET
+###   @1=7
+###   @2='x'
+###   @3=-1 (4294967295)
+#261201 21:21:44 server id 1  end_log_pos 2147 	Xid = 1
+#261201 21:21:44 server id 1  end_log_pos 2179 	GTID 0-1-11 trans
+#261201 21:21:44 server id 1  end_log_pos 2229 	Annotate_rows:
+#Q> UPDATE t SET b = 'y'
+#Q>   WHERE a = 7
+#261201 21:21:44 server id 1  end_log_pos 2316 	Update_rows: table id 27 flags: STMT_END_F
+### UPDATE `test`.`t`
+### WHERE
+###   @1=7
+###   @2='x'
+###   @3=-1 (4294967295)
+### SET
+###   @1=7
+###   @2='y'
+###   @3=-1 (4294967295)
+### UPDATE `test`.`t`
+### WHERE
+###   @1=8
+###   @2='x'
+###   @3=1
+### SET
+###   @1=8
+###   @2='y'
+###   @3=1
+#261201 21:21:44 server id 1  end_log_pos 2347 	Xid = 2
+#261201 21:21:44 server id 1  end_log_pos 2379 	GTID 0-1-12 trans
+#261201 21:21:44 server id 1  end_log_pos 2429 	Annotate_rows:
+#Q> DELETE FROM u
+#261201 21:21:44 server id 1  end_log_pos 2516 	Delete_rows: table id 28 flags: STMT_END_F
+### DELETE FROM `test`.`u`
+### WHERE
+###   @1=7
+#261201 21:21:44 server id 1  end_log_pos 2547 	Xid = 3
+)");
+  checker::TableCheck t;
+  t.ref = {"test", "t", "InnoDB"};
+  t.columns = {"a", "b", "c"};
+  checker::RowDifference d;
+  d.key_columns = {"a"};
+  d.key_values = {"7"};
+  std::vector<RowWrite> w = WritesOfRow(txs, t, d);
+  ASSERT_EQ(w.size(), 2u) << "the insert and the update of a=7; not a=8, not table u";
+  EXPECT_EQ(w[0].gtid, "0-1-10");
+  EXPECT_EQ(w[0].event, "Write_rows");
+  EXPECT_EQ(w[0].statement, "INSERT INTO t VALUES (7, 'x', -1)");
+  EXPECT_EQ(w[1].gtid, "0-1-11");
+  EXPECT_EQ(w[1].event, "Update_rows");
+  EXPECT_EQ(w[1].statement, "UPDATE t SET b = 'y'\n  WHERE a = 7");
+  // A two-column key, one of them an unsigned value printed twice.
+  d.key_columns = {"a", "c"};
+  d.key_values = {"7", "4294967295"};
+  EXPECT_EQ(WritesOfRow(txs, t, d).size(), 2u);
+  d.key_values = {"7", "1"};
+  EXPECT_TRUE(WritesOfRow(txs, t, d).empty());
+  d.key_columns = {"b"};
+  d.key_values = {"y"};
+  EXPECT_EQ(WritesOfRow(txs, t, d).size(), 2u) << "the after image of both updates";
+  EXPECT_EQ(ParseGtidPosition("0-1-20,1-2-5"), (std::map<unsigned, unsigned long long>{{0, 20}, {1, 5}}));
+}
+
+TEST(ReplicationFilter, IgnoreRulesMatchAndDoRulesLeaveTheRestOut) {
+  EXPECT_EQ(FilteringOption({"--replicate-wild-ignore-table=test.A%"}, "test", "AA"),
+            "--replicate-wild-ignore-table=test.A%");
+  EXPECT_EQ(FilteringOption({"--replicate-wild-ignore-table=test.A%"}, "test", "BA"), "");
+  EXPECT_EQ(FilteringOption({"--replicate_ignore_table=test.t"}, "test", "t"), "--replicate_ignore_table=test.t");
+  EXPECT_EQ(FilteringOption({"--replicate-ignore-table=test.t"}, "test", "t2"), "");
+  EXPECT_EQ(FilteringOption({"--replicate-ignore-db=other"}, "test", "t"), "");
+  EXPECT_EQ(FilteringOption({"--replicate-ignore-db=test"}, "test", "t"), "--replicate-ignore-db=test");
+  EXPECT_EQ(FilteringOption({"--replicate-do-db=app"}, "test", "t"), "--replicate-do-db=app");
+  EXPECT_EQ(FilteringOption({"--replicate-do-db=app", "--replicate-do-db=test"}, "test", "t"), "");
+  EXPECT_EQ(FilteringOption({"--replicate-wild-do-table=test.t_"}, "test", "t1"), "");
+  EXPECT_EQ(FilteringOption({"--replicate-wild-do-table=test.t_"}, "test", "t10"), "--replicate-wild-do-table=test.t_");
+  EXPECT_EQ(FilteringOption({"--slave-parallel-threads=4"}, "test", "t"), "");
+  EXPECT_TRUE(LikeMatch("a_b", "a\\_b"));
+  EXPECT_FALSE(LikeMatch("axb", "a\\_b"));
+  EXPECT_TRUE(LikeMatch("abc", "%"));
+  EXPECT_TRUE(LikeMatch("", "%"));
+  EXPECT_FALSE(LikeMatch("abc", "a%d"));
+}
+
+TEST_F(ExplainTest, ADifferenceInATableTheSlaveFiltersIsTheSettings) {
+  fs::create_directories(tmp_.path() / "checks");
+  std::ofstream(tmp_.path() / "checks" / "sync-point-1.json") << checker::ToJson(DivergentCheck()).dump();
+  json r = FailedReport({.status = Status::kDivergence,
+                         .kind = FailureKind::kDivergence,
+                         .where = "sync-point-1",
+                         .table = "`test`.`t`",
+                         .reason = "sync-point-1 found differences"});
+  r["config"]["slave_options"] = {"--replicate-wild-ignore-table=test.t"};
+  const std::optional<Cause> c = Explain(r, tmp_.path());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->klass, CauseClass::kEnvironment);
+  EXPECT_NE(c->summary.find("the slave was started with --replicate-wild-ignore-table=test.t, which leaves "
+                            "`test`.`t` out of replication"),
+            std::string::npos)
+      << c->summary;
 }
 
 }  // namespace

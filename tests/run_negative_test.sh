@@ -6,8 +6,10 @@
 #       and 1 or 3 off with a workload where every transaction leaves a row:
 #       the position audit refuses it before replication starts (113);
 #   (d) Aria tables written during a mariadb-backup with --no-lock;
-# a MEMORY table under mariabackup, the method's known limit (20); and a
-# slave that cannot catch up within --catchup-timeout (112).
+# a MEMORY table under mariabackup, the method's known limit (20); a slave
+# that filters a table (111, the setting's); and a slave that cannot catch
+# up within --catchup-timeout (112). Each failure's cause (randsync
+# explain) has its class.
 # Caught means the run names the method's limit on a table it listed before
 # the backup (20; Aria under --no-lock), the position audit finds the data is not at the recorded
 # position (113, naming the transaction and the row), replication stops on
@@ -101,6 +103,18 @@ run_expect memory-mariabackup 20 -- "${common[@]}" --gendata "$(dirname "$0")/da
   { grep -q "^status: STATUS_METHOD_LIMIT (exit 20): .*test\.table[0-9]*_memory_[a-z_]* (MEMORY: a MEMORY table's rows are in no file" \
         "$last_run/summary.txt" ||
       { echo "FAIL: memory-mariabackup: the limit is not named"; cat "$last_run/summary.txt"; fail=1; }; }
+
+# A slave that filters a table out of replication (a setting, not a bug):
+# the divergence is explained as the setting's, and each differing row is
+# followed into the master's binary log: the transaction that wrote it, its
+# row event and statement, and the load thread that sent it.
+run_expect slave-filter 111 -- "${common[@]}" --slave-option=--replicate-wild-ignore-table=test.A &&
+  expect_cause environment "a slave that filters test.A" &&
+  { "$RANDSYNC" explain --no-write "$last_run" >"$tmp/slave-filter.explain" &&
+      grep -q "^  differing row: \`test\`\.\`A\` pk='[0-9]*'" "$tmp/slave-filter.explain" &&
+      grep -Eq "^  row write: \`test\`\.\`A\` pk='[0-9]*': 0-1-[0-9]+ (Write|Update|Delete)_rows by .+ \[queries/thread-[0-9]+\.sql statement [0-9]+" \
+        "$tmp/slave-filter.explain" ||
+      { echo "FAIL: slave-filter: the rows' writes are not named"; head -30 "$tmp/slave-filter.explain"; fail=1; }; }
 
 # A slave that cannot catch up in time: a delayed replica (30 s behind by
 # design), no sync point on the way, two seconds to catch up at the end.

@@ -1,6 +1,7 @@
 #include "runners/backup/binlog_rows.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -130,6 +131,11 @@ void BinlogTextParser::Line(std::string_view line) {
     QueryLine(line);
     return;
   }
+  if (StartsWith(line, "#Q> ")) {
+    // An Annotate_rows event's statement, one "#Q> " line per line of it.
+    annotate_ += (annotate_.empty() ? "" : "\n") + std::string(line.substr(4));
+    return;
+  }
   if (!StartsWith(line, "#")) {
     // Text outside events: XA START and XA PREPARE are printed so.
     if (!transactions_.empty() && StartsWith(Upper(Trim(line)), "XA ")) XaLine(transactions_.back(), line);
@@ -151,7 +157,10 @@ void BinlogTextParser::Line(std::string_view line) {
     t.xa = flags.find("xa") != std::string_view::npos;
     transactions_.push_back(std::move(t));
     image_ = nullptr;
+    annotate_.clear();
     savepoints_.Reset();
+  } else if (StartsWith(event, "Annotate_rows")) {
+    annotate_.clear();
   } else if (StartsWith(event, "Xid = ")) {
     if (!transactions_.empty()) transactions_.back().one_phase = false;
   } else if (StartsWith(event, "Query")) {
@@ -235,6 +244,7 @@ void BinlogTextParser::RowLine(std::string_view line) {
   auto start_row = [&](RowChangeKind kind, std::string_view name) {
     RowChange r;
     r.kind = kind;
+    r.statement = annotate_;
     if (!ParseQualifiedName(Trim(name), r.database, r.table)) return;
     tx.rows.push_back(std::move(r));
     image_ = nullptr;
@@ -257,6 +267,15 @@ void BinlogTextParser::RowLine(std::string_view line) {
     }
     (*image_)[column] = std::string(t.substr(eq + 1));
   }
+}
+
+std::vector<BinlogTransaction> BinlogTextParser::TakeFinished() {
+  std::vector<BinlogTransaction> done;
+  if (transactions_.size() < 2) return done;
+  done.reserve(transactions_.size() - 1);
+  std::move(transactions_.begin(), transactions_.end() - 1, std::back_inserter(done));
+  transactions_.erase(transactions_.begin(), transactions_.end() - 1);
+  return done;
 }
 
 std::vector<BinlogTransaction> ParseBinlogText(std::string_view text) {

@@ -36,6 +36,10 @@ struct RowChange {
   // InnoDB rows and the rollback, so the row is gone from a transactional
   // table and stays in a non-transactional one.
   bool rolled_back = false;
+  // The statement that logged it, from the Annotate_rows event MariaDB
+  // writes before a statement's row events (binlog_annotate_row_events,
+  // on by default); "" when the log holds none.
+  std::string statement;
 };
 
 // The step of an XA transaction an event group logs: its XA PREPARE
@@ -96,6 +100,9 @@ class BinlogTextParser {
   // Transactions begun so far (the last one may still grow).
   const std::vector<BinlogTransaction>& transactions() const { return transactions_; }
   std::vector<BinlogTransaction> Take() { return std::move(transactions_); }
+  // The transactions that have ended (all but the last begun), removed:
+  // for reading a whole log without holding all of it.
+  std::vector<BinlogTransaction> TakeFinished();
 
  private:
   void QueryLine(std::string_view line);
@@ -105,6 +112,7 @@ class BinlogTextParser {
   bool in_query_ = false;  // between a Query event's header and its "/*!*/;"
   std::string query_text_;
   std::map<unsigned, std::string>* image_ = nullptr;  // WHERE or SET of the current row
+  std::string annotate_;  // the statement of the row events that follow ("#Q> " lines)
   SavepointTracker savepoints_;  // of the current transaction
 };
 

@@ -32,11 +32,15 @@ std::string ShellQuote(const std::string& s) {
 
 }  // namespace
 
-void ReadBinlogText(const server::AdminTarget& master, const BinlogTextRead& r,
-                    const std::function<bool(std::string_view line)>& on_line) {
+namespace {
+
+// Runs mariadb-binlog with `source` (the connection or the files, already
+// quoted) and the reading options of `r`, feeding each line to `on_line`.
+// `where` names the source in an error.
+void RunBinlogTool(const BinlogTextRead& r, const std::string& source, const std::string& where,
+                   const std::function<bool(std::string_view line)>& on_line) {
   const fs::path binary =
       FindTool(r.binary, {"/usr/bin/mariadb-binlog", "/usr/bin/mysqlbinlog"}, "mariadb-binlog", "mariadb-client");
-  ClientDefaultsFile defaults(master);
   char errname[] = "/tmp/randsync-binlog-err-XXXXXX";
   const int errfd = mkstemp(errname);
   if (errfd < 0) throw BackupError("cannot create a temporary file in /tmp");
@@ -44,10 +48,8 @@ void ReadBinlogText(const server::AdminTarget& master, const BinlogTextRead& r,
   std::string files;
   for (const std::string& f : r.files) files += " " + ShellQuote(f);
   const std::string command = fmt::format(
-      "exec timeout -s KILL {} {} --defaults-file={} --read-from-remote-server --base64-output=decode-rows{}{}{}{} "
-      "2>{}",
-      r.timeout.count(), ShellQuote(binary.string()), ShellQuote(defaults.path().string()),
-      r.verbose ? " --verbose" : "",
+      "exec timeout -s KILL {} {}{} --base64-output=decode-rows{}{}{}{} 2>{}", r.timeout.count(),
+      ShellQuote(binary.string()), source, r.verbose ? " --verbose" : "",
       r.start_position.empty() ? "" : " --start-position=" + ShellQuote(r.start_position),
       r.stop_position == 0 ? "" : fmt::format(" --stop-position={}", r.stop_position), files, ShellQuote(errname));
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
@@ -71,11 +73,25 @@ void ReadBinlogText(const server::AdminTarget& master, const BinlogTextRead& r,
     fs::remove(errname, ec);
   }
   if (!stopped && status != 0) {
-    throw BackupError(fmt::format("mariadb-binlog from {}:{} at {} failed (status {}): {}", master.host, master.port,
+    throw BackupError(fmt::format("mariadb-binlog {} at {} failed (status {}): {}", where,
                                   r.start_position.empty() ? r.files.front() : r.start_position,
                                   WIFEXITED(status) ? WEXITSTATUS(status) : -1,
                                   error.empty() ? "no message (killed at its deadline?)" : error));
   }
+}
+
+}  // namespace
+
+void ReadBinlogText(const server::AdminTarget& master, const BinlogTextRead& r,
+                    const std::function<bool(std::string_view line)>& on_line) {
+  ClientDefaultsFile defaults(master);
+  RunBinlogTool(r, " --defaults-file=" + ShellQuote(defaults.path().string()) + " --read-from-remote-server",
+                fmt::format("from {}:{}", master.host, master.port), on_line);
+}
+
+void ReadLocalBinlogText(const BinlogTextRead& r, const std::function<bool(std::string_view line)>& on_line) {
+  if (r.files.empty()) throw BackupError("no binary log file to read");
+  RunBinlogTool(r, " --no-defaults", "of " + r.files.front(), on_line);
 }
 
 }  // namespace randsync::backup

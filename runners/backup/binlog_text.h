@@ -1,5 +1,5 @@
-// Running mariadb-binlog against a master over the replication protocol and
-// reading its text line by line: what the position audit (binlog_rows.h)
+// Running mariadb-binlog against a master over the replication protocol (or
+// on a stopped master's files) and reading its text line by line: what the position audit (binlog_rows.h)
 // and the temporary-table scan (runners/scenario/temporary_tables.h) read.
 // The password goes through a mode-0600 defaults file, never the command
 // line; the tool runs under a deadline (timeout -s KILL).
@@ -32,5 +32,9 @@ struct BinlogTextRead {
 // before `line` asked to stop.
 void ReadBinlogText(const server::AdminTarget& master, const BinlogTextRead& read,
                     const std::function<bool(std::string_view line)>& line);
+
+// The same for binary log files on this machine (a stopped master's kept
+// datadir): `read.files` are their paths, and no server is asked.
+void ReadLocalBinlogText(const BinlogTextRead& read, const std::function<bool(std::string_view line)>& line);
 
 }  // namespace randsync::backup

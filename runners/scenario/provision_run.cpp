@@ -94,6 +94,7 @@ struct Run {
   // The start of the window a divergence happened in: the last sync point
   // that found no difference, else where replication started.
   std::string last_clean = "none";
+  std::string last_clean_gtid;  // its GTID position, for explain's binlog window
   // On the timeline's clock (seconds since the run started), for the
   // load-rate-during-backup figure.
   double load_start = -1, load_end = -1, backup_start = -1, backup_end = -1;
@@ -252,6 +253,7 @@ void Check(Run& run, const std::string& name, bool quiesced) {
   run.Phase(name, Since(t0), extra);
   if (r.status == Status::kOk) {
     run.last_clean = fmt::format("{} at {}", name, r.gtid);
+    run.last_clean_gtid = r.gtid;
     if (quiesced && r.master_rows < kFewRows) {
       run.Warn(fmt::format("{} compared {} rows per side: a pass over so little data proves little", name,
                            r.master_rows));
@@ -278,7 +280,12 @@ void Check(Run& run, const std::string& name, bool quiesced) {
                            "checks/{}.txt",
                            name, r.gtid, run.last_clean, r.gtid, name);
     run.Fail(f);
-    if (!run.report.contains("divergence")) run.report["divergence"] = {{"first_seen_by", name}, {"at", r.gtid}, {"clean_until", run.last_clean}};
+    if (!run.report.contains("divergence")) {
+      run.report["divergence"] = {{"first_seen_by", name},
+                                  {"at", r.gtid},
+                                  {"clean_until", run.last_clean},
+                                  {"clean_gtid", run.last_clean_gtid}};
+    }
     return;
   }
   if (r.status == Status::kReplicationFailure) {
@@ -505,6 +512,7 @@ void Provision(Run& run) {
   run.recorded = p.recorded;
   run.report["backup_position"] = BackupPositionJson(p);
   run.last_clean = "the slave's start at " + p.started_at;
+  run.last_clean_gtid = p.recorded.gtid;
   run.timeline->AttachReplication(run.endpoint.dsn,
                                   db::ParseDsn(run.slave->Dsn(""), nullptr));
   run.replication = std::make_unique<ReplicationWatch>(run.endpoint.dsn, db::ParseDsn(run.slave->Dsn(""), nullptr));

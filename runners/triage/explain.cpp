@@ -9,6 +9,8 @@
 #include "checker/check_report.h"
 #include "runners/scenario/run_failure.h"
 #include "runners/triage/evidence.h"
+#include "runners/triage/replication_filter.h"
+#include "runners/triage/row_history.h"
 
 namespace randsync::triage {
 namespace fs = std::filesystem;
@@ -64,10 +66,30 @@ Cause Hang(const RunFailure& f, const fs::path& run_dir) {
   return c;
 }
 
+// A table the slave's own options filter out of replication differs by
+// design: the class is the setting's. "" when no difference is so.
+std::string FilteredBySlaveOptions(const json& report, const std::string& db, const std::string& table) {
+  const std::vector<std::string> options =
+      report.value("config", json::object()).value("slave_options", std::vector<std::string>{});
+  const std::string option = FilteringOption(options, db, table);
+  if (option.empty()) return "";
+  return fmt::format("the slave was started with {}, which leaves {}.{} out of replication: its difference is that "
+                     "setting's, not a server bug",
+                     option, QuoteIdentifier(db), QuoteIdentifier(table));
+}
+
+void BlameAFilter(const json& report, const std::string& db, const std::string& table, Cause& c) {
+  if (const std::string why = FilteredBySlaveOptions(report, db, table); !why.empty()) {
+    c.klass = CauseClass::kEnvironment;
+    c.summary = why + "; " + c.summary;
+  }
+}
+
 Cause Divergence(const json& report, const RunFailure& f, const fs::path& run_dir) {
   Cause c{CauseClass::kBugCandidate, "", {}};
   const checker::CheckReport check = ReadCheck(run_dir, f.where);
   const DifferenceCount n = AddDifferingRows(check, c.evidence);
+  AddRowWrites(run_dir, report, check, c.evidence);
   const json window = report.value("divergence", json::object());
   c.summary = fmt::format("{} found {} differing row(s) in {} table(s){}, first {}; the slave applied everything "
                           "up to {} and the data differs, so replication (or the server) changed them differently",
@@ -77,6 +99,11 @@ Cause Divergence(const json& report, const RunFailure& f, const fs::path& run_di
     c.evidence.push_back({"window", fmt::format("the data was equal at {}; different at {}",
                                                 window.value("clean_until", ""), window.value("at", "")),
                           "report.json"});
+  }
+  for (const checker::TableCheck& t : check.tables) {
+    if (t.outcome == checker::TableCheck::Outcome::kDifferent && c.klass == CauseClass::kBugCandidate) {
+      BlameAFilter(report, t.ref.database, t.ref.table, c);
+    }
   }
   if (const std::string format = report.value("master", json::object()).value("binlog_format", "");
       !format.empty() && format != "ROW") {
@@ -95,6 +122,11 @@ Cause Replication(const json& report, const RunFailure& f) {
           {}};
   AddReplicationStop(report, c.evidence);
   AddCoverage(report, f.table, c.evidence);
+  std::string table = f.table;
+  std::erase(table, '`');
+  if (const auto dot = table.find('.'); dot != std::string::npos) {
+    BlameAFilter(report, table.substr(0, dot), table.substr(dot + 1), c);
+  }
   return c;
 }
 

@@ -8,8 +8,9 @@
 // error's event and whether the method covers its table; the position
 // audit's contradiction; a method's named limit); the negative controls a
 // run was asked for (--test-position-skew, --test-unsafe-dump) are said to
-// be what they are. Evidence that needs the master's binary log (the
-// statement behind each differing row) comes in a later step.
+// be what they are. A divergence's rows are followed into the stopped
+// master's binary log (row_history.h): the transactions that wrote them,
+// their statements and the load threads that sent them.
 #pragma once
 
 #include <filesystem>
