@@ -4,8 +4,10 @@
 // JSON is the one written. No server: the run-level tests
 // (run_negative) explain real failures.
 #include "runners/triage/explain.h"
+#include "runners/triage/binlog_window.h"
 #include "runners/triage/replication_filter.h"
 #include "runners/triage/row_history.h"
+#include "runners/triage/unsafe_statements.h"
 
 #include <filesystem>
 #include <fstream>
@@ -205,7 +207,8 @@ TEST_F(ExplainTest, ADivergenceListsItsRowsAndWindow) {
   EXPECT_NE(all.find("differing row: `test`.`t` pk='9': missing on slave"), std::string::npos) << all;
   EXPECT_NE(all.find("window: the data was equal at sync-point-1 at 0-1-20; different at 0-1-40"), std::string::npos)
       << all;
-  EXPECT_NE(all.find("binlog format: the master logs in MIXED format"), std::string::npos) << all;
+  EXPECT_NE(all.find("statement writes: the master's binary log is not in the results"), std::string::npos)
+      << "a MIXED master's statement writes are looked for, and what stops it is said: " << all;
   EXPECT_EQ(all.find("`u`"), std::string::npos) << "an equal table is no evidence";
 }
 
@@ -369,6 +372,25 @@ TEST_F(ExplainTest, ADifferenceInATableTheSlaveFiltersIsTheSettings) {
                             "`test`.`t` out of replication"),
             std::string::npos)
       << c->summary;
+}
+
+// The error log's unsafe-statement notes (as MariaDB 10.11 writes them),
+// and the shape that matches a logged statement to a noted one whatever
+// its literals and table.
+TEST(UnsafeStatements, NotesAndShapes) {
+  const std::vector<UnsafeNote> notes = ParseUnsafeNotes(
+      {"2026-12-02 15:28:22 9 [Warning] Unsafe statement written to the binary log using statement format since "
+       "BINLOG_FORMAT = STATEMENT. Statement is unsafe because it uses a system function that may return a different "
+       "value on the slave. Statement: UPDATE `D` SET col_int_nokey = UUID_SHORT() % 1000 WHERE pk = 1",
+       "2026-12-02 15:28:22 0 [Note] InnoDB: Buffer pool(s) load completed"});
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].reason, "it uses a system function that may return a different value on the slave");
+  EXPECT_EQ(notes[0].statement, "UPDATE `D` SET col_int_nokey = UUID_SHORT() % 1000 WHERE pk = 1");
+  EXPECT_EQ(StatementShape(notes[0].statement), "update ? set col_int_nokey = uuid_short() % ? where pk = ?");
+  EXPECT_EQ(StatementShape("UPDATE  `BB` SET col_int_nokey = UUID_SHORT() % 1000 WHERE pk = 4"),
+            StatementShape(notes[0].statement));
+  EXPECT_NE(StatementShape("UPDATE `BB` SET col_int_nokey = 5 WHERE pk = 4"), StatementShape(notes[0].statement));
+  EXPECT_EQ(StatementShape("INSERT INTO t2 VALUES ('it''s', \"a\\\"b\", 1.5e3)"), "insert into t2 values (?, ?, ?)");
 }
 
 }  // namespace

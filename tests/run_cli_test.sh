@@ -62,6 +62,12 @@ if run_expect statement 111 -- --grammar "$tmp/unsafe.yy" --binlog-format statem
     echo "FAIL: divergence without the rows"; cat "$last_run"/checks/*.txt; fail=1
   elif ! grep -q '<failure' "$last_run/junit.xml"; then
     echo "FAIL: junit.xml of a diverging run has no failure"; fail=1
+  elif ! grep -q '^cause: unsafe-statement: the master logs in STATEMENT format' "$last_run/summary.txt" ||
+       ! grep -Eq '^  unsafe statement: 0-1-[0-9]+: UPDATE .* UUID_SHORT\(\) % 1000 .*\(the server: unsafe because it uses a system function' \
+         "$last_run/summary.txt"; then
+    # The server flagged the statement unsafe for its format (its error
+    # log): explain names the class, the statement and the reason.
+    echo "FAIL: the divergence is not explained as an unsafe statement"; grep -A8 '^cause:' "$last_run/summary.txt"; fail=1
   else
     echo "ok: divergence caught: $(grep -h DIFFERENT "$last_run"/checks/*.txt | head -1)"
   fi

@@ -1,5 +1,6 @@
 #include "runners/triage/explain.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "runners/triage/evidence.h"
 #include "runners/triage/replication_filter.h"
 #include "runners/triage/row_history.h"
+#include "runners/triage/unsafe_statements.h"
 
 namespace randsync::triage {
 namespace fs = std::filesystem;
@@ -107,10 +109,19 @@ Cause Divergence(const json& report, const RunFailure& f, const fs::path& run_di
   }
   if (const std::string format = report.value("master", json::object()).value("binlog_format", "");
       !format.empty() && format != "ROW") {
-    c.evidence.push_back({"binlog format", "the master logs in " + format +
-                                               " format: a statement unsafe for it can change rows differently on the "
-                                               "slave (its statements are named in a later step)",
-                          "report.json"});
+    // The slave re-executes statement-format writes: one the server
+    // flagged unsafe for the format is the likelier cause than a bug.
+    const UnsafeFinding u = AddUnsafeStatements(run_dir, report, check, c.evidence);
+    if (u.flagged > 0 && c.klass == CauseClass::kBugCandidate) {
+      c.klass = CauseClass::kUnsafeStatement;
+      c.summary = fmt::format("the master logs in {} format and {} of the {} statement-format writes of the window "
+                              "on the differing tables are of a shape the server flagged unsafe for it; the slave "
+                              "re-executed them to other values. {}",
+                              format, u.flagged, u.statement_writes, c.summary);
+      // The flagged statements first: summary.txt shows the first pieces.
+      std::stable_partition(c.evidence.begin(), c.evidence.end(),
+                            [](const Evidence& e) { return e.what == "unsafe statement"; });
+    }
   }
   return c;
 }

@@ -1,15 +1,13 @@
 #include "runners/triage/row_history.h"
 
 #include <algorithm>
-#include <limits>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "base/text_util.h"
 #include "engine/load/query_log.h"
-#include "runners/backup/binlog_text.h"
+#include "runners/triage/binlog_window.h"
 #include "runners/triage/explain.h"
 
 namespace randsync::triage {
@@ -50,31 +48,6 @@ const char* EventName(backup::RowChangeKind k) {
     case backup::RowChangeKind::kDelete: return "Delete_rows";
   }
   return "?";
-}
-
-std::pair<unsigned, unsigned long long> ParseGtid(const std::string& gtid) {
-  const auto first = gtid.find('-'), last = gtid.rfind('-');
-  if (first == std::string::npos || last == first) return {0, 0};
-  try {
-    return {static_cast<unsigned>(std::stoul(gtid.substr(0, first))), std::stoull(gtid.substr(last + 1))};
-  } catch (const std::exception&) {
-    return {0, 0};
-  }
-}
-
-// The master's binary logs under run_dir/master, in order.
-std::vector<std::string> BinlogFiles(const fs::path& run_dir) {
-  static const std::regex name(R"(master-bin\.[0-9]{6})");
-  std::vector<std::string> files;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(run_dir / "master", ec), end; !ec && it != end; it.increment(ec)) {
-    if (it.depth() > 3) it.disable_recursion_pending();
-    if (it->is_regular_file(ec) && std::regex_match(it->path().filename().string(), name)) {
-      files.push_back(it->path().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
 }
 
 struct Sender {
@@ -123,19 +96,6 @@ std::string RowName(const Wanted& w) {
 
 }  // namespace
 
-std::map<unsigned, unsigned long long> ParseGtidPosition(const std::string& position) {
-  std::map<unsigned, unsigned long long> out;
-  size_t from = 0;
-  while (from < position.size()) {
-    const auto comma = position.find(',', from);
-    const std::string one = position.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
-    if (const auto [domain, seq] = ParseGtid(one); seq != 0) out[domain] = seq;
-    if (comma == std::string::npos) break;
-    from = comma + 1;
-  }
-  return out;
-}
-
 std::vector<RowWrite> WritesOfRow(const std::vector<backup::BinlogTransaction>& txs, const checker::TableCheck& t,
                                   const checker::RowDifference& d) {
   std::vector<RowWrite> out;
@@ -158,42 +118,17 @@ void AddRowWrites(const fs::path& run_dir, const json& report, const checker::Ch
     }
   }
   if (wanted.empty()) return;
-  const std::vector<std::string> files = BinlogFiles(run_dir);
-  if (files.empty()) {
-    out.push_back({"row writes", "the master's binary log is not in the results (a master of your own): the "
-                                 "transactions behind the rows are not named", ""});
+  const std::string unread = ForEachWindowTransaction(run_dir, report, [&](const auto& txs) {
+    for (Wanted& w : wanted) {
+      for (RowWrite& rw : WritesOfRow(txs, *w.table, *w.row)) w.writes.push_back(std::move(rw));
+    }
+  });
+  if (!unread.empty()) {
+    out.push_back({"row writes", unread + ": the transactions behind the rows are not named", ""});
     return;
   }
   const json window = report.value("divergence", json::object());
-  const auto clean = ParseGtidPosition(window.value("clean_gtid", ""));
-  const auto at = ParseGtidPosition(window.value("at", ""));
-  auto in_window = [&](const std::string& gtid) {
-    const auto [domain, seq] = ParseGtid(gtid);
-    const auto c = clean.find(domain), a = at.find(domain);
-    return seq > (c == clean.end() ? 0 : c->second) &&
-           seq <= (a == at.end() ? std::numeric_limits<unsigned long long>::max() : a->second);
-  };
-  backup::BinlogTextParser parser;
-  auto take = [&](std::vector<backup::BinlogTransaction> done) {
-    std::erase_if(done, [&](const backup::BinlogTransaction& tx) { return !in_window(tx.gtid); });
-    for (Wanted& w : wanted) {
-      for (RowWrite& rw : WritesOfRow(done, *w.table, *w.row)) w.writes.push_back(std::move(rw));
-    }
-  };
-  backup::BinlogTextRead read;
-  read.files = files;
-  read.timeout = std::chrono::seconds(120);
-  try {
-    backup::ReadLocalBinlogText(read, [&](std::string_view line) {
-      parser.Line(line);
-      if (parser.transactions().size() > 64) take(parser.TakeFinished());
-      return true;
-    });
-    take(parser.Take());
-  } catch (const std::exception& e) {
-    out.push_back({"row writes", std::string("the master's binary log could not be read: ") + e.what(), ""});
-    return;
-  }
+  const std::string format = report.value("master", json::object()).value("binlog_format", "");
   std::set<std::string> statements;
   for (const Wanted& w : wanted) {
     for (const RowWrite& rw : w.writes) statements.insert(rw.statement);
@@ -201,10 +136,13 @@ void AddRowWrites(const fs::path& run_dir, const json& report, const checker::Ch
   const std::map<std::string, Sender> senders = FindSenders(run_dir, statements);
   for (const Wanted& w : wanted) {
     if (w.writes.empty()) {
+      const std::string why =
+          format == "ROW" || format.empty()
+              ? "the slave's copy changed outside replication, or the difference is older than the window"
+              : "the master logs in " + format + " format, where a write can be a statement with no row events";
       out.push_back({"row writes",
-                     fmt::format("{}: no transaction of the window ({} to {}) wrote it on the master: the slave's copy "
-                                 "changed outside replication, or the difference is older than the window",
-                                 RowName(w), window.value("clean_gtid", "the start"), window.value("at", "the point")),
+                     fmt::format("{}: no row event of the window ({} to {}) wrote it on the master: {}", RowName(w),
+                                 window.value("clean_gtid", "the start"), window.value("at", "the point"), why),
                      "master binary log"});
       continue;
     }

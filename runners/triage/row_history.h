@@ -33,15 +33,10 @@ struct RowWrite {
 std::vector<RowWrite> WritesOfRow(const std::vector<backup::BinlogTransaction>& txs, const checker::TableCheck& t,
                                   const checker::RowDifference& d);
 
-// A GTID position ("0-1-20,1-1-5") as domain -> sequence number.
-std::map<unsigned, unsigned long long> ParseGtidPosition(const std::string& position);
-
 // For each differing row the check listed (up to kMaxRowEvidence), the
 // writes in the window (report.json divergence: clean_gtid, at] as "row
-// write" evidence, or that no transaction in the window wrote it. The
-// master's binary logs are the master-bin.NNNNNN files under
-// run_dir/master; without them (a master of the user's own) the evidence
-// says so.
+// write" evidence, or that no transaction in the window wrote it
+// (binlog_window.h); without the master's binary log the evidence says so.
 void AddRowWrites(const std::filesystem::path& run_dir, const nlohmann::json& report,
                   const checker::CheckReport& check, std::vector<Evidence>& out);
 
