@@ -201,6 +201,27 @@ TEST(CampaignReport, WorstStatusPrefersFindings) {
   EXPECT_EQ(WorstExitStatus({Result(1, 108, "B"), Result(2, 110, "E")}), 108);
 }
 
+// A failure that matched a known-bugs entry is listed apart from the new
+// ones, by the entry's id; the label survives campaign.json.
+TEST(CampaignReport, KnownFailuresAreListedApartFromNewOnes) {
+  CampaignResults r;
+  r.name = "k";
+  r.spec = nlohmann::ordered_json::parse(kSpec);
+  r.planned = 3;
+  TrialResult known = Result(2, 108, "STATUS_BACKUP_FAILURE", "B: assertion");
+  known.known_bug = "MDEV-22250";
+  r.trials = {Result(1, 111, "STATUS_DIVERGENCE", "D: `test`.`t`"), known, Result(3, 0, "STATUS_OK")};
+  const std::string summary = SummaryTable(r);
+  EXPECT_NE(summary.find("new failures by signature:\n     1x  D: `test`.`t`  (trials 1)\n"), std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find("known failures (known-bugs):\n     1x  MDEV-22250  (trials 2)\n"), std::string::npos)
+      << summary;
+  EXPECT_EQ(summary.find("B: assertion"), std::string::npos) << "a known failure is not counted as new";
+  EXPECT_EQ(TrialResult::FromJson(known.ToJson()).known_bug, "MDEV-22250");
+  r.trials = {known};
+  EXPECT_NE(SummaryTable(r).find("no new failures\n"), std::string::npos) << SummaryTable(r);
+}
+
 TEST(CampaignReport, SummaryCountsAndGroupsAndMergeRoundTrips) {
   testsupport::TempDir dir("randsync-campaign");
   CampaignResults whole;

@@ -116,6 +116,11 @@ check_one_line_error "campaign with a bad shard" "--shard 3/2" campaign "$tmp/ok
 check_one_line_error "campaign merge of a non-campaign" "not a campaign.json" campaign merge "$tmp/ok-spec.json"
 check_one_line_error "replay of a non-results folder" "no recorded command line" replay "$tmp"
 check_one_line_error "unknown --bisect-bad status" "divergnce" run --bisect-exit --bisect-bad divergnce
+printf 'X-1  colour=red  -- no such field\n' > "$tmp/bad-bugs.txt"
+check_one_line_error "run with a bad known-bugs file" "bad-bugs.txt:1: unknown field 'colour'" run \
+    --known-bugs "$tmp/bad-bugs.txt"
+check_one_line_error "explain of a non-results folder" "no report (not a \`randsync run\` results folder)" \
+    explain "$tmp"
 n=$("$RANDSYNC" campaign "$tmp/ok-spec.json" --list | wc -l)
 [[ $n -eq 3 ]] || { echo "FAIL: campaign --list printed $n trials, expected 3"; fail=1; }
 exit $fail

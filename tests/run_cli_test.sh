@@ -77,7 +77,14 @@ fi
 printf '#!/bin/sh\necho "simulated: InnoDB: redo log was overwritten" >&2\nexit 1\n' > "$tmp/bad-backup-tool"
 chmod +x "$tmp/bad-backup-tool"
 start=$SECONDS
-if run_expect bad-backup 108 -- --mariabackup "$tmp/bad-backup-tool" --threads 2 --duration 30; then
+# A known-bugs entry that matches the tool's reason labels the failure.
+printf '# a test entry\nSIM-1  kind=backup reason~"redo log was overwritten"  -- the simulated tool failure\n' \
+    > "$tmp/known-bugs.txt"
+if run_expect bad-backup 108 -- --mariabackup "$tmp/bad-backup-tool" --threads 2 --duration 30 \
+    --known-bugs "$tmp/known-bugs.txt"; then
+  grep -q "^known bug: SIM-1: the simulated tool failure ($tmp/known-bugs.txt:2)$" "$last_run/summary.txt" &&
+    grep -q '"id": "SIM-1"' "$last_run/report.json" ||
+    { echo "FAIL: failing backup: the known-bugs entry does not label it"; cat "$last_run/summary.txt"; fail=1; }
   # The status line holds the tool's reason; the failed step is a phase of
   # the summary and a failed case of junit.xml.
   if ! grep -q "^status: STATUS_BACKUP_FAILURE (exit 108): mariadb-backup --backup failed (exit code 1): simulated: InnoDB: redo log was overwritten (log .*backup.log)$" \

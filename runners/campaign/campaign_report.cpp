@@ -41,22 +41,33 @@ std::string SummaryTable(const CampaignResults& r) {
   for (const TrialResult& t : r.trials) ++per_status[t.status.empty() ? "?" : t.status];
   out += "trials per status:\n";
   for (const auto& [status, n] : per_status) out += fmt::format("  {:<30} {:5}\n", status, n);
-  std::map<std::string, std::vector<unsigned>> groups;
+  // Known failures (a known-bugs entry matched) apart from new ones.
+  std::map<std::string, std::vector<unsigned>> groups, known;
   for (const TrialResult& t : r.trials) {
-    if (!t.ok()) groups[t.signature].push_back(t.trial.index);
+    if (t.ok()) continue;
+    (t.known_bug.empty() ? groups[t.signature] : known[t.known_bug]).push_back(t.trial.index);
   }
+  auto trial_list = [](const std::vector<unsigned>& trials) {
+    std::string list;
+    for (size_t i = 0; i < trials.size() && i < 10; ++i) list += (i ? "," : "") + std::to_string(trials[i]);
+    if (trials.size() > 10) list += ",...";
+    return list;
+  };
   if (groups.empty()) {
-    out += "no failures\n";
+    out += known.empty() ? "no failures\n" : "no new failures\n";
   } else {
     std::vector<std::pair<std::string, std::vector<unsigned>>> sorted(groups.begin(), groups.end());
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
-    out += "failures by signature:\n";
+    out += known.empty() ? "failures by signature:\n" : "new failures by signature:\n";
     for (const auto& [signature, trials] : sorted) {
-      std::string list;
-      for (size_t i = 0; i < trials.size() && i < 10; ++i) list += (i ? "," : "") + std::to_string(trials[i]);
-      if (trials.size() > 10) list += ",...";
-      out += fmt::format("  {:4}x  {}  (trials {})\n", trials.size(), signature, list);
+      out += fmt::format("  {:4}x  {}  (trials {})\n", trials.size(), signature, trial_list(trials));
+    }
+  }
+  if (!known.empty()) {
+    out += "known failures (known-bugs):\n";
+    for (const auto& [id, trials] : known) {
+      out += fmt::format("  {:4}x  {}  (trials {})\n", trials.size(), id, trial_list(trials));
     }
   }
   const int worst = WorstExitStatus(r.trials);

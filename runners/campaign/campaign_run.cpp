@@ -59,6 +59,7 @@ int RunCampaign(const CampaignOptions& o) {
       if (i >= trials.size()) return;
       const Trial& t = trials[i];
       TrialOptions to;
+      to.known_bugs = o.known_bugs;
       to.randsync = o.randsync;
       to.dir = o.output / "trials" / fmt::format("trial-{:04}", t.index);
       to.timeout = std::chrono::seconds(o.spec.trial_timeout_s);

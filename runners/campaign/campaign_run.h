@@ -19,6 +19,7 @@ struct CampaignOptions {
   unsigned shard = 1, shards = 1;
   unsigned parallel = 0;           // 0: the spec's
   bool keep_passing = false;       // keep every trial's artifacts
+  std::vector<std::string> known_bugs;  // --known-bugs files, given to every trial
 };
 
 // Returns the campaign's exit status (the worst trial's).

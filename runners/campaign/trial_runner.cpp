@@ -62,7 +62,7 @@ std::optional<int> WaitUntil(pid_t pid, Clock::time_point deadline, const std::a
 json TrialResult::ToJson() const {
   return {{"index", trial.index},   {"seed", trial.seed},         {"args", trial.args},
           {"choice", trial.choice}, {"exit_status", exit_status}, {"status", status},
-          {"reason", reason},       {"signature", signature},     {"seconds", seconds},
+          {"reason", reason},       {"signature", signature},     {"known_bug", known_bug}, {"seconds", seconds},
           {"timed_out", timed_out}, {"interrupted", interrupted}, {"run_dir", run_dir.string()}};
 }
 
@@ -76,6 +76,7 @@ TrialResult TrialResult::FromJson(const json& j) {
   r.status = j.value("status", "");
   r.reason = j.value("reason", "");
   r.signature = j.value("signature", "");
+  r.known_bug = j.value("known_bug", "");
   r.seconds = j.value("seconds", 0.0);
   r.timed_out = j.value("timed_out", false);
   r.interrupted = j.value("interrupted", false);
@@ -93,6 +94,10 @@ TrialResult RunTrial(const Trial& trial, const TrialOptions& o) {
   for (const std::string& a : {std::string("--seed"), std::to_string(trial.seed), std::string("--results"),
                                (o.dir / "results").string()}) {
     argv.push_back(a);
+  }
+  for (const std::string& f : o.known_bugs) {
+    argv.push_back("--known-bugs");
+    argv.push_back(f);
   }
   const auto start = Clock::now();
   const pid_t pid = Spawn(argv, o.dir / "trial.log");
@@ -122,6 +127,7 @@ TrialResult RunTrial(const Trial& trial, const TrialOptions& o) {
     r.status = report.value("status", "");
     r.reason = report.value("reason", "");
     if (r.exit_status != 0) r.signature = FailureSignature(report, r.run_dir);
+    if (r.exit_status != 0) r.known_bug = report.value("known_bug", json::object()).value("id", "");
   } else {
     // No report: the run died before writing one (or could not start).
     r.status = "STATUS_ENVIRONMENT_FAILURE";

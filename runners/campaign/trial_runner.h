@@ -21,6 +21,7 @@ struct TrialResult {
   std::string status;         // "STATUS_OK", ...
   std::string reason;         // the run's one-line reason
   std::string signature;      // what groups equal failures (signature.h)
+  std::string known_bug;      // the known failure pattern it matched (known_bugs.h), "" when new
   double seconds = 0;
   bool timed_out = false;
   bool interrupted = false;   // ended because the campaign was
@@ -36,6 +37,7 @@ struct TrialOptions {
   std::filesystem::path dir;       // the trial's folder: trial.log and results/
   std::chrono::seconds timeout{900};
   std::chrono::seconds grace{90};  // after SIGINT, before SIGKILL
+  std::vector<std::string> known_bugs;  // --known-bugs files every trial reads
   // When it turns true (the campaign was interrupted), the trial is ended
   // like one over its time.
   const std::atomic<bool>* stop = nullptr;

@@ -16,6 +16,7 @@
 #include "runners/campaign/campaign_run.h"
 #include "runners/campaign/campaign_spec.h"
 #include "runners/cli/subcommands.h"
+#include "runners/triage/known_bugs.h"
 #include "runners/server/child_registry.h"
 
 namespace randsync::cli {
@@ -30,6 +31,7 @@ struct CampaignCliOptions {
   std::string output;
   std::string results = "results";
   bool keep_passing = false;
+  std::vector<std::string> known_bugs;
   bool list = false;
   std::vector<std::string> merge_inputs;
   std::string merge_output = ".";
@@ -68,6 +70,8 @@ int RunCampaignCommand(const CampaignCliOptions& o) {
   c.randsync = SelfBinary();
   c.parallel = o.parallel;
   c.keep_passing = o.keep_passing;
+  for (const std::string& f : o.known_bugs) c.known_bugs.push_back(fs::absolute(f).string());
+  triage::LoadKnownBugs(c.known_bugs);  // a bad file fails here, not in every trial
   std::signal(SIGINT, OnCampaignSignal);
   std::signal(SIGTERM, OnCampaignSignal);
   return campaign::RunCampaign(c);
@@ -98,6 +102,7 @@ Runner RegisterCampaign(CLI::App& app) {
   cmd->add_option("--output", o->output, "The campaign's folder (default: results/campaign-<name>-<time>)");
   cmd->add_option("--results", o->results, "Where the default campaign folder goes")->capture_default_str();
   cmd->add_flag("--keep-passing", o->keep_passing, "Keep the artifacts of passing trials too");
+  cmd->add_option("--known-bugs", o->known_bugs, "A file of known failure patterns (ID FIELD=VALUE|FIELD~REGEX ... -- NOTE); a failure that matches one is labelled with its id (repeatable; randsync ships known-bugs.txt)")->check(CLI::ExistingFile);
   cmd->add_flag("--list", o->list, "Print the (sharded) trial list and exit");
   CLI::App* merge = cmd->add_subcommand("merge", "Combine the campaign.json of shards into one campaign report");
   merge->add_option("inputs", o->merge_inputs, "Campaign folders (or campaign.json files) of the shards")

@@ -10,13 +10,16 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "runners/cli/subcommands.h"
 #include "runners/scenario/run_report.h"
+#include "runners/scenario/run_failure.h"
 #include "runners/triage/explain.h"
+#include "runners/triage/known_bugs.h"
 
 namespace randsync::cli {
 namespace {
@@ -26,6 +29,7 @@ namespace fs = std::filesystem;
 struct ExplainCliOptions {
   std::string run_dir;
   bool no_write = false;
+  std::vector<std::string> known_bugs;
 };
 
 nlohmann::json ReadReport(const fs::path& dir) {
@@ -50,8 +54,17 @@ int Explain(const ExplainCliOptions& o) {
   for (const triage::Evidence& e : cause->evidence) {
     std::printf("  %s: %s%s\n", e.what.c_str(), e.text.c_str(), e.file.empty() ? "" : fmt::format(" [{}]", e.file).c_str());
   }
+  const triage::KnownBugs known = triage::LoadKnownBugs(o.known_bugs);
+  const triage::KnownBug* bug =
+      report.contains("failure") ? known.Match(scenario::RunFailure::FromJson(report["failure"]), &*cause) : nullptr;
+  if (bug != nullptr) std::printf("known bug: %s: %s (%s)\n", bug->id.c_str(), bug->note.c_str(), bug->source.c_str());
   if (!o.no_write) {
     report["cause"] = cause->ToJson();
+    if (bug != nullptr) {
+      report["known_bug"] = triage::ToJson(*bug);
+    } else {
+      report.erase("known_bug");
+    }
     scenario::WriteRunReport(report, dir);
   }
   return 0;
@@ -67,6 +80,10 @@ Runner RegisterExplain(CLI::App& app) {
                  "evidence; written into the run's report.json and summary.txt");
   cmd->add_option("run_dir", o->run_dir, "The run's results folder")->required()->check(CLI::ExistingDirectory);
   cmd->add_flag("--no-write", o->no_write, "Only print; leave report.json and summary.txt as they are");
+  cmd->add_option("--known-bugs", o->known_bugs,
+                  "A file of known failure patterns (ID FIELD=VALUE|FIELD~REGEX ... -- NOTE) to label the failure "
+                  "with (repeatable; randsync ships known-bugs.txt)")
+      ->check(CLI::ExistingFile);
   return [o]() -> int { return Explain(*o); };
 }
 

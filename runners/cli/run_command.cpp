@@ -19,6 +19,7 @@
 #include "runners/cli/workload.h"
 #include "runners/scenario/provision_run.h"
 #include "runners/server/child_registry.h"
+#include "runners/triage/known_bugs.h"
 
 namespace randsync::cli {
 namespace {
@@ -46,6 +47,7 @@ struct RunCliOptions {
   unsigned check_threads = 2;
   std::vector<std::string> master_options;
   std::vector<std::string> slave_options;
+  std::vector<std::string> known_bugs;
   std::string basedir;
   std::string mariadbd;
   std::string master_dsn;
@@ -164,6 +166,8 @@ int RunRun(RunCliOptions o) {
   p.check_threads = o.check_threads;
   p.master_options = o.master_options;
   p.slave_options = o.slave_options;
+  triage::LoadKnownBugs(o.known_bugs);  // a bad file fails before the run starts
+  p.known_bugs = o.known_bugs;
   if (!o.basedir.empty()) p.server = server::ServerOptions::FromBasedir(o.basedir);
   if (!o.mariadbd.empty()) p.server.mariadbd = o.mariadbd;
   if (!o.slave_basedir.empty() || !o.slave_mariadbd.empty()) {
@@ -244,6 +248,7 @@ Runner RegisterRun(CLI::App& app) {
   cmd->add_option("--check-threads", o->check_threads, "Checker connections per server")->capture_default_str();
   cmd->add_option("--master-option", o->master_options, "Extra mariadbd option for the master (repeatable)");
   cmd->add_option("--slave-option", o->slave_options, "Extra mariadbd option for the slave (repeatable)");
+  cmd->add_option("--known-bugs", o->known_bugs, "A file of known failure patterns (ID FIELD=VALUE|FIELD~REGEX ... -- NOTE); a failure that matches one is labelled with its id (repeatable; randsync ships known-bugs.txt)")->check(CLI::ExistingFile);
   cmd->add_option("--basedir", o->basedir, "Server installation or build tree")->check(CLI::ExistingDirectory);
   cmd->add_option("--mariadbd", o->mariadbd, "The mariadbd binary");
   cmd->add_option("--master", o->master_dsn,

@@ -37,6 +37,7 @@
 #include "runners/scenario/temporary_tables.h"
 #include "runners/scenario/timeline.h"
 #include "runners/triage/explain.h"
+#include "runners/triage/known_bugs.h"
 #include "runners/server/replication.h"
 #include "runners/server/server_error.h"
 #include "runners/server/throwaway_server.h"
@@ -760,6 +761,7 @@ json ConfigJson(const ProvisionRunOptions& o) {
           {"hang_timeout_s", o.hang_timeout.count()},
           {"master_options", o.master_options},
           {"slave_options", o.slave_options},
+          {"known_bugs", o.known_bugs},
           {"master", o.master_dsn ? o.master_dsn->Redacted() : "throwaway"},
           {"mariadbd", o.server.mariadbd.string()},
           {"basedir", o.server.basedir.string()},
@@ -864,6 +866,13 @@ void ExplainFailure(Run& run) {
     if (auto cause = triage::Explain(run.report, run.dir)) {
       run.report["cause"] = cause->ToJson();
       Say("cause: " + cause->Line());
+      const triage::KnownBugs known = triage::LoadKnownBugs(run.o.known_bugs);
+      if (run.report.contains("failure")) {
+        if (const triage::KnownBug* b = known.Match(RunFailure::FromJson(run.report["failure"]), &*cause)) {
+          run.report["known_bug"] = triage::ToJson(*b);
+          Say(fmt::format("known bug: {}: {}", b->id, b->note));
+        }
+      }
     }
   } catch (const std::exception& e) {
     Say(std::string("the failure could not be explained: ") + e.what());

@@ -63,6 +63,9 @@ struct ProvisionRunOptions {
   std::string binlog_format = "ROW";
   std::vector<std::string> master_options;
   std::vector<std::string> slave_options;
+  // --known-bugs files: a failure matching an entry is labelled with its id
+  // (runners/triage/known_bugs.h); the shipped entries always apply.
+  std::vector<std::string> known_bugs;
   // Slave parallel replication (0 threads: the server's default, serial).
   unsigned slave_parallel_threads = 0;
   std::string slave_parallel_mode;  // empty: the server's default

@@ -100,6 +100,10 @@ std::string SummaryText(const json& report, const fs::path& run_dir) {
       out += fmt::format("  ... {} more in report.json cause\n", cause.evidence.size() - kShown);
     }
   }
+  if (report.contains("known_bug")) {
+    const json& k = report["known_bug"];
+    out += fmt::format("known bug: {}: {} ({})\n", Str(k, "id"), Str(k, "note"), Str(k, "source"));
+  }
   if (report.contains("crash")) {
     const json& c = report["crash"];
     out += fmt::format("{} error log {} ends:\n", Str(c, "server"), Str(c, "error_log"));
