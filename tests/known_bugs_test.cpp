@@ -78,6 +78,7 @@ TEST(KnownBugs, ABadEntryIsOneLineNamingFileAndLine) {
   EXPECT_EQ(error_of("X -- a note only"), "bugs.txt:1: X has no condition (it would match every failure)");
   EXPECT_EQ(error_of("X reason~\"open"), "bugs.txt:1: a double quote is not closed");
   EXPECT_EQ(error_of("X table"), "bugs.txt:1: 'table' is not FIELD=VALUE or FIELD~REGEX");
+  EXPECT_EQ(error_of("  -- a note with no entry"), "bugs.txt:1: an entry needs an ID before its conditions");
   EXPECT_THROW(LoadKnownBugs({"/nonexistent/bugs.txt"}), InputError);
 }
 

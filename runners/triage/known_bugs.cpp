@@ -103,6 +103,7 @@ void KnownBugs::Add(std::string_view text, const std::string& source) {
       rest = rest.substr(0, dashes);
     }
     std::vector<std::string> tokens = Tokens(rest, where);
+    if (tokens.empty()) throw InputError(where + ": an entry needs an ID before its conditions");
     bug.id = tokens.front();
     for (size_t i = 1; i < tokens.size(); ++i) bug.conditions.push_back(ParseCondition(tokens[i], where));
     if (bug.conditions.empty()) throw InputError(where + ": " + bug.id + " has no condition (it would match every failure)");

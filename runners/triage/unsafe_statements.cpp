@@ -34,12 +34,20 @@ fs::path MasterErrorLog(const fs::path& run_dir) {
   return {};
 }
 
-// Whether `statement` names table `t` (quoted, or as a word).
-bool Names(const std::string& statement, const std::string& table) {
-  if (statement.find("`" + table + "`") != std::string::npos) return true;
-  const std::regex word("(^|[^A-Za-z0-9_$])" + table + "([^A-Za-z0-9_$]|$)", std::regex::icase);
-  return std::regex_search(statement, word);
-}
+// A differing table as a statement names it: quoted, or as a word. Built
+// once per table, not per statement of the window.
+struct TableName {
+  explicit TableName(const std::string& table)
+      : quoted("`" + table + "`"),
+        word("(^|[^A-Za-z0-9_$])" + std::regex_replace(table, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                 "([^A-Za-z0-9_$]|$)",
+             std::regex::icase) {}
+  bool NamedIn(const std::string& statement) const {
+    return statement.find(quoted) != std::string::npos || std::regex_search(statement, word);
+  }
+  std::string quoted;
+  std::regex word;
+};
 
 }  // namespace
 
@@ -100,9 +108,9 @@ std::string StatementShape(const std::string& s) {
 UnsafeFinding AddUnsafeStatements(const fs::path& run_dir, const json& report, const checker::CheckReport& check,
                                   std::vector<Evidence>& out) {
   UnsafeFinding found;
-  std::vector<std::string> tables;
+  std::vector<TableName> tables;
   for (const checker::TableCheck& t : check.tables) {
-    if (t.outcome == checker::TableCheck::Outcome::kDifferent) tables.push_back(t.ref.table);
+    if (t.outcome == checker::TableCheck::Outcome::kDifferent) tables.emplace_back(t.ref.table);
   }
   if (tables.empty()) return found;
   const fs::path log = MasterErrorLog(run_dir);
@@ -113,7 +121,7 @@ UnsafeFinding AddUnsafeStatements(const fs::path& run_dir, const json& report, c
     for (const backup::BinlogTransaction& tx : txs) {
       if (!tx.statements || tx.ddl || tx.first_statement.empty()) continue;
       const std::string& s = tx.first_statement;
-      if (std::none_of(tables.begin(), tables.end(), [&](const std::string& t) { return Names(s, t); })) continue;
+      if (std::none_of(tables.begin(), tables.end(), [&](const TableName& t) { return t.NamedIn(s); })) continue;
       ++found.statement_writes;
       const auto f = flagged.find(StatementShape(s));
       if (f != flagged.end()) {
