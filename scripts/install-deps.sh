@@ -12,6 +12,8 @@ PACKAGES=(
   libperl-dev libfmt-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
   # servers and tools the tests and scenarios start
   mariadb-server mariadb-client mariadb-backup
+  # MariaDB's own test runner: randsync reduce's mtr test is run under it
+  mariadb-test
   # benchmark helpers (bench/*.sh)
   bc time
   # benchmark anchors (bench/load_vs_sysbench.cpp; design card)

@@ -243,6 +243,57 @@ TEST(BinlogRows, TransactionControlIsToldFromStatements) {
   for (const char* s : {"SAVEPOINTS", "UPDATE t SET v = 1", "BEGINNING"}) EXPECT_FALSE(IsTransactionControl(s)) << s;
 }
 
+// What a replay sends: each transaction's statements in log order, the
+// Query events' with the database of their `use`, the row events' once
+// per Annotate_rows (with the database of the rows), savepoints kept,
+// BEGIN and COMMIT left to the replay.
+TEST(BinlogRows, EachTransactionKeepsItsStatementsInLogOrder) {
+  const auto tx = ParseBinlogText(R"(#261201 21:21:44 server id 1  end_log_pos 1 CRC32 0x1 	GTID 0-1-1 ddl
+#261201 21:21:44 server id 1  end_log_pos 2 CRC32 0x2 	Query	thread_id=22	exec_time=0	error_code=0	xid=0
+use `db``1`/*!*/;
+SET TIMESTAMP=1796160104/*!*/;
+CREATE TABLE t (pk INT PRIMARY KEY, v INT)
+/*!*/;
+#261201 21:21:44 server id 1  end_log_pos 3 CRC32 0x3 	GTID 0-1-2
+#261201 21:21:44 server id 1  end_log_pos 4 CRC32 0x4 	Query	thread_id=22	exec_time=0	error_code=0	xid=0
+BEGIN
+/*!*/;
+#261201 21:21:44 server id 1  end_log_pos 5 CRC32 0x5 	Query	thread_id=22	exec_time=0	error_code=0	xid=0
+UPDATE t SET v = UUID_SHORT()
+/*!*/;
+#261201 21:21:44 server id 1  end_log_pos 6 CRC32 0x6 	Query	thread_id=22	exec_time=0	error_code=0	xid=0
+SAVEPOINT `A`
+/*!*/;
+#261201 21:21:44 server id 1  end_log_pos 7 CRC32 0x5946d8f3 	Annotate_rows:
+#Q> insert into t values (1, 1),
+#Q> (2, 2)
+#261201 21:21:44 server id 1  end_log_pos 8 CRC32 0x1a05d546 	Table_map: `test`.`t` mapped to number 27
+#261201 21:21:44 server id 1  end_log_pos 9 CRC32 0x5f1c95c5 	Write_rows: table id 27 flags: STMT_END_F
+### INSERT INTO `test`.`t`
+### SET
+###   @1=1
+###   @2=1
+### INSERT INTO `test`.`t`
+### SET
+###   @1=2
+###   @2=2
+#261201 21:21:44 server id 1  end_log_pos 10 CRC32 0x6 	Query	thread_id=22	exec_time=0	error_code=0	xid=0
+COMMIT
+/*!*/;
+)");
+  ASSERT_EQ(tx.size(), 2u);
+  ASSERT_EQ(tx[0].logged.size(), 1u);
+  EXPECT_EQ(tx[0].logged[0].database, "db`1");
+  EXPECT_EQ(tx[0].logged[0].text, "CREATE TABLE t (pk INT PRIMARY KEY, v INT)");
+  ASSERT_EQ(tx[1].logged.size(), 3u) << "BEGIN and COMMIT are the replay's";
+  EXPECT_EQ(tx[1].logged[0].text, "UPDATE t SET v = UUID_SHORT()");
+  EXPECT_FALSE(tx[1].logged[0].row_events);
+  EXPECT_EQ(tx[1].logged[1].text, "SAVEPOINT `A`");
+  EXPECT_EQ(tx[1].logged[2].text, "insert into t values (1, 1),\n(2, 2)") << "once for its two rows";
+  EXPECT_EQ(tx[1].logged[2].database, "test") << "the rows' database";
+  EXPECT_TRUE(tx[1].logged[2].row_events);
+}
+
 // Read in pieces, a log gives the same transactions as read whole, and
 // the last one begun stays until it ends.
 TEST(BinlogRows, TakeFinishedLeavesTheTransactionInProgress) {

@@ -134,6 +134,7 @@ void BinlogTextParser::Line(std::string_view line) {
   if (StartsWith(line, "#Q> ")) {
     // An Annotate_rows event's statement, one "#Q> " line per line of it.
     annotate_ += (annotate_.empty() ? "" : "\n") + std::string(line.substr(4));
+    annotate_logged_ = false;
     return;
   }
   if (!StartsWith(line, "#")) {
@@ -181,7 +182,14 @@ void BinlogTextParser::QueryLine(std::string_view line) {
   if (end) t = Trim(t.substr(0, t.size() - 6));
   // Session SETs, `use` and the charset line come first, each ending in
   // "/*!*/;" itself; the statement's own terminator is on a line alone.
-  if (end && !t.empty() && query_text_.empty()) return;
+  if (end && !t.empty() && query_text_.empty()) {
+    if (StartsWith(t, "use `") && t.size() > 6 && t.back() == '`') {
+      std::string db, unused;
+      const std::string qualified = std::string(t.substr(4)) + ".`x`";
+      if (ParseQualifiedName(qualified, db, unused)) database_ = db;
+    }
+    return;
+  }
   if (!t.empty()) query_text_ += (query_text_.empty() ? "" : " ") + std::string(t);
   if (!end) return;
   in_query_ = false;
@@ -190,6 +198,9 @@ void BinlogTextParser::QueryLine(std::string_view line) {
   const std::string u = Upper(query_text_);
   if (IsTransactionControl(u)) {
     if (u == "COMMIT") tx.one_phase = true;  // a two-phase commit ends with an Xid event instead
+    if (StartsWith(u, "SAVEPOINT") || StartsWith(u, "ROLLBACK TO") || StartsWith(u, "RELEASE")) {
+      tx.logged.push_back({database_, query_text_, false});
+    }
     const std::optional<std::size_t> standing = savepoints_.Apply(u, tx.rows.size());
     if (!standing) {
       tx.statements = true;  // to a savepoint the log does not show: what it undid is unknown
@@ -202,6 +213,7 @@ void BinlogTextParser::QueryLine(std::string_view line) {
     XaLine(tx, query_text_);
     return;
   }
+  tx.logged.push_back({database_, query_text_, false});
   if (tx.ddl && ChangesNoTableRows(u)) {
     tx.ddl = false;  // ANALYZE, GRANT, CREATE VIEW, ...: the rows stay as they are
     return;
@@ -246,6 +258,10 @@ void BinlogTextParser::RowLine(std::string_view line) {
     r.kind = kind;
     r.statement = annotate_;
     if (!ParseQualifiedName(Trim(name), r.database, r.table)) return;
+    if (!annotate_logged_ && !annotate_.empty()) {
+      tx.logged.push_back({r.database, annotate_, true});
+      annotate_logged_ = true;
+    }
     tx.rows.push_back(std::move(r));
     image_ = nullptr;
   };

@@ -47,9 +47,21 @@ struct RowChange {
 // its own. XA COMMIT ... ONE PHASE is logged as an ordinary transaction.
 enum class XaStep { kNone, kPrepare, kCommit, kRollback };
 
+// A statement as the log holds it: a Query event's text, or the
+// Annotate_rows statement of row events; with the default database the
+// session had (the log's `use`).
+struct LoggedStatement {
+  std::string database;
+  std::string text;
+  bool row_events = false;  // the statement's effects are logged as rows
+};
+
 struct BinlogTransaction {
   std::string gtid;  // "0-1-102"
   std::vector<RowChange> rows;
+  // Every statement of the group in log order but BEGIN/COMMIT and XA
+  // steps: what a replay of the transaction sends (randsync reduce).
+  std::vector<LoggedStatement> logged;
   // Effects not (only) in row events: the audit cannot reason past it.
   bool ddl = false;         // GTID flagged ddl: CREATE/ALTER/DROP...
   bool statements = false;  // a Query event other than transaction control (BEGIN, SAVEPOINT, ...)
@@ -113,6 +125,8 @@ class BinlogTextParser {
   std::string query_text_;
   std::map<unsigned, std::string>* image_ = nullptr;  // WHERE or SET of the current row
   std::string annotate_;  // the statement of the row events that follow ("#Q> " lines)
+  bool annotate_logged_ = false;  // annotate_ is in the transaction's `logged` already
+  std::string database_;  // the last `use` of a Query event
   SavepointTracker savepoints_;  // of the current transaction
 };
 

@@ -51,6 +51,7 @@ int Main(int argc, char** argv) {
       {"campaign", RegisterCampaign(app)},
       {"replay", RegisterReplay(app)},
       {"explain", RegisterExplain(app)},
+      {"reduce", RegisterReduce(app)},
   };
 
   try {

@@ -17,5 +17,6 @@ Runner RegisterRun(CLI::App& app);
 Runner RegisterCampaign(CLI::App& app);
 Runner RegisterReplay(CLI::App& app);
 Runner RegisterExplain(CLI::App& app);
+Runner RegisterReduce(CLI::App& app);
 
 }  // namespace randsync::cli

@@ -21,7 +21,9 @@ std::pair<unsigned, unsigned long long> ParseGtid(const std::string& gtid) {
   }
 }
 
-std::vector<std::string> BinlogFiles(const fs::path& run_dir) {
+}  // namespace
+
+std::vector<std::string> MasterBinlogFiles(const fs::path& run_dir) {
   static const std::regex name(R"(master-bin\.[0-9]{6})");
   std::vector<std::string> files;
   std::error_code ec;
@@ -34,8 +36,6 @@ std::vector<std::string> BinlogFiles(const fs::path& run_dir) {
   std::sort(files.begin(), files.end());
   return files;
 }
-
-}  // namespace
 
 std::map<unsigned, unsigned long long> ParseGtidPosition(const std::string& position) {
   std::map<unsigned, unsigned long long> out;
@@ -52,7 +52,7 @@ std::map<unsigned, unsigned long long> ParseGtidPosition(const std::string& posi
 
 std::string ForEachWindowTransaction(const fs::path& run_dir, const json& report,
                                      const std::function<void(const std::vector<backup::BinlogTransaction>&)>& batch) {
-  const std::vector<std::string> files = BinlogFiles(run_dir);
+  const std::vector<std::string> files = MasterBinlogFiles(run_dir);
   if (files.empty()) return "the master's binary log is not in the results (a master of your own)";
   const json window = report.value("divergence", json::object());
   const auto clean = ParseGtidPosition(window.value("clean_gtid", ""));

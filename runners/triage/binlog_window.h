@@ -16,6 +16,9 @@
 
 namespace randsync::triage {
 
+// The master-bin.NNNNNN files under RUN_DIR/master, in order.
+std::vector<std::string> MasterBinlogFiles(const std::filesystem::path& run_dir);
+
 // A GTID position ("0-1-20,1-1-5") as domain -> sequence number.
 std::map<unsigned, unsigned long long> ParseGtidPosition(const std::string& position);
 

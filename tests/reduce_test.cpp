@@ -1,0 +1,172 @@
+// randsync reduce's parts that need no server (runners/reduce/): ddmin,
+// the script's statements and JSON, the dump parser, the mtr test's text
+// and the report's round trip. tests/run_reduce_test.sh reduces real runs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "runners/reduce/ddmin.h"
+#include "runners/reduce/reduced_test.h"
+#include "runners/reduce/reducer.h"
+#include "runners/reduce/script.h"
+#include "runners/reduce/setup_snapshot.h"
+#include "runners/reduce/target.h"
+
+namespace randsync::reduce {
+namespace {
+
+bool Contains(const Candidate& c, std::size_t x) { return std::find(c.begin(), c.end(), x) != c.end(); }
+
+Candidate Iota(std::size_t n) {
+  Candidate c(n);
+  for (std::size_t i = 0; i < n; ++i) c[i] = i;
+  return c;
+}
+
+// The failure needs items 3, 41 and 77 together: ddmin finds exactly them.
+TEST(Ddmin, FindsTheItemsThatTogetherFail) {
+  int tests = 0;
+  const BatchTest test = [&](const std::vector<Candidate>& batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      ++tests;
+      if (Contains(batch[i], 3) && Contains(batch[i], 41) && Contains(batch[i], 77)) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  const Candidate got = Ddmin(Iota(100), test, [] { return false; });
+  EXPECT_EQ(got, (Candidate{3, 41, 77}));
+  EXPECT_LT(tests, 200) << "ddmin, not one test per subset";
+}
+
+TEST(Ddmin, ALoneItemThatIsNotNeededGoes) {
+  const BatchTest always = [](const std::vector<Candidate>&) { return 0; };
+  EXPECT_TRUE(Ddmin(Iota(8), always, [] { return false; }).empty());
+}
+
+TEST(Ddmin, StopsWhenOutOfTimeWithAFailingSubset) {
+  int calls = 0;
+  const BatchTest test = [&](const std::vector<Candidate>& batch) {
+    ++calls;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (Contains(batch[i], 5)) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  const Candidate got = Ddmin(Iota(64), test, [&] { return calls >= 2; });
+  EXPECT_TRUE(Contains(got, 5)) << "what it returns still fails";
+  EXPECT_GT(got.size(), 1u) << "and the budget stopped it early";
+}
+
+Script Sample() {
+  Script s;
+  s.setup.push_back({"test", "t", "CREATE TABLE `t` (pk INT PRIMARY KEY)", {"INSERT INTO `t` VALUES (1)"}});
+  s.setup.push_back({"db`2", "u", "CREATE TABLE `u` (a INT)", {}});
+  s.window.push_back({"0-1-5", true, {{"test", "UPDATE t SET pk = 2"}, {"test", "DELETE FROM t"}}});
+  s.window.push_back({"0-1-6", false, {{"db`2", "ALTER TABLE u ADD b INT"}}});
+  return s;
+}
+
+TEST(Script, StatementsInOrderWithDatabasesAndTransactions) {
+  const Script s = Sample();
+  EXPECT_EQ(SetupStatements(s),
+            (std::vector<std::string>{"CREATE DATABASE IF NOT EXISTS `test`", "USE `test`",
+                                      "CREATE TABLE `t` (pk INT PRIMARY KEY)", "INSERT INTO `t` VALUES (1)",
+                                      "CREATE DATABASE IF NOT EXISTS `db``2`", "USE `db``2`",
+                                      "CREATE TABLE `u` (a INT)"}));
+  EXPECT_EQ(WindowStatements(s),
+            (std::vector<std::string>{"BEGIN", "USE `test`", "UPDATE t SET pk = 2", "DELETE FROM t", "COMMIT",
+                                      "USE `db``2`", "ALTER TABLE u ADD b INT"}));
+  EXPECT_EQ(s.Statements(), 2u + 1u + 3u);
+  const Script back = ScriptFromJson(ToJson(s));
+  EXPECT_EQ(SetupStatements(back), SetupStatements(s));
+  EXPECT_EQ(WindowStatements(back), WindowStatements(s));
+}
+
+// mariadb-dump --compact --skip-extended-insert, as 10.11 writes it.
+TEST(SetupSnapshot, ADumpBecomesTablesWithTheirRows) {
+  const auto tables = ParseTableDump("test", R"(/*!40101 SET @saved_cs_client     = @@character_set_client */;
+/*!40101 SET character_set_client = utf8 */;
+CREATE TABLE `A` (
+  `pk` int(11) NOT NULL,
+  PRIMARY KEY (`pk`)
+) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+/*!40101 SET character_set_client = @saved_cs_client */;
+INSERT INTO `A` VALUES (1);
+INSERT INTO `A` VALUES (2);
+CREATE TABLE `we``ird` (
+  `v` varchar(3) DEFAULT NULL
+) ENGINE=MyISAM;
+INSERT INTO `we``ird` VALUES ('a;b');
+/*!50001 CREATE VIEW `v1` AS select 1 AS `1` */;
+)");
+  ASSERT_EQ(tables.size(), 2u);
+  EXPECT_EQ(tables[0].name, "A");
+  EXPECT_EQ(tables[0].rows, (std::vector<std::string>{"INSERT INTO `A` VALUES (1)", "INSERT INTO `A` VALUES (2)"}));
+  EXPECT_EQ(tables[0].create.rfind("CREATE TABLE `A` (", 0), 0u);
+  EXPECT_EQ(tables[1].name, "we`ird");
+  EXPECT_EQ(tables[1].rows, (std::vector<std::string>{"INSERT INTO `we``ird` VALUES ('a;b')"}));
+}
+
+TEST(Target, ReproducesOnlyTheSameFailure) {
+  Target t;
+  t.shape = FailureShape::kDivergence;
+  t.tables = {"test.A", "test.B"};
+  TrialOutcome o;
+  o.shape = FailureShape::kDivergence;
+  o.differing_tables = {"test.B"};
+  EXPECT_TRUE(Reproduces(t, o));
+  o.differing_tables = {"test.C"};
+  EXPECT_FALSE(Reproduces(t, o)) << "another table's difference is another failure";
+  o.shape = FailureShape::kReplicationError;
+  EXPECT_FALSE(Reproduces(t, o));
+  Target r;
+  r.shape = FailureShape::kReplicationError;
+  r.error_number = 1032;
+  o.error_number = 1062;
+  EXPECT_FALSE(Reproduces(r, o));
+  o.error_number = 1032;
+  EXPECT_TRUE(Reproduces(r, o));
+}
+
+TEST(ReducedTest, TheMtrTestLoadsBothSidesAndComparesTheDifferingTables) {
+  const Script s = Sample();
+  TrialOutcome out;
+  out.shape = FailureShape::kDivergence;
+  out.statement_errors = {{3, 1146}};
+  PairSettings settings;
+  settings.binlog_format = "STATEMENT";
+  ReduceReport report;
+  report.target.shape = FailureShape::kDivergence;
+  report.tables = {"test.t"};
+  report.summary = "A difference in `test`.`t`";
+  const std::string t = MtrTest({s, out, settings, report, "/r", ""});
+  for (const char* needed :
+       {"--source include/have_binlog_format_statement.inc", "--source include/master-slave.inc",
+        "connection slave;\nSET SESSION sql_log_bin= 0;", "sync_slave_with_master;",
+        "let $diff_tables= master:test.t, slave:test.t;\n--source include/diff_tables.inc",
+        "--error 0,1146\nDELETE FROM t;", "--source include/rpl_end.inc"}) {
+    EXPECT_NE(t.find(needed), std::string::npos) << needed << "\n" << t;
+  }
+  EXPECT_LT(t.find("connection slave;"), t.find("UPDATE t SET pk = 2")) << "the setup comes first";
+}
+
+TEST(ReduceReport, RoundTrips) {
+  ReduceReport r;
+  r.target.shape = FailureShape::kReplicationError;
+  r.target.error_number = 1032;
+  r.tables = {"test.A"};
+  r.statements_before = 12000;
+  r.statements_after = 3;
+  r.pairs = 50;
+  r.reproduced = 3;
+  r.verify_runs = 3;
+  r.mtr = "failed as the run did";
+  r.mtr_reproduced = true;
+  const ReduceReport back = ReduceReport::FromJson(r.ToJson());
+  EXPECT_EQ(back.ToJson(), r.ToJson());
+  EXPECT_EQ(back.target.shape, FailureShape::kReplicationError);
+}
+
+}  // namespace
+}  // namespace randsync::reduce
