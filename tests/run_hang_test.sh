@@ -5,6 +5,9 @@
 #   1. the master during the load;
 #   2. the master during the backup, mariadb-backup's and mariadb-dump's
 #      (the tool is given up, not waited for until --backup-timeout);
+#      mariadb-dump is held (a wrapper that stops itself) until the master
+#      is stopped: the dump of the default data takes 0.1 s, less than it
+#      takes to see it start, so an unheld stop could land after it;
 #   3. the slave during the sync points (one every second);
 #   4. the slave during the final catch-up.
 # No mariadbd may survive (the run resumes a stopped server to end it).
@@ -14,11 +17,17 @@ source "$(dirname "$0")/run_test_lib.sh"
 # progress shows TRIGGER (a regex), SIGSTOPs ROLE's mariadbd; then expects
 # 107 naming ROLE within 45 s, and summary.txt to show PHASE (unless "-")
 # as the phase that failed: the stop was caught where it landed.
+# With HELD set to a pid file, the process it names (stopped by itself) is
+# resumed once the server is stopped.
+HELD=
 hang() {
   local name=$1 role=$2 trigger=$3 phase=$4; shift 5
   "$RANDSYNC" run "$@" --hang-timeout 5 --results "$tmp/$name" >"$tmp/$name.out" 2>"$tmp/$name.err" &
   local run=$! i port pid
   for i in $(seq 1 900); do grep -Eq "$trigger" "$tmp/$name.err" && break; sleep 0.1; done
+  if [[ -n $HELD ]]; then
+    for i in $(seq 1 300); do [[ -s $HELD ]] && break; sleep 0.1; done
+  fi
   port=$(sed -n "s/^randsync: run: $role on 127\.0\.0\.1:\([0-9]*\) .*/\1/p" "$tmp/$name.err" | head -1)
   pid=$(pgrep -f -- "mariadbd.*--port=$port( |$)" | head -1)
   if [[ -z $port || -z $pid ]]; then
@@ -27,6 +36,9 @@ hang() {
   fi
   kill -STOP "$pid"
   local stopped=$SECONDS
+  if [[ -n $HELD ]]; then
+    if [[ -s $HELD ]]; then kill -CONT "$(cat "$HELD")"; else echo "FAIL: $name: nothing held in $HELD"; fail=1; fi
+  fi
   wait "$run"
   local rc=$? took=$((SECONDS - stopped))
   last_run=$tmp/$name/latest
@@ -48,8 +60,17 @@ hang() {
 hang master-during-load master "^randsync: run: slave on " - -- --threads 4 --duration 60 --sync-points 1
 hang master-during-backup master "^randsync: run: backup: mariadb-backup --backup" backup -- --threads 4 --duration 60 \
     --sync-points 1
-hang master-during-dump master "^randsync: run: backup: mariadb-dump" backup -- --backup mariadb-dump --threads 4 \
-    --duration 60 --sync-points 1
+cat >"$tmp/held-dump" <<EOF
+#!/usr/bin/env bash
+echo \$\$ >"$tmp/dump.pid"
+kill -STOP \$\$
+exec $(command -v mariadb-dump || command -v mysqldump) "\$@"
+EOF
+chmod +x "$tmp/held-dump"
+HELD=$tmp/dump.pid
+hang master-during-dump master "^randsync: run: backup: mariadb-dump" backup -- --backup mariadb-dump \
+    --mariabackup "$tmp/held-dump" --threads 4 --duration 60 --sync-points 1
+HELD=
 hang slave-at-sync-points slave "^randsync: run: slave on " - -- --threads 4 --duration 60 --sync-interval 1
 # A delayed slave (MASTER_DELAY) is still catching up when its progress
 # says so: the stop lands in the catch-up, not after it.
