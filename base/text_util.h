@@ -1,7 +1,7 @@
 // Small text helpers shared by every library: appending numbers without
 // allocating, ASCII case-insensitive comparison (SQL identifiers and
-// keywords), quoting an identifier for SQL and shortening text for a
-// status line.
+// keywords), quoting an identifier for SQL or a word for the shell, and
+// shortening text for a status line.
 #pragma once
 
 #include <cctype>
@@ -50,6 +50,20 @@ inline std::string QuoteIdentifier(std::string_view name) {
     out += c;
   }
   return out + "`";
+}
+
+// `word` as one single-quoted POSIX shell word ('\'' for a quote inside):
+// a path or argument in a command line given to bash -c.
+inline std::string ShellQuote(std::string_view word) {
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
 }
 
 // `text` on one line (line breaks and tabs become spaces) and at most

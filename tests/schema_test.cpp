@@ -301,7 +301,7 @@ TEST(SchemaFileTest, ErrorsNameFileAndCause) {
   e = LoadError(bad_schema);
   EXPECT_EQ(e, bad_schema + ": schema JSON: version: unsupported version 2 (this build reads version 1)");
   e = LoadError(dir.path() + "/missing.json");
-  EXPECT_EQ(e, dir.path() + "/missing.json: cannot read: No such file or directory");
+  EXPECT_EQ(e, dir.path() + "/missing.json: cannot read the schema file: No such file or directory");
   e = LoadError(dir.path());
   EXPECT_NE(e.find("unknown schema file type"), std::string::npos) << e;
   e = LoadError(other);

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <utility>
 
+#include "base/file_text.h"
 #include "engine/grammar/lexer.h"
 
 namespace randsync::grammar {
@@ -19,16 +20,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kMaxIncludeDepth = 16;
-
-std::string ReadFile(const std::string& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) throw InputError(path + ": is a directory, not a grammar file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open grammar file: " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // One rule definition as written in a file, before merging.
 struct RuleDef {
@@ -144,7 +135,7 @@ class FileParser {
     for (const auto& c : candidates) {
       std::error_code ec;
       if (fs::is_regular_file(c, ec)) {
-        Push(ReadFile(c.string()), c.string());
+        Push(ReadTextFile(c, "the grammar file"), c.string());
         return;
       }
     }
@@ -394,7 +385,7 @@ Grammar ParseGrammarFiles(const std::string& main_file, const std::vector<std::s
   std::vector<std::vector<RuleDef>> defs;
   std::vector<std::string> warnings;
   for (size_t i = 0; i < names.size(); ++i) {
-    defs.push_back(ParseOne(ReadFile(names[i]), names[i], options, i, &warnings));
+    defs.push_back(ParseOne(ReadTextFile(names[i], "the grammar file"), names[i], options, i, &warnings));
   }
   return Merge(std::move(defs), std::move(names), std::move(warnings));
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/errors.h"
+#include "base/file_text.h"
 #include "engine/perl/embedded_perl.h"
 #include "engine/perl/perl_api.h"  // last: perl.h defines lower-case macros
 
@@ -70,19 +71,10 @@ nlohmann::json ToJson(pTHX_ SV* sv, int depth) {
   return std::string(s, len);
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot read data spec: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(path + ": cannot read data spec: " + std::strerror(errno));
-  return std::move(text).str();
-}
-
 }  // namespace
 
 nlohmann::json EvalDataSpec(const std::string& path) {
-  const std::string text = ReadFile(path);
+  const std::string text = ReadTextFile(path, "the data spec");
   std::string source = "package main; no strict;\n#line 1 \"";
   for (char c : path) {
     if (c != '"' && c != '\n') source += c;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/errors.h"
+#include "base/file_text.h"
 #include "engine/perl/data_spec.h"
 #include "engine/schema/schema.h"
 
@@ -29,17 +30,10 @@ std::string WithoutExceptionId(const std::string& what) {
 }
 
 Schema LoadJson(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": cannot read: is a directory");
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot read: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(path + ": cannot read: " + std::strerror(errno));
+  const std::string text = ReadTextFile(path, "the schema file");
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(text.str());
+    j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     throw InputError(path + ": invalid JSON: " + WithoutExceptionId(e.what()));
   }

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text_util.h"
 #include "runners/backup/backup_tool.h"
 #include "runners/backup/client_defaults_file.h"
 #include "runners/backup/mariabackup.h"
@@ -18,17 +19,6 @@ namespace randsync::backup {
 namespace fs = std::filesystem;
 namespace {
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/file_text.h"
 #include "runners/backup/backup_tool.h"
 #include "runners/backup/client_defaults_file.h"
 
@@ -56,11 +57,9 @@ void PrepareOutputDir(const fs::path& dir) {
 }
 
 std::string ReadFile(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw BackupError("cannot read " + file.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::optional<std::string> text = TryReadTextFile(file);
+  if (!text) throw BackupError("cannot read " + file.string());
+  return *std::move(text);
 }
 
 // myloader 0.10 creates a database only when it restores a table into it:

@@ -9,6 +9,8 @@
 #include <boost/random/uniform_int_distribution.hpp>
 #include <fmt/format.h>
 
+#include "base/file_text.h"
+
 namespace randsync::campaign {
 namespace {
 
@@ -99,11 +101,7 @@ CampaignSpec ParseCampaignSpec(const std::string& text, const std::string& where
 }
 
 CampaignSpec ReadCampaignSpec(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw std::invalid_argument(file.string() + ": cannot read the campaign spec");
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseCampaignSpec(text.str(), file.string());
+  return ParseCampaignSpec(ReadTextFile(file, "the campaign spec"), file.string());
 }
 
 std::vector<Trial> DrawTrials(const CampaignSpec& spec) {

@@ -227,9 +227,9 @@ MtrVerdict RunMtr(const fs::path& dir, const fs::path& mtr_dir, const Target& ta
     }
   } unlink{link_dir};
   const std::string script =
-      fmt::format("cd '{}' && perl mariadb-test-run.pl --vardir='{}' --suite='{}' --force --retry=0 "
+      fmt::format("cd {} && perl mariadb-test-run.pl --vardir={} --suite={} --force --retry=0 "
                   "--max-test-fail=0 --testcase-timeout=5 --parallel=1 {}",
-                  mtr_dir.string(), vardir.string(), suite.string(), kMtrTestName);
+                  ShellQuote(mtr_dir.string()), ShellQuote(vardir.string()), ShellQuote(suite.string()), kMtrTestName);
   v.ran = true;
   try {
     backup::RunTool("mariadb-test-run", {"/bin/bash", "-c", script}, log, std::chrono::seconds(600));

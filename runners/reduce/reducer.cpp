@@ -298,7 +298,7 @@ ReduceReport Reduce(const ReduceOptions& o) {
       last = std::move(out);
     }
   }
-  PairSettings settings = PairSettingsOf(report.value("config", json::object()));
+  const PairSettings& settings = pairs.settings();
   r.statements_after = script.Statements();
   r.transactions_after = script.window.size();
   r.setup_rows_after = script.SetupRows();

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "base/file_text.h"
+#include "base/text_util.h"
 #include "checker/discovery.h"
 #include "db/connection.h"
 #include "db/dsn.h"
@@ -15,19 +17,6 @@ namespace randsync::reduce {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // The first `name` after `prefix`: "CREATE TABLE `t``x` (" -> "t`x".
 std::string NameAfter(const std::string& statement, std::size_t prefix) {
@@ -106,7 +95,7 @@ std::vector<SetupTable> SnapshotAt(FreshPairs& pairs, const fs::path& run_dir, c
         ShellQuote(dump_tool.string()), scratch->port(), ShellQuote(db), ShellQuote(out.string()));
     backup::RunTool("dumping the window's start", {"/bin/bash", "-c", script}, work / "dump.log",
                     std::chrono::seconds(600));
-    for (SetupTable& t : ParseTableDump(db, ReadFile(out))) setup.push_back(std::move(t));
+    for (SetupTable& t : ParseTableDump(db, TryReadTextFile(out).value_or(""))) setup.push_back(std::move(t));
   }
   scratch->Stop();
   return setup;

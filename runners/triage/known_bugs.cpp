@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "base/errors.h"
+#include "base/file_text.h"
 #include "base/status.h"
 
 namespace randsync::triage {
@@ -112,11 +113,7 @@ void KnownBugs::Add(std::string_view text, const std::string& source) {
 }
 
 void KnownBugs::AddFile(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError("cannot read the known-bugs file " + file.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  Add(text.str(), file.string());
+  Add(ReadTextFile(file, "the known-bugs file"), file.string());
 }
 
 const KnownBug* KnownBugs::Match(const scenario::RunFailure& failure, const Cause* cause) const {
