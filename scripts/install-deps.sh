@@ -14,6 +14,8 @@ PACKAGES=(
   mariadb-server mariadb-client mariadb-backup
   # MariaDB's own test runner: randsync reduce's mtr test is run under it
   mariadb-test
+  # backtraces of a crashed server's core (runners/server/backtrace.h)
+  gdb
   # benchmark helpers (bench/*.sh)
   bc time
   # benchmark anchors (bench/load_vs_sysbench.cpp; design card)

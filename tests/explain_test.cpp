@@ -138,6 +138,53 @@ TEST_F(ExplainTest, ACrashGivesTheQueryTheFramesAndTheStatementsInFlight) {
   EXPECT_NE(all.find("statement in flight: thread 2: UPDATE t2 SET a = 2"), std::string::npos) << all;
 }
 
+// A server report cut short before its frames (seen on SIGABRT: nothing
+// after "stack_bottom"): the frames come from gdb's backtrace of the core,
+// the crashing thread's only, the C library's raising of the signal left
+// out; the top frames come first, then the statements in flight.
+TEST_F(ExplainTest, ACrashWhoseReportStopsShortTakesTheCoresFrames) {
+  json r = FailedReport({.status = Status::kServerCrashed,
+                         .kind = FailureKind::kCrash,
+                         .server = "master",
+                         .reason = "mariadbd (master) exited unexpectedly: signal 6 (Aborted)"});
+  const fs::path trace = tmp_.path() / "master" / "backtrace.txt";
+  fs::create_directories(trace.parent_path());
+  std::ofstream(trace) << "[New LWP 8416]\n"
+                          "[Current thread is 1 (Thread 0x7fe7 (LWP 8416))]\n\n"
+                          "Thread 2 (Thread 0x7fe8 (LWP 8394)):\n"
+                          "#0  __futex_abstimed_wait_common64 () at futex-internal.c:57\n\n"
+                          "Thread 1 (Thread 0x7fe7 (LWP 8416)):\n"
+                          "#0  __pthread_kill_implementation (signo=6) at ./nptl/pthread_kill.c:44\n"
+                          "#1  0x7fe1 in __pthread_kill_internal (signo=6) at ./nptl/pthread_kill.c:78\n"
+                          "#2  0x7fe2 in __GI_raise (sig=6) at ../sysdeps/posix/raise.c:26\n"
+                          "#3  0x7fe3 in __GI_abort () at ./stdlib/abort.c:79\n"
+                          "#4  0x7fe4 in crash_at (args=<optimized out>) at crash_udf.cpp:27\n"
+                          "#5  0x55d1 in Item_func_udf_int::val_int() ()\n"
+                          "#6  0x55d2 in JOIN::exec() ()\n"
+                          "#7  0x55d3 in mysql_select() ()\n\n"
+                          "Thread 3 (Thread 0x7fe9 (LWP 8400)):\n"
+                          "#0  poll () at poll.c:29\n";
+  r["crash"] = {{"server", "master"},
+                {"error_log", "/r/master/master.err"},
+                {"backtrace", trace.string()},
+                {"error_log_tail", {"Attempting backtrace.", "Thread pointer: 0x77e6", "stack_bottom = 0x7fe7"}}};
+  fs::create_directories(tmp_.path() / "queries");
+  {
+    load::QueryLog one;
+    one.Open(load::QueryLogPath(tmp_.path() / "queries", 1));
+    one.Statement("SELECT crash_at( 7 )");
+  }
+  const std::optional<Cause> c = Explain(r, tmp_.path());
+  ASSERT_TRUE(c);
+  std::vector<std::string> order;
+  for (const Evidence& e : c->evidence) order.push_back(e.what + ": " + e.text.substr(0, 16));
+  const std::vector<std::string> expected = {
+      "backtrace: #3  0x7fe3 in __", "backtrace: #4  0x7fe4 in cr", "backtrace: #5  0x55d1 in It",
+      "statement in flight: thread 1: SELECT", "backtrace: #6  0x55d2 in JO", "backtrace: #7  0x55d3 in my"};
+  EXPECT_EQ(order, expected) << AllEvidence(*c);
+  EXPECT_EQ(c->evidence.front().file, trace.string());
+}
+
 checker::CheckReport DivergentCheck() {
   checker::CheckReport check;
   check.status = Status::kDivergence;

@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "runners/reduce/ddmin.h"
 #include "runners/reduce/fresh_pair.h"
+#include "runners/reduce/literals.h"
 #include "runners/reduce/reduced_test.h"
 #include "runners/reduce/setup_snapshot.h"
 #include "runners/reduce/window_script.h"
@@ -160,6 +161,39 @@ class Reduction {
     return make(kept);
   }
 
+  // Each literal of the window's statements (literals.h), the last of a
+  // statement first so that the earlier ones keep their offsets, tried in
+  // its simpler forms at once; the simplest that still fails stays.
+  Script Literals(Script s) {
+    std::size_t total = 0, done = 0, simpler = 0;
+    for (const ScriptTransaction& tx : s.window) {
+      for (const ScriptStatement& st : tx.statements) total += FindLiterals(st.text).size();
+    }
+    Stage("literals", total);
+    for (std::size_t t = 0; t < s.window.size(); ++t) {
+      for (std::size_t k = 0; k < s.window[t].statements.size(); ++k) {
+        const std::vector<Literal> literals = FindLiterals(s.window[t].statements[k].text);
+        for (auto it = literals.rbegin(); it != literals.rend() && !OutOfTime(); ++it) {
+          const std::string& text = s.window[t].statements[k].text;
+          std::vector<Script> scripts;
+          for (const std::string& form : SimplerForms(text.substr(it->begin, it->end - it->begin), it->string)) {
+            Script c = s;
+            c.window[t].statements[k].text.replace(it->begin, it->end - it->begin, form);
+            scripts.push_back(std::move(c));
+          }
+          if (const int hit = scripts.empty() ? -1 : FirstFailing(scripts); hit >= 0) {
+            s = std::move(scripts[static_cast<std::size_t>(hit)]);
+            ++simpler;
+          }
+          SetLeft(total - ++done);
+        }
+      }
+    }
+    Log("reduce", fmt::format("literals: {} of {} made simpler ({} replays so far, {})", simpler, total,
+                              pairs_.pairs_started(), Elapsed(Clock::now() - start_)));
+    return s;
+  }
+
   // What the progress lines name: a ddmin phase (n items) or a step (0).
   void Stage(const std::string& name, std::size_t n = 0) {
     std::lock_guard lock(mu_);
@@ -270,6 +304,12 @@ ReduceReport Reduce(const ReduceOptions& o) {
   Script script;
   script.setup = SnapshotAt(pairs, o.run_dir, target.clean_gtid, work.path / "snapshot");
   script.window = WindowTransactions(o.run_dir, target);
+  if (target.shape == FailureShape::kMasterCrash) {
+    std::vector<ScriptTransaction> in_flight = InFlightTransactions(o.run_dir, report);
+    Log("reduce", fmt::format("the crash: {} statements in flight after the log's {} transactions",
+                              in_flight.size(), script.window.size()));
+    for (auto& t : in_flight) script.window.push_back(std::move(t));
+  }
   r.statements_before = script.Statements();
   r.transactions_before = script.window.size();
   r.setup_rows_before = script.SetupRows();
@@ -286,6 +326,7 @@ ReduceReport Reduce(const ReduceOptions& o) {
   script = red.Phase("statements", script.WindowStatements(), [&](const Candidate& c) { return WithStatements(script, c); });
   script = red.Phase("tables", script.setup.size(), [&](const Candidate& c) { return WithTables(script, c); });
   script = red.Phase("rows", script.SetupRows(), [&](const Candidate& c) { return WithRows(script, c); });
+  script = red.Literals(std::move(script));
   r.budget_ran_out = red.ran_out();
 
   TrialOutcome last;

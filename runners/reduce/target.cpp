@@ -72,10 +72,20 @@ Target TargetOf(const std::filesystem::path& run_dir, const json& report) {
       }
       return t;
     }
-    case scenario::FailureKind::kReplication:
+    case scenario::FailureKind::kReplication: {
       t.shape = FailureShape::kReplicationError;
       t.error_number = failure.error_number;
+      // The slave started at the backup's position and stopped at the
+      // failing transaction: what came before is the setup the
+      // provisioning copied, what came after the slave never saw. (A
+      // 30-second load logs ~20000 transactions; a window from the log's
+      // start made the first replay alone take 30 s.)
+      const std::string backup = report.value("backup_position", json::object()).value("gtid", "");
+      const std::string failing = report.value("replication_failure", json::object()).value("gtid", "");
+      if (t.clean_gtid.empty()) t.clean_gtid = backup;
+      if (t.at.empty()) t.at = failing;
       return t;
+    }
     case scenario::FailureKind::kCrash:
     case scenario::FailureKind::kLoad:
       if (failure.server == "master") {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runners/triage/binlog_window.h"
+#include "runners/triage/in_flight.h"
 
 namespace randsync::reduce {
 
@@ -24,6 +25,25 @@ std::vector<ScriptTransaction> WindowTransactions(const std::filesystem::path& r
         }
       });
   if (!why.empty()) throw std::runtime_error(why);
+  return out;
+}
+
+std::vector<ScriptTransaction> InFlightTransactions(const std::filesystem::path& run_dir,
+                                                    const nlohmann::json& report) {
+  // The throwaway master's load runs in `test` (master_endpoint.h), the
+  // only master reduce replays.
+  auto alone = [](std::string text) {
+    ScriptTransaction t;
+    t.wrap = false;
+    t.statements.push_back({"test", std::move(text)});
+    return t;
+  };
+  const std::string crashing = triage::CrashingQuery(report);
+  std::vector<ScriptTransaction> out;
+  for (triage::SentStatement& s : triage::LastSentStatements(run_dir, 64)) {
+    if (s.text != crashing) out.push_back(alone(std::move(s.text)));
+  }
+  if (!crashing.empty()) out.push_back(alone(crashing));
   return out;
 }
 

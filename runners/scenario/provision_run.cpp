@@ -289,8 +289,17 @@ void Check(Run& run, const std::string& name, bool quiesced) {
     }
     return;
   }
+  std::string failing_gtid = r.gtid;
   if (r.status == Status::kReplicationFailure) {
     NoteTemporaryTablesAtStart(run);
+    // The check saw the stop first; the watch reads which transaction it
+    // was (GTID, master position), as when it sees one itself.
+    if (run.replication && !run.report.contains("replication_failure")) {
+      if (std::optional<ReplicationStop> stop = run.replication->Poll()) {
+        run.report["replication_failure"] = stop->ToJson();
+        if (!stop->gtid.empty()) failing_gtid = stop->gtid;
+      }
+    }
     if (std::string limit = FailedOnUncovered(run, r.error); !limit.empty()) {
       run.Fail({.status = Status::kMethodLimit,
                 .kind = FailureKind::kReplication,
@@ -311,7 +320,7 @@ void Check(Run& run, const std::string& name, bool quiesced) {
             .where = name,
             .server = slave_failed ? "slave" : "",
             .table = r.error_table,
-            .gtid = r.gtid,
+            .gtid = failing_gtid,
             .error_number = r.error_number,
             .reason = fmt::format("{}: {}", name, r.error)});
 }
@@ -700,6 +709,7 @@ void CheckServers(Run& run) {
       run.report["crash"] = {{"server", s == run.master.get() ? "master" : "slave"},
                              {"error_log", s->error_log().string()},
                              {"error_log_tail", crash->log_tail}};
+      if (crash->backtrace) run.report["crash"]["backtrace"] = crash->backtrace->string();
       s->set_keep_datadir(true);
     }
   }

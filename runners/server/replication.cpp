@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "db/replication_status.h"
+
 namespace randsync::server {
 
 void StartReplicaAtGtid(db::Connection& slave, const ReplicationSource& source,
@@ -36,9 +38,19 @@ bool WaitForPosition(db::Connection& slave, std::string_view file, uint64_t pos,
 }
 
 bool WaitForGtid(db::Connection& slave, std::string_view gtid, std::chrono::seconds timeout) {
-  auto result = slave.QueryValue(
-      fmt::format("SELECT MASTER_GTID_WAIT({}, {})", slave.Quote(gtid), timeout.count()));
-  return result && *result == "0";
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const std::string wait = fmt::format("SELECT MASTER_GTID_WAIT({}, 1)", slave.Quote(gtid));
+  for (;;) {
+    if (auto result = slave.QueryValue(wait); result && *result == "0") return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    // A stopped thread with an error is final; a running IO thread's error
+    // (reconnecting) is not.
+    if (auto status = db::ReadSlaveStatus(slave);
+        status && ((status->sql_stopped() && status->last_sql_errno != 0) ||
+                   (status->io_running == "No" && status->last_io_errno != 0))) {
+      return false;
+    }
+  }
 }
 
 std::vector<std::string> MasterOptions(std::string_view binlog_format) {

@@ -41,8 +41,11 @@ void StartReplicaAtPosition(db::Connection& slave, const ReplicationSource& sour
 // executed up to there, false on timeout. Throws db::DbError.
 bool WaitForPosition(db::Connection& slave, std::string_view file, uint64_t pos, std::chrono::seconds timeout);
 
-// MASTER_GTID_WAIT(`gtid`, timeout): true when the slave applied it, false
-// on timeout. Throws db::DbError.
+// MASTER_GTID_WAIT(`gtid`, ...) in one-second slices up to `timeout`: true
+// when the slave applied it; false on timeout or, as soon as it happens,
+// when a replication thread stopped (not retrying) with an error (MASTER_GTID_WAIT itself
+// would wait out the timeout: a reduce trial that stopped the slave took
+// the whole 60 s). Throws db::DbError.
 bool WaitForGtid(db::Connection& slave, std::string_view gtid, std::chrono::seconds timeout);
 
 // The options a throwaway master needs: binary log, server id 1, `format`.

@@ -9,8 +9,8 @@
 #include "base/text_util.h"
 #include "checker/check_report.h"
 #include "checker/row_diff.h"
-#include "engine/load/query_log.h"
 #include "runners/triage/explain.h"
+#include "runners/triage/in_flight.h"
 
 namespace randsync::triage {
 namespace fs = std::filesystem;
@@ -45,6 +45,42 @@ std::string RowText(const checker::TableCheck& t, const checker::RowDifference& 
 std::string Unquoted(std::string name) {
   name.erase(std::remove(name.begin(), name.end(), '`'), name.end());
   return name;
+}
+
+constexpr size_t kMaxFrames = 8;
+
+// The signal handler's own frames come first in the server's report and
+// say nothing.
+bool IsSignalHandlerFrame(const std::string& line) {
+  return line.find("my_print_stacktrace") != std::string::npos ||
+         line.find("handle_fatal_signal") != std::string::npos;
+}
+
+// The first `max` frames ("#N  ...") of the thread gdb names current in
+// `file` (backtrace.h: `thread apply all bt` of the core), the C library's
+// frames of raising the signal left out; none when unreadable.
+std::vector<std::string> CrashingThreadFrames(const std::string& file, size_t max) {
+  std::vector<std::string> frames;
+  if (file.empty()) return frames;
+  std::ifstream in(file);
+  std::string line, header;
+  static const std::regex current(R"(^\[Current thread is (\d+) )");
+  bool in_thread = false;
+  while (std::getline(in, line) && frames.size() < max) {
+    std::smatch m;
+    if (header.empty() && std::regex_search(line, m, current)) {
+      header = "Thread " + m[1].str() + " (";
+    } else if (!header.empty() && line.rfind(header, 0) == 0) {
+      in_thread = true;
+    } else if (in_thread && line.empty()) {
+      break;
+    } else if (in_thread && line.rfind("#", 0) == 0) {
+      const bool libc_raise = line.find("pthread_kill") != std::string::npos ||
+                              line.find("__GI_raise") != std::string::npos || IsSignalHandlerFrame(line);
+      if (!libc_raise) frames.push_back(line);
+    }
+  }
+  return frames;
 }
 
 bool IsFrame(const std::string& line) {
@@ -140,14 +176,21 @@ void AddBacktrace(const json& report, std::vector<Evidence>& out) {
   const json crash = report.value("crash", json::object());
   const std::vector<std::string> tail = crash.value("error_log_tail", std::vector<std::string>{});
   const std::string log = crash.value("error_log", "");
-  static const std::regex query(R"(^Query \(0x[0-9a-f]+\): (.*)$)");
+  if (const std::string query = CrashingQuery(report); !query.empty()) {
+    out.push_back({"crashing query", Shorten(query, 400), log});
+  }
+  // The server's own report is cut short when it dies while printing it
+  // (seen: nothing after "stack_bottom" on a SIGABRT); gdb's of the core
+  // is whole.
+  const std::string core_trace = crash.value("backtrace", "");
   size_t frames = 0;
+  for (const std::string& frame : CrashingThreadFrames(core_trace, kMaxFrames)) {
+    out.push_back({"backtrace", Shorten(frame, 200), core_trace});
+    ++frames;
+  }
   for (const std::string& line : tail) {
-    std::smatch m;
-    if (std::regex_search(line, m, query)) out.push_back({"crashing query", Shorten(m[1].str(), 400), log});
-    // The signal handler's own frames come first and say nothing.
-    if (IsFrame(line) && frames < 8 && line.find("my_print_stacktrace") == std::string::npos &&
-        line.find("handle_fatal_signal") == std::string::npos) {
+    if (frames >= kMaxFrames) break;
+    if (IsFrame(line) && !IsSignalHandlerFrame(line)) {
       out.push_back({"backtrace", Shorten(line, 200), log});
       ++frames;
     }
@@ -158,26 +201,9 @@ void AddBacktrace(const json& report, std::vector<Evidence>& out) {
 }
 
 void AddStatementsInFlight(const fs::path& run_dir, std::vector<Evidence>& out) {
-  size_t added = 0;
-  for (uint32_t thread = 1; added < kMaxRowEvidence; ++thread) {
-    const fs::path path = load::QueryLogPath(run_dir / "queries", thread);
-    std::error_code ec;
-    if (!fs::exists(path, ec)) break;
-    try {
-      load::QueryLogReader reader(path);
-      std::string statement, last;
-      size_t count = 0;
-      while (reader.Next(statement)) {
-        last.swap(statement);
-        ++count;
-      }
-      if (count == 0) continue;
-      out.push_back({"statement in flight", fmt::format("thread {}: {}", thread, Shorten(last, 300)),
-                     fmt::format("queries/thread-{}.sql (statement {})", thread, count)});
-      ++added;
-    } catch (const std::exception&) {
-      // an unreadable log adds nothing
-    }
+  for (const SentStatement& s : LastSentStatements(run_dir, kMaxRowEvidence)) {
+    out.push_back({"statement in flight", fmt::format("thread {}: {}", s.thread, Shorten(s.text, 300)),
+                   fmt::format("queries/thread-{}.sql (statement {})", s.thread, s.number)});
   }
 }
 

@@ -10,6 +10,7 @@
 #include "checker/check_report.h"
 #include "runners/scenario/run_failure.h"
 #include "runners/triage/evidence.h"
+#include "runners/triage/failing_event.h"
 #include "runners/triage/replication_filter.h"
 #include "runners/triage/row_history.h"
 #include "runners/triage/unsafe_statements.h"
@@ -58,7 +59,15 @@ Cause WrongPosition(const json& report, const RunFailure& f) {
 Cause Crash(const json& report, const RunFailure& f, const fs::path& run_dir) {
   Cause c{CauseClass::kBugCandidate, fmt::format("mariadbd ({}) died: {}", f.server, f.reason), {}};
   AddBacktrace(report, c.evidence);
-  AddStatementsInFlight(run_dir, c.evidence);
+  std::vector<Evidence> in_flight;
+  AddStatementsInFlight(run_dir, in_flight);
+  // summary.txt shows the first pieces: the query and the top frames, then
+  // what every thread was sending, then the deeper frames.
+  constexpr size_t kTopFrames = 3;
+  size_t frames = 0;
+  auto deeper = std::find_if(c.evidence.begin(), c.evidence.end(),
+                             [&](const Evidence& e) { return e.what == "backtrace" && ++frames > kTopFrames; });
+  c.evidence.insert(deeper, in_flight.begin(), in_flight.end());
   return c;
 }
 
@@ -126,12 +135,13 @@ Cause Divergence(const json& report, const RunFailure& f, const fs::path& run_di
   return c;
 }
 
-Cause Replication(const json& report, const RunFailure& f) {
+Cause Replication(const json& report, const RunFailure& f, const fs::path& run_dir) {
   Cause c{CauseClass::kBugCandidate,
           fmt::format("the slave's {} stopped on error {}{}{}: {}", f.detail.empty() ? "replication" : f.detail,
                       f.error_number, f.table.empty() ? "" : " on ", f.table, f.reason),
           {}};
   AddReplicationStop(report, c.evidence);
+  AddFailingTransaction(run_dir, report, f.table, c.evidence);
   AddCoverage(report, f.table, c.evidence);
   std::string table = f.table;
   std::erase(table, '`');
@@ -191,7 +201,7 @@ std::optional<Cause> Explain(const json& report, const fs::path& run_dir) {
   switch (f.kind) {
     case FailureKind::kPositionAudit: return WrongPosition(report, f);
     case FailureKind::kDivergence: return Divergence(report, f, run_dir);
-    case FailureKind::kReplication: return Replication(report, f);
+    case FailureKind::kReplication: return Replication(report, f, run_dir);
     case FailureKind::kBackup: return Backup(f);
     case FailureKind::kCatchup: return Catchup(report, f);
     case FailureKind::kEnvironment: return Environment(f);
