@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "runners/reduce/columns.h"
 #include "runners/reduce/ddmin.h"
 #include "runners/reduce/literals.h"
 #include "runners/reduce/reduced_test.h"
@@ -13,6 +14,7 @@
 #include "runners/reduce/script.h"
 #include "runners/reduce/setup_snapshot.h"
 #include "runners/reduce/target.h"
+#include "runners/reduce/window_script.h"
 
 namespace randsync::reduce {
 namespace {
@@ -99,14 +101,69 @@ CREATE TABLE `we``ird` (
   `v` varchar(3) DEFAULT NULL
 ) ENGINE=MyISAM;
 INSERT INTO `we``ird` VALUES ('a;b');
+/*!50003 SET @saved_sql_mode       = @@sql_mode */ ;
+DELIMITER ;;
+/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER tr BEFORE INSERT ON `A` FOR EACH ROW SET NEW.pk = NEW.pk + 1 */;;
+DELIMITER ;
 /*!50001 CREATE VIEW `v1` AS select 1 AS `1` */;
+DELIMITER ;;
+CREATE DEFINER=`root`@`localhost` PROCEDURE `p1`()
+BEGIN
+  SELECT 1;
+END ;;
+DELIMITER ;
 )");
-  ASSERT_EQ(tables.size(), 2u);
+  ASSERT_EQ(tables.size(), 5u);
+  EXPECT_EQ(tables[2].name, "") << "a trigger is an object of the setup";
+  EXPECT_EQ(tables[2].create.rfind("/*!50003 CREATE*/ /*!50017 DEFINER", 0), 0u) << tables[2].create;
+  EXPECT_EQ(tables[2].create.back(), '/') << "without its delimiter: " << tables[2].create;
+  EXPECT_EQ(tables[3].create, "/*!50001 CREATE VIEW `v1` AS select 1 AS `1` */");
+  EXPECT_EQ(tables[4].create, "CREATE DEFINER=`root`@`localhost` PROCEDURE `p1`()\nBEGIN\n  SELECT 1;\nEND");
+  EXPECT_TRUE(DroppableColumns(tables[4]).empty());
   EXPECT_EQ(tables[0].name, "A");
   EXPECT_EQ(tables[0].rows, (std::vector<std::string>{"INSERT INTO `A` VALUES (1)", "INSERT INTO `A` VALUES (2)"}));
   EXPECT_EQ(tables[0].create.rfind("CREATE TABLE `A` (", 0), 0u);
   EXPECT_EQ(tables[1].name, "we`ird");
   EXPECT_EQ(tables[1].rows, (std::vector<std::string>{"INSERT INTO `we``ird` VALUES ('a;b')"}));
+}
+
+SetupTable ThreeColumns() {
+  return {"test",
+          "t",
+          "CREATE TABLE `t` (\n"
+          "  `pk` int(11) NOT NULL AUTO_INCREMENT,\n"
+          "  `col_int` int(11) DEFAULT NULL,\n"
+          "  `col_char` varchar(10) DEFAULT NULL,\n"
+          "  PRIMARY KEY (`pk`),\n"
+          "  KEY `col_int` (`col_int`)\n"
+          ") ENGINE=InnoDB DEFAULT CHARSET=latin1",
+          {"INSERT INTO `t` VALUES (1,5,'a,(b')", "INSERT INTO `t` VALUES (2,NULL,'it\\'s')"}};
+}
+
+TEST(Columns, AllButThePrimaryKeysMayGo) {
+  EXPECT_EQ(DroppableColumns(ThreeColumns()), (std::vector<std::string>{"col_int", "col_char"}));
+}
+
+TEST(Columns, AColumnGoesWithItsKeysAndItsValueInEveryRow) {
+  const std::optional<SetupTable> t = WithoutColumns(ThreeColumns(), {"col_int"});
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->create,
+            "CREATE TABLE `t` (\n"
+            "  `pk` int(11) NOT NULL AUTO_INCREMENT,\n"
+            "  `col_char` varchar(10) DEFAULT NULL,\n"
+            "  PRIMARY KEY (`pk`)\n"
+            ") ENGINE=InnoDB DEFAULT CHARSET=latin1");
+  EXPECT_EQ(t->rows, (std::vector<std::string>{"INSERT INTO `t` VALUES (1,'a,(b')", "INSERT INTO `t` VALUES (2,'it\\'s')"}));
+  const std::optional<SetupTable> both = WithoutColumns(ThreeColumns(), {"col_int", "col_char"});
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->rows, (std::vector<std::string>{"INSERT INTO `t` VALUES (1)", "INSERT INTO `t` VALUES (2)"}));
+}
+
+TEST(Columns, ARowOfAnotherShapeLeavesTheTableAsItIs) {
+  SetupTable t = ThreeColumns();
+  t.rows.push_back("INSERT INTO `t` VALUES (3,4)");
+  EXPECT_FALSE(WithoutColumns(t, {"col_int"}));
+  EXPECT_FALSE(WithoutColumns(ThreeColumns(), {"no_such"}));
 }
 
 TEST(Target, ReproducesOnlyTheSameFailure) {
@@ -190,6 +247,57 @@ TEST(ReducedTest, TheMtrTestDropsTheLoadableFunctionsTheWindowCreated) {
   EXPECT_NE(t.find("DROP FUNCTION IF EXISTS crash_at;", first + 1), std::string::npos) << "on both sides\n" << t;
   EXPECT_LT(sync, first) << t;
   EXPECT_EQ(t.find("diff_tables"), std::string::npos) << "a crash compares nothing\n" << t;
+}
+
+// An XA transaction is replayed as XA: prepared in its group, committed
+// in the later one, with other transactions between as the log has them.
+TEST(WindowScript, XaGroupsReplayAsXa) {
+  backup::BinlogTransaction prepare;
+  prepare.gtid = "0-1-5";
+  prepare.xa = true;
+  prepare.xa_step = backup::XaStep::kPrepare;
+  prepare.xid = "X'7831',X'',1";
+  prepare.logged = {{"test", "INSERT INTO t VALUES (1)", true}};
+  backup::BinlogTransaction commit;
+  commit.xa = true;
+  commit.xa_step = backup::XaStep::kCommit;
+  commit.xid = prepare.xid;
+  backup::BinlogTransaction plain;
+  plain.logged = {{"test", "UPDATE t SET a = 2", true}};
+  const ScriptTransaction p = ScriptTransactionOf(prepare), c = ScriptTransactionOf(commit), o = ScriptTransactionOf(plain);
+  std::vector<std::string> texts;
+  for (const auto& st : p.statements) texts.push_back(st.text);
+  EXPECT_EQ(texts, (std::vector<std::string>{"XA START X'7831',X'',1", "INSERT INTO t VALUES (1)",
+                                             "XA END X'7831',X'',1", "XA PREPARE X'7831',X'',1"}));
+  EXPECT_FALSE(p.wrap) << "XA START opens the transaction, not BEGIN";
+  ASSERT_EQ(c.statements.size(), 1u);
+  EXPECT_EQ(c.statements[0].text, "XA COMMIT X'7831',X'',1");
+  EXPECT_TRUE(o.wrap);
+  EXPECT_EQ(UnendedXids({p, o}), (std::vector<std::string>{"X'7831',X'',1"}));
+  EXPECT_TRUE(UnendedXids({p, o, c}).empty());
+
+  Script s;
+  s.window = {p, o};
+  ReduceReport report;
+  report.target.shape = FailureShape::kDivergence;
+  report.tables = {"test.t"};
+  const std::string t = MtrTest({s, TrialOutcome{}, PairSettings{}, report, "/r", ""});
+  EXPECT_NE(t.find("--error 0,1397\nXA ROLLBACK X'7831',X'',1;"), std::string::npos) << t;
+  EXPECT_LT(t.find("XA ROLLBACK"), t.find("DROP DATABASE")) << t;
+}
+
+// A routine's body holds ';': mariadb-test-run and the client read it
+// whole between delimiter changes.
+TEST(ReducedTest, ABodyWithSemicolonsGoesBetweenDelimiters) {
+  Script s;
+  s.setup.push_back({"test", "", "CREATE PROCEDURE p1()\nBEGIN\n  SELECT 1;\nEND", {}});
+  s.window.push_back({"", false, {{"test", "CALL p1()"}}});
+  ReduceReport report;
+  report.target.shape = FailureShape::kDivergence;
+  const std::string t = MtrTest({s, TrialOutcome{}, PairSettings{}, report, "/r", ""});
+  EXPECT_NE(t.find("delimiter |;\nCREATE PROCEDURE p1()\nBEGIN\n  SELECT 1;\nEND|\ndelimiter ;|\n"), std::string::npos)
+      << t;
+  EXPECT_NE(t.find("\nCALL p1();\n"), std::string::npos) << t;
 }
 
 TEST(ReduceReport, RoundTrips) {

@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
 # `randsync reduce` on real failed runs, each a planted server-side
 # divergence that needs no backup:
-#   (a) a slave that filters test.A out of replication;
+#   (a) a slave that filters test.A out of replication (written through a
+#       view: the setup carries it);
 #   (b) UUID_SHORT() (its value depends on server_id) under STATEMENT format.
-# Each must shrink to at most 10 statements that reproduce 3 of 3 times on
-# fresh servers, and to an mtr test that fails under mariadb-test-run the
-# way the run did and passes once the cause is removed. A run that passed
+# Each must shrink to at most 10 statements (and (b)'s table to the columns
+# it needs) that reproduce 3 of 3 times on fresh servers, and to an mtr
+# test that fails under mariadb-test-run the way the run did and passes
+# once the cause is removed. A run that passed
 # has nothing to reduce (110, one line). No mariadbd may survive.
 source "$(dirname "$0")/run_test_lib.sh"
 source "$(dirname "$0")/reduce_test_lib.sh"
 
-# (a) a slave-side replication filter
-if run_expect slave-filter 111 -- --threads 4 --duration 6 --sync-points 1 \
+# (a) a slave-side replication filter; the load writes test.A (empty in
+# the default data) through a view it created before the backup, so the
+# setup must carry the view.
+cat > "$tmp/view.yy" <<'YY'
+query_init: CREATE OR REPLACE VIEW v_a AS SELECT * FROM A ;
+query: INSERT INTO v_a ( col_int_nokey ) VALUES ( _digit ) | UPDATE v_a SET col_int_nokey = _digit WHERE pk = _digit |
+       INSERT INTO B ( col_int_nokey ) VALUES ( _digit ) ;
+YY
+if run_expect slave-filter 111 -- --grammar "$tmp/view.yy" --threads 4 --duration 6 --sync-points 1 \
     --slave-option=--replicate-wild-ignore-table=test.A && reduce_expect slave-filter; then
+  sed -n '/^-- 1\./,/^-- 2\./p' "$last_run/reduced/test.sql" | grep -q 'VIEW `v_a`' &&
+    grep -Eq "^(INSERT INTO|UPDATE) v_a " "$last_run/reduced/test.sql" ||
+    { echo "FAIL: slave-filter: the setup does not carry the view the statement needs"; cat "$last_run/reduced/test.sql"
+      fail=1; }
   grep -q "replicate-wild-ignore-table=test.A" "$last_run/reduced/reduced-slave.opt" ||
     { echo "FAIL: slave-filter: the filter is not in reduced-slave.opt"; fail=1; }
   : >"$last_run/reduced/reduced-slave.opt"
@@ -27,6 +40,10 @@ if run_expect statement 111 -- --grammar "$tmp/unsafe.yy" --binlog-format statem
     --sync-points 1 && reduce_expect statement; then
   grep -q "UUID_SHORT()" "$last_run/reduced/test.sql" ||
     { echo "FAIL: statement: the unsafe statement is not in test.sql"; fail=1; }
+  # The columns phase leaves the primary key and the column the UPDATE sets.
+  columns=$(grep -o '^  `col_[a-z_]*`' "$last_run/reduced/test.sql" | sort -u | tr -d ' `' | tr '\n' ' ')
+  [[ $columns == "col_int_nokey " ]] ||
+    { echo "FAIL: statement: the setup keeps the columns '$columns', not only col_int_nokey"; fail=1; }
   sed -i 's/have_binlog_format_statement/have_binlog_format_row/' "$last_run/reduced/reduced.test"
   echo "--binlog-format=row" >"$last_run/reduced/reduced-master.opt"
   mtr_passes statement

@@ -13,6 +13,7 @@
 
 #include "base/text_util.h"
 #include "runners/backup/backup_tool.h"
+#include "runners/reduce/window_script.h"
 #include "runners/scenario/result_file.h"
 
 namespace randsync::reduce {
@@ -46,6 +47,29 @@ std::set<std::string> Databases(const Script& script) {
 std::string Joined(const std::vector<std::string>& lines, const std::string& end) {
   std::string out;
   for (const auto& l : lines) out += l + end;
+  return out;
+}
+
+// One statement as mariadb-test-run reads it: a trigger's or routine's
+// body holds ';', so such a statement goes between "delimiter |;" and
+// "delimiter ;|"; `error` ("--error 0,N\n" or "") right before it.
+std::string MtrStatement(const std::string& sql, const std::string& error = "") {
+  if (sql.find(';') == std::string::npos) return error + sql + ";\n";
+  return "delimiter |;\n" + error + sql + "|\ndelimiter ;|\n";
+}
+
+std::string MtrStatements(const std::vector<std::string>& statements) {
+  std::string out;
+  for (const std::string& s : statements) out += MtrStatement(s);
+  return out;
+}
+
+// The same for the mariadb client (test.sql, README.md): DELIMITER ;;.
+std::string ClientStatements(const std::vector<std::string>& statements) {
+  std::string out;
+  for (const std::string& s : statements) {
+    out += s.find(';') == std::string::npos ? s + ";\n" : "DELIMITER ;;\n" + s + ";;\nDELIMITER ;\n";
+  }
   return out;
 }
 
@@ -104,15 +128,15 @@ std::string MtrTest(const ReducedTestInput& in) {
     for (const char* side : {"master", "slave"}) {
       t += fmt::format("\n# The {}'s tables at the window's start, as the provisioning left them.\n", side);
       t += fmt::format("connection {};\nSET SESSION sql_log_bin= 0;\n", side);
-      t += Joined(setup, ";\n");
+      t += MtrStatements(setup);
       t += "USE test;\nSET SESSION sql_log_bin= 1;\n";
     }
   }
   t += "\n# The master's statements of the window, in commit order.\nconnection master;\n";
   const std::vector<std::string> window = WindowStatements(s);
   for (std::size_t i = 0; i < window.size(); ++i) {
-    if (auto e = errors.find(i); e != errors.end()) t += fmt::format("--error 0,{}\n", e->second);
-    t += window[i] + ";\n";
+    const auto e = errors.find(i);
+    t += MtrStatement(window[i], e == errors.end() ? "" : fmt::format("--error 0,{}\n", e->second));
   }
   t += "USE test;\n";
   // After a crash's statements nothing runs; without them (the cause
@@ -125,6 +149,12 @@ std::string MtrTest(const ReducedTestInput& in) {
     }
   }
   t += "\n# Clean up.\n";
+  // A transaction left prepared holds its locks: DROP DATABASE would wait.
+  if (const std::vector<std::string> xids = UnendedXids(s.window); !xids.empty()) {
+    t += "connection master;\n";
+    for (const std::string& xid : xids) t += fmt::format("--error 0,1397\nXA ROLLBACK {};\n", xid);
+    t += "sync_slave_with_master;\n";
+  }
   const std::vector<std::string> drops = DropLoadableFunctions(window);
   for (const char* side : {"master", "slave"}) {
     t += fmt::format("connection {};\nSET SESSION sql_log_bin= 0;\n", side);
@@ -159,10 +189,10 @@ std::string TestSql(const ReducedTestInput& in) {
   const std::vector<std::string> setup = SetupStatements(in.script);
   if (!setup.empty()) {
     t += "\n-- 1. On the master and on the slave, not replicated (as the provisioning left them):\n";
-    t += "SET SESSION sql_log_bin = 0;\n" + Joined(setup, ";\n") + "SET SESSION sql_log_bin = 1;\n";
+    t += "SET SESSION sql_log_bin = 0;\n" + ClientStatements(setup) + "SET SESSION sql_log_bin = 1;\n";
   }
   t += "\n-- 2. On the master, with the slave replicating from it:\n";
-  t += Joined(WindowStatements(in.script), ";\n");
+  t += ClientStatements(WindowStatements(in.script));
   if (!in.report.tables.empty()) {
     t += "\n-- 3. Once the slave has caught up, on both (the results should be equal):\n";
     for (const auto& table : in.report.tables) {
@@ -194,7 +224,7 @@ void WriteReadme(const fs::path& dir, const ReducedTestInput& in) {
   m += fmt::format("{} setup rows in {} tables, {} statements on the master ({} transactions).\n\n",
                    in.script.SetupRows(), in.script.setup.size(), in.script.WindowStatements(),
                    in.script.window.size());
-  m += "```sql\n" + Joined(WindowStatements(in.script), ";\n") + "```\n\n";
+  m += "```sql\n" + ClientStatements(WindowStatements(in.script)) + "```\n\n";
   m += "## How it was reduced\n\n";
   m += fmt::format("From {} statements ({} transactions, {} setup rows) to {} ({} transactions, {} setup rows), "
                    "on {} fresh server pairs in {:.0f} s{}.\n",

@@ -7,12 +7,15 @@
 #include <future>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "base/log.h"
+#include "runners/reduce/columns.h"
 #include "runners/reduce/ddmin.h"
 #include "runners/reduce/fresh_pair.h"
 #include "runners/reduce/literals.h"
@@ -280,6 +283,35 @@ Script WithRows(const Script& s, const Candidate& keep) {
   return out;
 }
 
+// Every droppable column of the setup (columns.h), as (table, column).
+std::vector<std::pair<std::size_t, std::string>> SetupColumns(const Script& s) {
+  std::vector<std::pair<std::size_t, std::string>> out;
+  for (std::size_t t = 0; t < s.setup.size(); ++t) {
+    for (std::string& c : DroppableColumns(s.setup[t])) out.emplace_back(t, std::move(c));
+  }
+  return out;
+}
+
+// The setup without the columns not in `keep` (a table whose dump is not
+// of the shape columns.h reads keeps all of them).
+Script WithColumns(const Script& s, const std::vector<std::pair<std::size_t, std::string>>& columns,
+                   const Candidate& keep) {
+  std::vector<std::vector<std::string>> drop(s.setup.size());
+  for (std::size_t i = 0, next = 0; i < columns.size(); ++i) {
+    if (next < keep.size() && keep[next] == i) {
+      ++next;
+    } else {
+      drop[columns[i].first].push_back(columns[i].second);
+    }
+  }
+  Script out{{}, s.window};
+  for (std::size_t t = 0; t < s.setup.size(); ++t) {
+    std::optional<SetupTable> without = WithoutColumns(s.setup[t], drop[t]);
+    out.setup.push_back(without ? std::move(*without) : s.setup[t]);
+  }
+  return out;
+}
+
 std::string Summary(Target t, const std::vector<std::string>& tables, const Script& s, const PairSettings& p) {
   t.tables = tables;
   std::string d = t.Describe();
@@ -326,6 +358,8 @@ ReduceReport Reduce(const ReduceOptions& o) {
   script = red.Phase("statements", script.WindowStatements(), [&](const Candidate& c) { return WithStatements(script, c); });
   script = red.Phase("tables", script.setup.size(), [&](const Candidate& c) { return WithTables(script, c); });
   script = red.Phase("rows", script.SetupRows(), [&](const Candidate& c) { return WithRows(script, c); });
+  const auto columns = SetupColumns(script);
+  script = red.Phase("columns", columns.size(), [&](const Candidate& c) { return WithColumns(script, columns, c); });
   script = red.Literals(std::move(script));
   r.budget_ran_out = red.ran_out();
 

@@ -25,7 +25,9 @@ struct ScriptTransaction {
   std::vector<ScriptStatement> statements;
 };
 
-// One table of the setup: its CREATE TABLE and one INSERT per row.
+// One table of the setup: its CREATE TABLE and one INSERT per row; or a
+// view, trigger or routine the dump defines (`name` empty, no rows; its
+// definition, which may hold ';', in `create`), in the dump's order.
 struct SetupTable {
   std::string database, name;
   std::string create;

@@ -1,7 +1,9 @@
 #include "runners/reduce/setup_snapshot.h"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -35,6 +37,18 @@ std::string NameAfter(const std::string& statement, std::size_t prefix) {
   return name;
 }
 
+// "SET ..." or "/*!40101 SET ... */": the dump's session wrappers.
+bool IsSetWrapper(const std::string& s) {
+  std::string_view v(s);
+  if (v.rfind("/*!", 0) == 0) {
+    std::size_t i = 3;
+    while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
+    v.remove_prefix(i);
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  }
+  return v.rfind("SET ", 0) == 0;
+}
+
 void ReplayLogUntil(const std::vector<std::string>& files, const std::string& gtid, uint16_t port,
                     const fs::path& work) {
   const fs::path binlog =
@@ -59,18 +73,34 @@ void ReplayLogUntil(const std::vector<std::string>& files, const std::string& gt
 std::vector<SetupTable> ParseTableDump(const std::string& database, const std::string& dump) {
   std::vector<SetupTable> tables;
   std::istringstream in(dump);
-  std::string line, statement;
+  std::string line, statement, delimiter = ";";
   while (std::getline(in, line)) {
+    if (statement.empty() && line.rfind("DELIMITER ", 0) == 0) {
+      delimiter = line.substr(10);
+      continue;
+    }
     statement += (statement.empty() ? "" : "\n") + line;
-    if (line.empty() || line.back() != ';') continue;
-    statement.pop_back();
+    if (line.size() < delimiter.size() || line.compare(line.size() - delimiter.size(), delimiter.size(), delimiter) != 0) {
+      continue;
+    }
+    statement.erase(statement.size() - delimiter.size());
+    while (!statement.empty() && (statement.back() == ' ' || statement.back() == '\n')) statement.pop_back();
     const std::string s = std::move(statement);
     statement.clear();
-    if (s.rfind("/*!", 0) == 0 || s.rfind("SET ", 0) == 0) continue;  // session wrappers, views
+    if (IsSetWrapper(s) || s.empty()) continue;
+    bool table = false;
     for (const char* create : {"CREATE TABLE ", "CREATE SEQUENCE "}) {
-      if (s.rfind(create, 0) == 0) tables.push_back({database, NameAfter(s, 0), s, {}});
+      if (s.rfind(create, 0) == 0) {
+        tables.push_back({database, NameAfter(s, 0), s, {}});
+        table = true;
+      }
     }
-    if (!tables.empty() && s != tables.back().create) tables.back().rows.push_back(s);
+    if (table) continue;
+    if (s.rfind("INSERT INTO ", 0) == 0 && !tables.empty() && !tables.back().name.empty()) {
+      tables.back().rows.push_back(s);
+    } else {
+      tables.push_back({database, "", s, {}});  // a view, trigger or routine
+    }
   }
   return tables;
 }
@@ -90,7 +120,7 @@ std::vector<SetupTable> SnapshotAt(FreshPairs& pairs, const fs::path& run_dir, c
   for (const std::string& db : checker::ListDatabases(c, {})) {
     const fs::path out = work / fmt::format("dump-{}.sql", setup.size());
     const std::string script = fmt::format(
-        "{} --compact --skip-extended-insert --skip-triggers --no-create-db --hex-blob --skip-tz-utc "
+        "{} --compact --skip-extended-insert --triggers --routines --no-create-db --hex-blob --skip-tz-utc "
         "-h 127.0.0.1 -P {} -u root {} > {}",
         ShellQuote(dump_tool.string()), scratch->port(), ShellQuote(db), ShellQuote(out.string()));
     backup::RunTool("dumping the window's start", {"/bin/bash", "-c", script}, work / "dump.log",
