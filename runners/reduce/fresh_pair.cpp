@@ -40,6 +40,10 @@ std::vector<std::string> InnodbOnly(const std::vector<std::string>& options) {
 }
 
 constexpr unsigned kStatementTimeoutS = 60;  // one statement of the replay
+// Every trial copies both template datadirs: a small redo log (the
+// throwaway default is 48M) makes that copy 4 times smaller; the run's own
+// --innodb-log-file-size, if any, comes later and wins.
+constexpr const char* kTrialRedoLog = "--innodb-log-file-size=8M";
 constexpr auto kCatchUp = std::chrono::seconds(60);
 
 db::Connection Connect(const server::ThrowawayServer& s) {
@@ -146,8 +150,10 @@ PairSettings PairSettingsOf(const json& config) {
   p.master = Binaries(config.value("basedir", ""), config.value("mariadbd", ""));
   p.slave = Binaries(config.value("slave_basedir", ""), config.value("slave_mariadbd", ""));
   p.master.extra_options = server::MasterOptions(p.binlog_format);
+  p.master.extra_options.push_back(kTrialRedoLog);
   for (const auto& o : p.master_options) p.master.extra_options.push_back(o);
   p.slave.extra_options = server::SlaveOptions(2);
+  p.slave.extra_options.push_back(kTrialRedoLog);
   if (const unsigned n = config.value("slave_parallel_threads", 0u); n > 0) {
     p.slave_options.insert(p.slave_options.begin(), fmt::format("--slave-parallel-threads={}", n));
   }
@@ -224,8 +230,10 @@ TrialOutcome FreshPairs::Trial(const Script& script, const Target& target) {
     if (SendWindow(m, *master, script, out) && CatchUp(m, s, out)) {
       if (target.shape == FailureShape::kDivergence) Compare(*master, *slave, target, out);
     }
-    master->Stop();
-    slave->Stop();
+    // Nothing of a trial is kept: SIGKILL, not a shutdown that flushes
+    // what is removed next.
+    master->Kill();
+    slave->Kill();
   } catch (const std::exception& e) {
     out.shape = FailureShape::kOther;
     out.detail = e.what();
