@@ -152,7 +152,7 @@ int RunRun(RunCliOptions o) {
   p.binlog_format = Upper(o.binlog_format);
   p.sync_points = o.sync_points;
   p.sync_interval = std::chrono::seconds(o.sync_interval_s);
-  p.position = o.position;
+  p.position = *scenario::ParsePositionMode(o.position);  // --position checked it
   p.slave_parallel_threads = o.slave_parallel_threads;
   p.slave_delay_s = o.slave_delay_s;
   p.slave_parallel_mode = o.slave_parallel_mode;

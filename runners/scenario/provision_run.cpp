@@ -142,7 +142,7 @@ checker::CheckOptions CheckOptionsFor(const Run& run, bool quiesced) {
   co.chunk_size = 1000;
   co.sync_timeout = run.o.sync_timeout;
   co.read_timeout_s = static_cast<unsigned>(std::max<long long>(10, run.o.hang_timeout.count()));
-  co.sync = run.o.position == "file" ? checker::SyncMode::kPosition : checker::SyncMode::kGtid;
+  co.sync = run.o.position == PositionMode::kFile ? checker::SyncMode::kPosition : checker::SyncMode::kGtid;
   co.quiesced = quiesced;
   co.fix_sql = true;
   return co;
@@ -589,7 +589,7 @@ void FinalCatchup(Run& run) {
   // Waits in one-second slices so that a slave whose SQL thread stopped on
   // an error fails the run at once instead of after the whole timeout.
   std::function<bool()> wait_slice;
-  if (run.o.position == "file") {
+  if (run.o.position == PositionMode::kFile) {
     const auto rows = m.QueryRows("SHOW MASTER STATUS");
     const std::string file = rows.rows.at(0).at(0).value_or("");
     const uint64_t pos = std::stoull(rows.rows.at(0).at(1).value_or("0"));
@@ -624,7 +624,7 @@ void FinalCatchup(Run& run) {
     }
   }
   run.Mark(reached ? "caught up" : stopped ? "replication stopped" : "catch-up timeout");
-  run.Phase("catch-up", Since(t0), {{run.o.position == "file" ? "position" : "gtid", gtid},
+  run.Phase("catch-up", Since(t0), {{run.o.position == PositionMode::kFile ? "position" : "gtid", gtid},
                                      {"reached", reached},
                                      {"result", reached ? "ok" : stopped ? "replication stopped" : "timeout"}});
   if (reached) return;
@@ -758,7 +758,7 @@ json ConfigJson(const ProvisionRunOptions& o) {
           {"binlog_format", o.binlog_format},
           {"backup", o.backup_method},
           {"backup_options", o.backup_options},
-          {"position", o.position},
+          {"position", ToString(o.position)},
           {"unsafe_dump", o.unsafe_dump},
           {"test_position_skew", o.test_position_skew},
           {"slave_delay_s", o.slave_delay_s},

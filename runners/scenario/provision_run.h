@@ -23,6 +23,7 @@
 #include "engine/gendata/gendata.h"
 #include "engine/generator/program.h"
 #include "engine/values/values.h"
+#include "runners/scenario/position_mode.h"
 #include "runners/server/server_options.h"
 
 namespace randsync::scenario {
@@ -85,9 +86,7 @@ struct ProvisionRunOptions {
   // picks the variant that covers the tables it finds (consistency_model.h
   // ChooseDumpLocking).
   std::optional<backup::DumpLocking> dump_locking;
-  // "gtid": CHANGE MASTER TO ... MASTER_USE_GTID=slave_pos from the backup's
-  // GTID; "file": MASTER_LOG_FILE/POS from its binlog coordinates.
-  std::string position = "gtid";
+  PositionMode position = PositionMode::kGtid;
   // Negative controls only: mariadb-dump without --single-transaction; the
   // slave started this many transactions off the recorded GTID.
   bool unsafe_dump = false;

@@ -346,7 +346,7 @@ void AuditData(const ProvisionContext& ctx, db::Connection& slave, const backup:
   DataAuditOptions d;
   d.covered = [&ctx](const std::string& engine) { return Covers(ctx.options, engine); };
   db::Connection m = Master(ctx);
-  a.checks.push_back(CheckDataAtPosition(ctx.master.admin, m, slave, start, ctx.options.position == "gtid", d));
+  a.checks.push_back(CheckDataAtPosition(ctx.master.admin, m, slave, start, ctx.options.position == PositionMode::kGtid, d));
   for (const PositionCheck& c : a.checks) Say(fmt::format("position audit: {}: {}: {}", c.what, ToString(c.verdict), c.detail));
   if (const PositionCheck* wrong = a.FirstWrong()) {
     // Unlocked, a transaction that also used Aria (or another engine
@@ -399,7 +399,7 @@ void ResolveUnlockedCopy(const ProvisionContext& ctx, db::Connection& slave, Pro
 // Where replication starts: the backup's point, by GTID or file/position
 // (moved by the negative control's skew).
 backup::BackupPosition StartPosition(const ProvisionRunOptions& o, backup::BackupPosition at) {
-  if (o.position == "file") {
+  if (o.position == PositionMode::kFile) {
     if (at.binlog_file.empty()) throw backup::BackupError("the backup recorded no binlog file/position");
     return at;
   }
@@ -415,7 +415,7 @@ void StartReplication(const ProvisionContext& ctx, db::Connection& slave, const 
   const ProvisionRunOptions& o = ctx.options;
   server::ReplicationSource source = ctx.master.source;
   source.delay_s = o.slave_delay_s;
-  if (o.position == "file") {
+  if (o.position == PositionMode::kFile) {
     server::StartReplicaAtPosition(slave, source, start.binlog_file, start.binlog_pos);
     out.started_at = fmt::format("{}:{}", start.binlog_file, start.binlog_pos);
   } else {
