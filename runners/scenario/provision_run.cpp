@@ -293,9 +293,16 @@ void Check(Run& run, const std::string& name, bool quiesced) {
   if (r.status == Status::kReplicationFailure) {
     NoteTemporaryTablesAtStart(run);
     // The check saw the stop first; the watch reads which transaction it
-    // was (GTID, master position), as when it sees one itself.
+    // was (GTID, master position), as when it sees one itself. The sync
+    // point may just have restarted the slave's threads: the SQL thread
+    // then fails again on the same transaction within moments (seen in CI:
+    // one poll found both threads running).
     if (run.replication && !run.report.contains("replication_failure")) {
-      if (std::optional<ReplicationStop> stop = run.replication->Poll()) {
+      std::optional<ReplicationStop> stop;
+      for (int tries = 0; tries < 25 && !(stop = run.replication->Poll()); ++tries) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+      if (stop) {
         run.report["replication_failure"] = stop->ToJson();
         if (!stop->gtid.empty()) failing_gtid = stop->gtid;
       }
