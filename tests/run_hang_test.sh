@@ -74,7 +74,7 @@ HELD=
 hang slave-at-sync-points slave "^randsync: run: slave on " - -- --threads 4 --duration 60 --sync-interval 1
 # A delayed slave (MASTER_DELAY) is still catching up when its progress
 # says so: the stop lands in the catch-up, not after it.
-hang slave-during-catchup slave "^randsync: run: catch-up: waiting" - -- --threads 4 --duration 12 --sync-points 1 \
-    --slave-delay 15 --sync-timeout 90
+hang slave-during-catchup slave "^randsync: run: catch-up: waiting" - -- --threads 4 --duration 6 --sync-points 1 \
+    --slave-delay 10 --sync-timeout 90
 
 exit $fail

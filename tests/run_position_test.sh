@@ -29,7 +29,7 @@ expect_started_from() {
   grep -Eq "position audit .* ($verdicts)" "$last_run/summary.txt" || { echo "FAIL: $name: no audit phase"; fail=1; }
 }
 
-common=(--threads 8 --duration 12 --sync-points 1)
+common=(--threads 8 --duration 6 --sync-points 1)
 # Seed 13 runs XA and plain transactions: some are prepared, or prepared
 # and committed, while the copy ends (8 of 8 seeds passed so).
 data=$(dirname "$0")/data

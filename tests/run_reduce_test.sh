@@ -20,7 +20,7 @@ query_init: CREATE OR REPLACE VIEW v_a AS SELECT * FROM A ;
 query: INSERT INTO v_a ( col_int_nokey ) VALUES ( _digit ) | UPDATE v_a SET col_int_nokey = _digit WHERE pk = _digit |
        INSERT INTO B ( col_int_nokey ) VALUES ( _digit ) ;
 YY
-if run_expect slave-filter 111 -- --grammar "$tmp/view.yy" --threads 4 --duration 6 --sync-points 1 \
+if run_expect slave-filter 111 -- --grammar "$tmp/view.yy" --threads 2 --duration 4 --sync-points 1 \
     --slave-option=--replicate-wild-ignore-table=test.A && reduce_expect slave-filter; then
   sed -n '/^-- 1\./,/^-- 2\./p' "$last_run/reduced/test.sql" | grep -q 'VIEW `v_a`' &&
     grep -Eq "^(INSERT INTO|UPDATE) v_a " "$last_run/reduced/test.sql" ||
