@@ -78,39 +78,21 @@ std::string Upper(std::string s) {
   return s;
 }
 
-// A logical method's --backup-option: only how the dump holds its tables
-// (randsync gives the tool every other option itself). nullopt when none.
-std::optional<backup::DumpLocking> DumpLockingOf(const RunCliOptions& o) {
-  if (o.backup == "mariabackup") return std::nullopt;
-  const bool dump = o.backup == "mariadb-dump";
-  std::optional<backup::DumpLocking> l;
-  for (const std::string& opt : o.backup_options) {
-    const std::string name = server::OptionName(opt);
-    if (name == (dump ? "single-transaction" : "trx-consistency-only")) {
-      l = backup::DumpLocking::kSnapshot;
-    } else if (dump && name == "lock-all-tables") {
-      l = backup::DumpLocking::kGlobalReadLock;
-    } else {
-      throw CLI::ValidationError(
-          "--backup-option " + opt + ": with --backup " + o.backup + " it only chooses how the dump locks (" +
-          (dump ? "--single-transaction or --lock-all-tables" : "--trx-consistency-only") +
-          "); randsync gives the tool its other options");
-    }
+// The method --backup, --backup-option and --test-unsafe-dump choose; one
+// line naming an option the method does not take.
+std::shared_ptr<const scenario::BackupMethod> MethodOf(const RunCliOptions& o) {
+  try {
+    return scenario::MakeBackupMethod(o.backup, {.options = o.backup_options, .unsafe_dump = o.test_unsafe_dump});
+  } catch (const scenario::MethodOptionError& e) {
+    throw CLI::ValidationError(e.what());
   }
-  return l;
 }
 
 void ValidateCombinations(const RunCliOptions& o) {
-  if (o.test_unsafe_dump && o.backup != "mariadb-dump") {
-    throw CLI::ValidationError("--test-unsafe-dump needs --backup mariadb-dump");
-  }
-  if (o.test_position_skew != 0 && o.position != "gtid") {
+  if (o.test_position_skew != 0 && scenario::ParsePositionMode(o.position) != scenario::PositionMode::kGtid) {
     throw CLI::ValidationError("--test-position-skew needs --position gtid");
   }
-  if (!o.backup_options.empty() && o.test_unsafe_dump) {
-    throw CLI::ValidationError("--backup-option and --test-unsafe-dump both say how the dump locks; give one");
-  }
-  DumpLockingOf(o);  // refuses an option it does not know
+  MethodOf(o);  // refuses an option the method does not take
   if (!o.master_dsn.empty() && !o.master_options.empty()) {
     throw CLI::ValidationError("--master-option applies to a throwaway master; configure your --master yourself");
   }
@@ -156,9 +138,7 @@ int RunRun(RunCliOptions o) {
   p.slave_parallel_threads = o.slave_parallel_threads;
   p.slave_delay_s = o.slave_delay_s;
   p.slave_parallel_mode = o.slave_parallel_mode;
-  if (o.backup == "mariabackup") p.backup_options = o.backup_options;
-  p.dump_locking = DumpLockingOf(o);
-  p.unsafe_dump = o.test_unsafe_dump;
+  p.backup = MethodOf(o);
   p.test_position_skew = o.test_position_skew;
   p.sync_timeout = std::chrono::seconds(o.sync_timeout_s);
   p.catchup_timeout = std::chrono::seconds(o.catchup_timeout_s);
@@ -179,7 +159,6 @@ int RunRun(RunCliOptions o) {
   p.replay_dir = o.replay_queries;
   p.results_root = o.results;
   p.backup_binary = o.mariabackup;
-  p.backup_method = o.backup;
   std::signal(SIGINT, OnRunSignal);
   std::signal(SIGTERM, OnRunSignal);
   return BisectExit(o.bisect, static_cast<int>(scenario::RunProvisionScenario(p).status));
@@ -205,7 +184,7 @@ Runner RegisterRun(CLI::App& app) {
                   "--single-transaction, position in the dump's header) or mydumper (logical, "
                   "--trx-consistency-only, position in its metadata file); the logical methods take a global read "
                   "lock instead when non-InnoDB tables need one (see --backup-option)")
-      ->check(CLI::IsMember({"mariabackup", "mariadb-dump", "mydumper"}))
+      ->check(CLI::IsMember(scenario::BackupMethodNames()))
       ->capture_default_str();
   cmd->add_option("--backup-option", o->backup_options,
                   "Extra option for mariadb-backup --backup (repeatable), e.g. --no-lock; for the logical "

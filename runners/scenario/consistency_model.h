@@ -17,10 +17,11 @@
 //                                                               (later statements on one change the base
 //                                                               table of that name on the slave)
 //
-// The position audit reads only covered tables; the run lists the others
+// Each method's line is its UncoveredReason (methods/*_method.cpp). The
+// position audit reads only covered tables; the run lists the others
 // before the backup starts. Unless told (--backup-option=--single-transaction
 // ...), a logical method takes the global read lock when a snapshot would
-// leave tables uncovered that the lock covers (ChooseDumpLocking).
+// leave tables uncovered that the lock covers (ChooseMethodVariant).
 #pragma once
 
 #include <string>
@@ -29,6 +30,7 @@
 #include <nlohmann/json.hpp>
 
 #include "db/connection.h"
+#include "runners/scenario/methods/backup_method.h"
 #include "runners/scenario/provision_run.h"
 
 namespace randsync::scenario {
@@ -39,31 +41,19 @@ struct UncoveredTable {
   std::string reason;  // why the method cannot make it consistent
 };
 
-// mariabackup --backup-option=--no-lock: a copy taken without locks.
-bool UnlockedCopy(const ProvisionRunOptions& options);
+// A method whose variant is not given (BackupMethod::ChooseLocking): sets
+// options.backup to the variant that covers the tables of `databases`
+// best. Returns the line that says so and why ("" when nothing changed).
+std::string ChooseMethodVariant(db::Connection& master, const std::vector<std::string>& databases,
+                                ProvisionRunOptions& options);
 
-// How the run's logical method holds its tables (kSnapshot unless chosen
-// or told otherwise; kNone for the unsafe negative control).
-backup::DumpLocking LockingOf(const ProvisionRunOptions& options);
+// Whether `method` makes tables of `engine` (any case) consistent at its point.
+bool Covers(const BackupMethod& method, const std::string& engine);
 
-// Logical methods whose locking is not given: picks the global read lock
-// when a snapshot would leave tables of `databases` uncovered that the
-// lock covers, else the snapshot, and sets options.dump_locking. Returns
-// the line that says so and why ("" when nothing was chosen).
-std::string ChooseDumpLocking(db::Connection& master, const std::vector<std::string>& databases,
-                              ProvisionRunOptions& options);
-
-// Whether the run's method (with its options) makes tables of `engine`
-// (lower case) consistent at its point.
-bool Covers(const ProvisionRunOptions& options, const std::string& engine);
-
-// The method as the model names it: "mariabackup --no-lock", ...
-std::string MethodVariant(const ProvisionRunOptions& options);
-
-// The base tables and sequences of `databases` on the master that the
-// run's method cannot make consistent, each with the reason.
+// The base tables and sequences of `databases` on the master that
+// `method` cannot make consistent, each with the reason.
 std::vector<UncoveredTable> UncoveredTables(db::Connection& master, const std::vector<std::string>& databases,
-                                            const ProvisionRunOptions& options);
+                                            const BackupMethod& method);
 
 nlohmann::json ToJson(const std::vector<UncoveredTable>& tables);
 

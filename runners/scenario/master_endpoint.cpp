@@ -60,7 +60,7 @@ MasterEndpoint EndpointOf(const server::ThrowawayServer& master, const std::stri
   return m;
 }
 
-MasterEndpoint ExternalMaster(const db::Dsn& given, const std::string& backup_method, std::string& warning) {
+MasterEndpoint ExternalMaster(const db::Dsn& given, const BackupMethod& method, std::string& warning) {
   MasterEndpoint m;
   m.external = true;
   m.dsn = given;
@@ -86,13 +86,13 @@ MasterEndpoint ExternalMaster(const db::Dsn& given, const std::string& backup_me
   m.server_id = static_cast<unsigned>(std::stoul(value("SELECT @@server_id")));
   m.binlog_format = value("SELECT @@binlog_format");
   const std::string port = value("SELECT @@port");
-  if (backup_method == "mariabackup") {
-    // mariadb-backup copies the datadir's files: the master must be here.
+  if (method.ReadsMasterFiles()) {
+    // The method copies the datadir's files: the master must be here.
     const std::string datadir = value("SELECT @@datadir");
     if (::access(datadir.c_str(), R_OK | X_OK) != 0) {
-      throw Refused(given, fmt::format("its datadir {} is not readable on this machine; mariadb-backup copies "
-                                       "files, so use --backup mariadb-dump or mydumper for a remote master",
-                                       datadir));
+      throw Refused(given, fmt::format("its datadir {} is not readable on this machine; {} copies files, so use "
+                                       "a logical --backup (mariadb-dump, mydumper) for a remote master",
+                                       datadir, method.name()));
     }
   }
   // The slave connects over TCP as the DSN's user.

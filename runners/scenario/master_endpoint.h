@@ -7,6 +7,7 @@
 #include <string>
 
 #include "db/dsn.h"
+#include "runners/scenario/methods/backup_method.h"
 #include "runners/server/admin_connection.h"
 #include "runners/server/replication.h"
 #include "runners/server/throwaway_server.h"
@@ -32,13 +33,13 @@ MasterEndpoint EndpointOf(const server::ThrowawayServer& master, const std::stri
 // Connects to the user's master and checks what the run needs before
 // anything is written to it, each failure one line naming the cause and
 // the fix: reachable; binary log on; a MariaDB server (GTID, BACKUP
-// STAGE); for mariabackup, its datadir on this machine (the tool copies
-// files). The slave's master.info keeps its replication password in plain
+// STAGE); for a method that copies files (ReadsMasterFiles), its datadir
+// on this machine. The slave's master.info keeps its replication password in plain
 // text, and the slave's datadir is part of the results: so the slave
 // replicates as a throwaway account with a random password and REPLICATION
 // SLAVE, made unlogged; when the DSN's user may not create it, as the
 // DSN's user (`warning` says so). Throws std::runtime_error.
-MasterEndpoint ExternalMaster(const db::Dsn& dsn, const std::string& backup_method, std::string& warning);
+MasterEndpoint ExternalMaster(const db::Dsn& dsn, const BackupMethod& method, std::string& warning);
 
 // Drops the throwaway replication account, unlogged; never throws (a
 // master that is gone keeps it: "randsync_repl_..." names it).

@@ -406,7 +406,7 @@ void StartMasterAndLoad(Run& run) {
   auto t0 = Clock::now();
   if (o.master_dsn) {
     std::string warning;
-    run.endpoint = ExternalMaster(*o.master_dsn, o.backup_method, warning);
+    run.endpoint = ExternalMaster(*o.master_dsn, *o.backup, warning);
     if (!warning.empty()) run.Warn(warning);
     Say(fmt::format("{} (binlog {}, server id {}); data and load go to its `{}` database", run.endpoint.description,
                     run.endpoint.binlog_format, run.endpoint.server_id, run.endpoint.data_database));
@@ -539,7 +539,7 @@ void Provision(Run& run) {
 // committed in one phase (unpositioned_commits.h): then the copy had no exact
 // position for it.
 bool FailedOnOnePhaseCommitOfUnlockedCopy(const Run& run, const ReplicationStop& stop) {
-  if (!UnlockedCopy(run.o) || stop.event_position.empty()) return false;
+  if (!run.o.backup->CopiesWithoutLocks() || stop.event_position.empty()) return false;
   const auto colon = stop.event_position.rfind(':');
   if (colon == std::string::npos) return false;
   try {
@@ -763,10 +763,10 @@ json ConfigJson(const ProvisionRunOptions& o) {
           {"duration_s", o.duration.count()},
           {"seed", o.seed},
           {"binlog_format", o.binlog_format},
-          {"backup", o.backup_method},
-          {"backup_options", o.backup_options},
+          {"backup", o.backup->name()},
+          {"backup_options", o.backup->settings().options},
           {"position", ToString(o.position)},
-          {"unsafe_dump", o.unsafe_dump},
+          {"unsafe_dump", o.backup->settings().unsafe_dump},
           {"test_position_skew", o.test_position_skew},
           {"slave_delay_s", o.slave_delay_s},
           {"slave_parallel_threads", o.slave_parallel_threads},

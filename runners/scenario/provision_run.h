@@ -18,11 +18,11 @@
 #include <vector>
 
 #include "base/status.h"
-#include "runners/backup/dump_locking.h"
 #include "db/dsn.h"
 #include "engine/gendata/gendata.h"
 #include "engine/generator/program.h"
 #include "engine/values/values.h"
+#include "runners/scenario/methods/backup_method.h"
 #include "runners/scenario/position_mode.h"
 #include "runners/server/server_options.h"
 
@@ -79,17 +79,14 @@ struct ProvisionRunOptions {
   // read of the checks is bounded by it too.
   std::chrono::seconds hang_timeout{60};
   std::chrono::seconds backup_timeout{600};
-  std::filesystem::path backup_binary;  // empty: the system's tool for backup_method
-  std::string backup_method = "mariabackup";  // or "mariadb-dump", "mydumper"
-  std::vector<std::string> backup_options;  // extra options of mariadb-backup --backup
-  // Logical methods: how the dump holds its tables still. Unset, the run
-  // picks the variant that covers the tables it finds (consistency_model.h
-  // ChooseDumpLocking).
-  std::optional<backup::DumpLocking> dump_locking;
+  std::filesystem::path backup_binary;  // empty: the system's tool for the method
+  // How the master is backed up and the slave provisioned: the method and
+  // its variant (methods/backup_method.h; --backup, --backup-option and
+  // --test-unsafe-dump choose it).
+  std::shared_ptr<const BackupMethod> backup = MakeBackupMethod("mariabackup");
   PositionMode position = PositionMode::kGtid;
-  // Negative controls only: mariadb-dump without --single-transaction; the
-  // slave started this many transactions off the recorded GTID.
-  bool unsafe_dump = false;
+  // Negative control only: the slave started this many transactions off
+  // the recorded GTID.
   int test_position_skew = 0;
   // The slave's MASTER_DELAY in seconds (a delayed replica).
   unsigned slave_delay_s = 0;

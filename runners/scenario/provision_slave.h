@@ -1,15 +1,10 @@
-// Provisioning a slave from a backup taken under load, the three ways users
-// do it (../shared/reference/provisioning.md), each reading the position its
-// own way:
-//   mariabackup   --backup + --prepare; the slave starts on the prepared
-//                 directory; mariadb_backup_binlog_info has the position.
-//   mariadb-dump  --single-transaction --master-data=2 --gtid; the slave is a
-//                 fresh server loaded without binlogging; the dump's header
-//                 comments have the position.
-//   mydumper      --trx-consistency-only; myloader into a fresh server;
-//                 DIR/metadata has the position.
-// Then CHANGE MASTER TO at that GTID (or binlog file/position) and START
-// SLAVE. Every tool step has a deadline and a log in backup-logs/.
+// Provisioning a slave from a backup taken under load, by the run's backup
+// method (methods/backup_method.h: mariabackup, mariadb-dump, mydumper,
+// each reading the position its own way; ../shared/reference/provisioning.md):
+// the backup, the audit of its position (position_audit.h), the slave on or
+// loaded from it, then CHANGE MASTER TO at that GTID (or binlog
+// file/position) and START SLAVE. Every tool step has a deadline and a log
+// in backup-logs/.
 #pragma once
 
 #include <filesystem>
@@ -24,28 +19,11 @@
 #include "runners/scenario/consistency_model.h"
 #include "runners/scenario/master_endpoint.h"
 #include "runners/scenario/position_audit.h"
+#include "runners/scenario/provision_context.h"
 #include "runners/scenario/provision_run.h"
 #include "runners/server/throwaway_server.h"
 
 namespace randsync::scenario {
-
-struct ProvisionContext {
-  const ProvisionRunOptions& options;
-  // backup-logs/ goes here; backup/ and slave/ too unless
-  // options.slave_dir says otherwise.
-  std::filesystem::path run_dir;
-  const MasterEndpoint& master;
-  // Records a finished phase (name, seconds, details) in the run's report.
-  std::function<void(const std::string&, double, nlohmann::json)> phase;
-  // Marks an event on the timeline ("backup start", ...).
-  std::function<void(const std::string&)> mark;
-  // Every connection of the provisioning (ControlOptions): bounded, so a
-  // server that stops answering fails a statement instead of freezing it.
-  db::ConnectOptions control;
-  // Asked once a second while a tool runs: the run's reason to give it up
-  // (a server that died or hangs), else "".
-  backup::AbandonCheck abandon;
-};
 
 // The bounds of a run's control connections: a statement that sends
 // nothing for --hang-timeout (at least 10 s) is given up; the server's

@@ -1,0 +1,126 @@
+// mariadb-backup: --backup of the master's files under load, --prepare,
+// and the slave runs on the prepared directory. Locked (the default), the
+// binlog info file is read while commits are blocked; --no-lock copies
+// without locks and only InnoDB's record places the copy.
+#include <algorithm>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "runners/backup/mariabackup.h"
+#include "runners/scenario/methods/method_factories.h"
+#include "runners/scenario/position_audit.h"
+#include "runners/scenario/provision_context.h"
+#include "runners/server/server_options.h"
+
+namespace randsync::scenario {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Mariabackup final : public BackupMethod {
+ public:
+  explicit Mariabackup(const MethodSettings& s)
+      : settings_(s), no_lock_(std::any_of(s.options.begin(), s.options.end(), [](const std::string& x) {
+          return server::OptionName(x) == "no-lock";
+        })) {
+    if (s.unsafe_dump) throw MethodOptionError("--test-unsafe-dump needs --backup mariadb-dump");
+  }
+
+  std::string_view name() const override { return "mariabackup"; }
+  std::string Variant() const override { return no_lock_ ? "mariabackup --no-lock" : "mariabackup"; }
+  const MethodSettings& settings() const override { return settings_; }
+  bool ReadsMasterFiles() const override { return true; }
+  bool CopiesWithoutLocks() const override { return no_lock_; }
+  bool SlaveRunsOnBackup() const override { return true; }
+
+  std::string UncoveredReason(std::string_view engine, bool) const override {
+    if (no_lock_) return engine == "innodb" ? "" : "copied without locks while it was written, at no binlog position";
+    return engine == "memory" ? "a MEMORY table's rows are in no file: the slave's copy is empty" : "";
+  }
+
+  PositionAudit Take(const ProvisionContext& ctx) const override {
+    ctx.mark("backup start");
+    const auto t0 = Clock::now();
+    {
+      const PhaseIfFailed failed(ctx, "backup");
+      SayProvision(fmt::format("backup: mariadb-backup --backup{} while the load runs", no_lock_ ? " --no-lock" : ""));
+      backup::Backup(ctx.master.admin, Options(ctx));
+    }
+    ctx.mark("backup end");
+    const double seconds = SecondsSince(t0);
+    ctx.phase("backup", seconds, nlohmann::json::object());
+    const PhaseIfFailed failed(ctx, "prepare");
+    const auto t1 = Clock::now();
+    const backup::BackupPosition info = backup::Prepare(Options(ctx));
+    PositionAudit a = Place(ctx, info, backup::ReadInnodbBinlogPos(ctx.BackupDir()));
+    ctx.phase("prepare", SecondsSince(t1), PositionJson(a.start.at));
+    SayProvision(fmt::format("backup: taken in {:.1f} s, prepared in {:.1f} s", seconds, SecondsSince(t1)));
+    return a;
+  }
+
+  // Unlocked, the start is InnoDB's own record: its GTID is the master's
+  // translation, and the info file reads file/position and GTID at
+  // different moments, rightly apart. Locked, InnoDB's record must lie
+  // within the copy.
+  void AuditSources(const ProvisionContext&, db::Connection& m, PositionAudit& a) const override {
+    if (no_lock_) return;
+    a.checks.push_back(CheckGtidAgreesWithFilePos(m, a.start));
+    if (!a.others.empty()) a.checks.push_back(CheckInnodbWithinLockedCopy(m, a.others.front().at, a.start.at));
+  }
+
+ private:
+  backup::MariabackupOptions Options(const ProvisionContext& ctx) const {
+    backup::MariabackupOptions b;
+    b.target_dir = ctx.BackupDir();
+    b.log_dir = ctx.LogDir();
+    b.timeout = ctx.options.backup_timeout;
+    b.abandon = ctx.abandon;
+    b.binary = ctx.options.backup_binary;
+    b.extra_backup_options = settings_.options;
+    return b;
+  }
+
+  // Where the copy lies in the binary log. Locked, the info file (read
+  // while commits were blocked) is its point, and InnoDB's record must
+  // agree with it; unlocked, only InnoDB's record is: the copy's InnoDB
+  // data is that of the last transaction InnoDB committed in it, and the
+  // info file is written later, when the copy ends.
+  PositionAudit Place(const ProvisionContext& ctx, const backup::BackupPosition& info,
+                      std::optional<backup::BackupPosition> innodb) const {
+    db::Connection m = ctx.Master();
+    if (innodb) innodb->gtid = GtidAt(m, innodb->binlog_file, innodb->binlog_pos);
+    PositionAudit a;
+    const PositionSource info_source{"binlog info file", info};
+    if (!no_lock_) {
+      a.start = info_source;
+      if (innodb) a.others.push_back({"InnoDB at prepare", *innodb});
+      return a;
+    }
+    if (!innodb) {
+      throw backup::BackupError(
+          "--no-lock: the prepare recovered no InnoDB binlog position (no xtrabackup_binlog_pos_innodb), so the "
+          "unlocked copy cannot be placed in the binary log");
+    }
+    a.start = {"InnoDB at prepare", *innodb};
+    a.others.push_back(info_source);
+    a.info_file_ahead_bytes = BinlogBytesBetween(m, *innodb, info);
+    SayProvision(fmt::format(
+        "backup: --no-lock: the slave starts at InnoDB's position {}:{} (GTID {}), {} bytes of binlog before the "
+        "info file's {}:{}",
+        innodb->binlog_file, innodb->binlog_pos, innodb->gtid.empty() ? "-" : innodb->gtid, *a.info_file_ahead_bytes,
+        info.binlog_file, info.binlog_pos));
+    return a;
+  }
+
+  MethodSettings settings_;
+  bool no_lock_;
+};
+
+}  // namespace
+
+std::shared_ptr<const BackupMethod> MakeMariabackup(const MethodSettings& settings) {
+  return std::make_shared<Mariabackup>(settings);
+}
+
+}  // namespace randsync::scenario

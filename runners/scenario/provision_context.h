@@ -1,0 +1,75 @@
+// What a provisioning step (provision_slave.h, a backup method's
+// methods/backup_method.h) is given, and the small helpers every step
+// uses on it: where the backup and slave go, the master's connections,
+// and recording a step's phase.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "db/connection.h"
+#include "runners/backup/mariabackup.h"
+#include "runners/scenario/master_endpoint.h"
+#include "runners/scenario/provision_run.h"
+
+namespace randsync::scenario {
+
+struct ProvisionContext {
+  const ProvisionRunOptions& options;
+  // backup-logs/ goes here; backup/ and slave/ too unless
+  // options.slave_dir says otherwise.
+  std::filesystem::path run_dir;
+  const MasterEndpoint& master;
+  // Records a finished phase (name, seconds, details) in the run's report.
+  std::function<void(const std::string&, double, nlohmann::json)> phase;
+  // Marks an event on the timeline ("backup start", ...).
+  std::function<void(const std::string&)> mark;
+  // Every connection of the provisioning (ControlOptions): bounded, so a
+  // server that stops answering fails a statement instead of freezing it.
+  db::ConnectOptions control;
+  // Asked once a second while a tool runs: the run's reason to give it up
+  // (a server that died or hangs), else "".
+  backup::AbandonCheck abandon;
+
+  // The slave's folder (datadir, socket, error log) and the backup's: in
+  // the results folder, or under --slave-datadir.
+  std::filesystem::path SlaveDir() const;
+  std::filesystem::path BackupDir() const;
+  std::filesystem::path LogDir() const { return run_dir / "backup-logs"; }
+  db::Connection Master() const { return db::Connection(master.dsn, control); }
+  // The master's user databases (what a logical dump takes).
+  std::vector<std::string> UserDatabases() const;
+};
+
+// One line of the run's progress ("randsync: run: ...").
+void SayProvision(const std::string& line);
+
+// {"binlog_file", "binlog_pos", "gtid"} of a position, for a phase's details.
+nlohmann::json PositionJson(const backup::BackupPosition& at);
+
+// A step's phase when it throws: the time it took and result "failed",
+// so that summary.txt, junit.xml and report.json show the step that
+// failed. A step that ends well records its own phase, with what it found.
+class PhaseIfFailed {
+ public:
+  PhaseIfFailed(const ProvisionContext& ctx, std::string name);
+  ~PhaseIfFailed();
+  PhaseIfFailed(const PhaseIfFailed&) = delete;
+  PhaseIfFailed& operator=(const PhaseIfFailed&) = delete;
+
+ private:
+  const ProvisionContext& ctx_;
+  std::string name_;
+  std::chrono::steady_clock::time_point start_;
+  int exceptions_;
+};
+
+// Seconds since `t`.
+double SecondsSince(std::chrono::steady_clock::time_point t);
+
+}  // namespace randsync::scenario

@@ -1,0 +1,97 @@
+// The backup methods behind one interface (runners/scenario/methods/):
+// what each is called, what it can make consistent, the options it takes
+// and refuses. The servers' side is in run_matrix/run_consistency/run_position.
+#include "runners/scenario/methods/backup_method.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace randsync::scenario {
+namespace {
+
+std::shared_ptr<const BackupMethod> Make(std::string_view name, std::vector<std::string> options = {},
+                                         bool unsafe = false) {
+  return MakeBackupMethod(name, {.options = std::move(options), .unsafe_dump = unsafe});
+}
+
+std::string OptionError(std::string_view name, std::vector<std::string> options, bool unsafe = false) {
+  try {
+    Make(name, std::move(options), unsafe);
+  } catch (const MethodOptionError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(BackupMethod, EveryRegisteredNameMakesThatMethod) {
+  const std::vector<std::string> names = BackupMethodNames();
+  EXPECT_EQ(names, (std::vector<std::string>{"mariabackup", "mariadb-dump", "mydumper"}));
+  for (const std::string& n : names) EXPECT_EQ(Make(n)->name(), n);
+  EXPECT_THROW(Make("xtrabackup"), std::invalid_argument);
+}
+
+TEST(BackupMethod, VariantsAsTheConsistencyModelNamesThem) {
+  EXPECT_EQ(Make("mariabackup")->Variant(), "mariabackup");
+  EXPECT_EQ(Make("mariabackup", {"--no-lock"})->Variant(), "mariabackup --no-lock");
+  EXPECT_EQ(Make("mariadb-dump")->Variant(), "mariadb-dump --single-transaction");
+  EXPECT_EQ(Make("mariadb-dump", {"--lock-all-tables"})->Variant(), "mariadb-dump --lock-all-tables");
+  EXPECT_EQ(Make("mariadb-dump", {}, true)->Variant(), "mariadb-dump without --single-transaction");
+  EXPECT_EQ(Make("mydumper")->Variant(), "mydumper --trx-consistency-only");
+}
+
+TEST(BackupMethod, WhatEachCanMakeConsistent) {
+  auto covers = [](const std::shared_ptr<const BackupMethod>& m, std::string_view engine, bool sequence = false) {
+    return m->UncoveredReason(engine, sequence).empty();
+  };
+  const auto locked = Make("mariabackup"), unlocked = Make("mariabackup", {"--no-lock"});
+  EXPECT_TRUE(covers(locked, "aria"));
+  EXPECT_TRUE(covers(locked, "myisam"));
+  EXPECT_FALSE(covers(locked, "memory"));
+  EXPECT_TRUE(covers(unlocked, "innodb"));
+  EXPECT_FALSE(covers(unlocked, "aria"));
+  const auto dump = Make("mariadb-dump"), all = Make("mariadb-dump", {"--lock-all-tables"});
+  EXPECT_TRUE(covers(dump, "innodb"));
+  EXPECT_FALSE(covers(dump, "myisam"));
+  EXPECT_FALSE(covers(dump, "innodb", true));
+  EXPECT_TRUE(covers(all, "myisam"));
+  EXPECT_TRUE(covers(all, "innodb", true));
+  // mydumper reads sequences after its lock ends.
+  EXPECT_FALSE(covers(Make("mydumper"), "aria"));
+  EXPECT_FALSE(Make("mydumper")->UncoveredReason("innodb", true).empty());
+}
+
+TEST(BackupMethod, WhereTheSlaveRunsAndWhatTheMasterMustOffer) {
+  EXPECT_TRUE(Make("mariabackup")->SlaveRunsOnBackup());
+  EXPECT_TRUE(Make("mariabackup")->ReadsMasterFiles());
+  EXPECT_FALSE(Make("mariabackup")->CopiesWithoutLocks());
+  EXPECT_TRUE(Make("mariabackup", {"--no-lock=1"})->CopiesWithoutLocks());
+  for (const char* logical : {"mariadb-dump", "mydumper"}) {
+    EXPECT_FALSE(Make(logical)->SlaveRunsOnBackup()) << logical;
+    EXPECT_FALSE(Make(logical)->ReadsMasterFiles()) << logical;
+    EXPECT_FALSE(Make(logical)->CopiesWithoutLocks()) << logical;
+  }
+}
+
+TEST(BackupMethod, SettingsAreKeptForConfigJson) {
+  const auto m = Make("mariabackup", {"--no-lock", "--parallel=2"});
+  EXPECT_EQ(m->settings().options, (std::vector<std::string>{"--no-lock", "--parallel=2"}));
+  EXPECT_TRUE(Make("mariadb-dump", {}, true)->settings().unsafe_dump);
+}
+
+TEST(BackupMethod, AnOptionAMethodDoesNotTakeIsOneLineNamingIt) {
+  EXPECT_EQ(OptionError("mariadb-dump", {"--quick"}),
+            "--backup-option --quick: with --backup mariadb-dump it only chooses how the dump locks "
+            "(--single-transaction or --lock-all-tables); randsync gives the tool its other options");
+  EXPECT_EQ(OptionError("mydumper", {"--lock-all-tables"}),
+            "--backup-option --lock-all-tables: with --backup mydumper it only chooses how the dump locks "
+            "(--trx-consistency-only); randsync gives the tool its other options");
+  EXPECT_EQ(OptionError("mariabackup", {}, true), "--test-unsafe-dump needs --backup mariadb-dump");
+  EXPECT_EQ(OptionError("mydumper", {}, true), "--test-unsafe-dump needs --backup mariadb-dump");
+  EXPECT_EQ(OptionError("mariadb-dump", {"--single-transaction"}, true),
+            "--backup-option and --test-unsafe-dump both say how the dump locks; give one");
+  EXPECT_EQ(OptionError("mariabackup", {"--no-lock", "--parallel=4"}), "");
+}
+
+}  // namespace
+}  // namespace randsync::scenario
