@@ -93,5 +93,17 @@ TEST(BackupMethod, AnOptionAMethodDoesNotTakeIsOneLineNamingIt) {
   EXPECT_EQ(OptionError("mariabackup", {"--no-lock", "--parallel=4"}), "");
 }
 
+TEST(BackupMethod, AnIncrementalChainIsMariabackupsAndNamedInItsVariant) {
+  MethodSettings chain{.incrementals = 3, .kill_backup_at = 3};
+  EXPECT_EQ(MakeBackupMethod("mariabackup", chain)->Variant(), "mariabackup + 3 incrementals");
+  EXPECT_EQ(MakeBackupMethod("mariabackup", chain)->settings().kill_backup_at, 3u);
+  chain.kill_backup_at = 4;
+  EXPECT_THROW(MakeBackupMethod("mariabackup", chain), MethodOptionError);
+  for (const char* logical : {"mariadb-dump", "mydumper"}) {
+    EXPECT_THROW(MakeBackupMethod(logical, {.incrementals = 1}), MethodOptionError) << logical;
+    EXPECT_THROW(MakeBackupMethod(logical, {.kill_backup_at = 1}), MethodOptionError) << logical;
+  }
+}
+
 }  // namespace
 }  // namespace randsync::scenario

@@ -49,33 +49,35 @@ std::string ToolErrorLine(const fs::path& log, std::uintmax_t from) {
 
 }  // namespace
 
-void RunTool(const std::string& what, std::vector<std::string> argv, const fs::path& log,
-             std::chrono::seconds timeout, const AbandonCheck& abandon) {
+namespace {
+
+pid_t Spawn(const std::string& what, std::vector<std::string> argv, const fs::path& log) {
   server::SpawnSpec spec;
   spec.argv = std::move(argv);
   spec.output = log;
-  const std::uintmax_t from = server::LogSize(log);  // the log is appended to: earlier runs' lines are not this one's
-  pid_t pid = 0;
   try {
-    pid = server::SpawnChild(spec);
+    return server::SpawnChild(spec);
   } catch (const std::exception& e) {
     throw BackupError(fmt::format("{}: cannot start {}: {}", what, spec.argv[0], e.what()));
   }
-  // In one-second slices, so that a reason to give the tool up ends it
-  // within a second rather than at the deadline.
+}
+
+// Waits for the tool in `slice`s until it ends, the deadline passes or
+// `give_up` (asked after each slice) returns true; nullopt unless it ended.
+std::optional<server::ChildExit> WaitTool(pid_t pid, std::chrono::seconds timeout, std::chrono::milliseconds slice,
+                                          const std::function<bool()>& give_up) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::optional<server::ChildExit> exit;
-  while (!exit && std::chrono::steady_clock::now() < deadline) {
+  while (std::chrono::steady_clock::now() < deadline) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    exit = server::WaitChild(pid, std::min<std::chrono::milliseconds>(left, std::chrono::seconds(1)));
-    if (exit || !abandon) continue;
-    if (const std::string why = abandon(); !why.empty()) {
-      server::KillChild(pid);
-      throw ToolAbandoned(fmt::format("{} given up (killed): {}", what, why));
-    }
+    if (auto exit = server::WaitChild(pid, std::min(left, slice))) return exit;
+    if (give_up && give_up()) return std::nullopt;
   }
-  if (!exit) server::KillChild(pid);
-  if (exit && exit->Clean()) return;
+  return std::nullopt;
+}
+
+// A tool that did not end cleanly: the error, with the log's telling line.
+[[noreturn]] void ThrowToolFailure(const std::string& what, const std::optional<server::ChildExit>& exit,
+                                   const fs::path& log, std::uintmax_t from, std::chrono::seconds timeout) {
   const std::string line = ToolErrorLine(log, from);
   const std::string said = line.empty() ? "its log is empty" : line;
   if (!exit) {
@@ -83,6 +85,36 @@ void RunTool(const std::string& what, std::vector<std::string> argv, const fs::p
                                   timeout.count(), said, log.string()));
   }
   throw BackupError(fmt::format("{} failed ({}): {} (log {})", what, exit->Describe(), said, log.string()));
+}
+
+}  // namespace
+
+void RunTool(const std::string& what, std::vector<std::string> argv, const fs::path& log,
+             std::chrono::seconds timeout, const AbandonCheck& abandon) {
+  const std::uintmax_t from = server::LogSize(log);  // the log is appended to: earlier runs' lines are not this one's
+  const pid_t pid = Spawn(what, std::move(argv), log);
+  // In one-second slices, so that a reason to give the tool up ends it
+  // within a second rather than at the deadline.
+  std::string why;
+  const std::optional<server::ChildExit> exit =
+      WaitTool(pid, timeout, std::chrono::seconds(1), [&] { return abandon && !(why = abandon()).empty(); });
+  if (!exit) server::KillChild(pid);
+  if (!why.empty()) throw ToolAbandoned(fmt::format("{} given up (killed): {}", what, why));
+  if (exit && exit->Clean()) return;
+  ThrowToolFailure(what, exit, log, from, timeout);
+}
+
+bool RunToolUntil(const std::string& what, std::vector<std::string> argv, const fs::path& log,
+                  std::chrono::seconds timeout, const std::function<bool()>& kill_now) {
+  const std::uintmax_t from = server::LogSize(log);
+  const pid_t pid = Spawn(what, std::move(argv), log);
+  bool killed = false;
+  const std::optional<server::ChildExit> exit =
+      WaitTool(pid, timeout, std::chrono::milliseconds(20), [&] { return killed = kill_now(); });
+  if (!exit) server::KillChild(pid);
+  if (killed) return true;
+  if (exit && exit->Clean()) return false;
+  ThrowToolFailure(what, exit, log, from, timeout);
 }
 
 }  // namespace randsync::backup

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -27,5 +28,13 @@ std::filesystem::path FindTool(const std::filesystem::path& given, std::initiali
 // throws ToolAbandoned with it.
 void RunTool(const std::string& what, std::vector<std::string> argv, const std::filesystem::path& log,
              std::chrono::seconds timeout, const AbandonCheck& abandon = {});
+
+// A fault of the test's making: runs `argv` as RunTool does, but asks
+// `kill_now` every 20 ms and SIGKILLs the tool the first time it says yes
+// (mid-copy, as Percona-QA's kill -9 between incrementals does). Returns
+// true when it was killed so, false when it ended cleanly first; a tool
+// that fails or misses the deadline throws BackupError as RunTool's does.
+bool RunToolUntil(const std::string& what, std::vector<std::string> argv, const std::filesystem::path& log,
+                  std::chrono::seconds timeout, const std::function<bool()>& kill_now);
 
 }  // namespace randsync::backup

@@ -53,7 +53,10 @@ fs::path Binary(const MariabackupOptions& options) {
 }
 }  // namespace
 
-void Backup(const server::AdminTarget& source, const MariabackupOptions& options) {
+namespace {
+
+// Checks and makes the folders; returns the --backup command line.
+std::vector<std::string> BackupCommand(const MariabackupOptions& options, const ClientDefaultsFile& connection) {
   const fs::path binary = Binary(options);
   std::error_code ec;
   fs::create_directories(options.log_dir, ec);
@@ -64,11 +67,40 @@ void Backup(const server::AdminTarget& source, const MariabackupOptions& options
   // mariadb-backup makes the target but not its parents.
   fs::create_directories(options.target_dir.parent_path(), ec);
   if (ec) throw BackupError("cannot create " + options.target_dir.parent_path().string() + ": " + ec.message());
-  const ClientDefaultsFile connection(source);
   std::vector<std::string> backup = {binary.string(), connection.ExtraFileArgument(), "--backup",
                                      "--target-dir=" + options.target_dir.string()};
+  if (!options.incremental_basedir.empty()) {
+    backup.push_back("--incremental-basedir=" + options.incremental_basedir.string());
+  }
   for (const std::string& o : options.extra_backup_options) backup.push_back(o);
-  RunTool("mariadb-backup --backup", backup, options.log_dir / "backup.log", options.timeout, options.abandon);
+  return backup;
+}
+
+std::string StepName(const MariabackupOptions& options) {
+  return options.incremental_basedir.empty() ? "mariadb-backup --backup" : "mariadb-backup --backup (incremental)";
+}
+
+}  // namespace
+
+void Backup(const server::AdminTarget& source, const MariabackupOptions& options) {
+  const ClientDefaultsFile connection(source);
+  RunTool(StepName(options), BackupCommand(options, connection), options.log_dir / options.log_name, options.timeout,
+          options.abandon);
+}
+
+bool BackupKilledWhen(const server::AdminTarget& source, const MariabackupOptions& options,
+                      const std::function<bool()>& kill_now) {
+  const ClientDefaultsFile connection(source);
+  return RunToolUntil(StepName(options), BackupCommand(options, connection), options.log_dir / options.log_name,
+                      options.timeout, kill_now);
+}
+
+BackupPosition PrepareIncremental(const MariabackupOptions& options, const fs::path& incremental) {
+  RunTool("mariadb-backup --prepare --incremental-dir",
+          {Binary(options).string(), "--prepare", "--target-dir=" + options.target_dir.string(),
+           "--incremental-dir=" + incremental.string()},
+          options.log_dir / "prepare.log", options.timeout, options.abandon);
+  return ReadBinlogInfo(options.target_dir);
 }
 
 BackupPosition Prepare(const MariabackupOptions& options) {

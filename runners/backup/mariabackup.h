@@ -58,6 +58,10 @@ struct MariabackupOptions {
   std::chrono::seconds timeout{600};  // per step
   AbandonCheck abandon;               // empty: only the timeout ends a step
   std::vector<std::string> extra_backup_options;  // e.g. --no-lock
+  // Set: an incremental backup, the pages changed since the backup there
+  // (--incremental-basedir: the full one or the previous incremental).
+  std::filesystem::path incremental_basedir;
+  std::string log_name = "backup.log";  // in log_dir, for --backup
 };
 
 // The binlog position of a prepared (or taken) backup in `target_dir`, from
@@ -81,6 +85,17 @@ void Backup(const server::AdminTarget& source, const MariabackupOptions& options
 // --prepare of a taken backup (local only); returns the position it
 // recorded. Throws BackupError.
 BackupPosition Prepare(const MariabackupOptions& options);
+
+// Backup(), SIGKILLed the first time `kill_now` (asked every 20 ms) says
+// so: true when it was killed, false when it ended first. Throws as Backup.
+bool BackupKilledWhen(const server::AdminTarget& source, const MariabackupOptions& options,
+                      const std::function<bool()>& kill_now);
+
+// --prepare --incremental-dir=`incremental` on the full backup in
+// options.target_dir, prepared already: the chain is applied in order, each
+// incremental once. Returns the position the incremental recorded, now the
+// prepared backup's. Throws BackupError.
+BackupPosition PrepareIncremental(const MariabackupOptions& options, const std::filesystem::path& incremental);
 
 // Backup() then Prepare(): --backup from `source` over TCP (or its socket), then --prepare. Returns
 // the position the backup recorded. Throws BackupError.

@@ -37,6 +37,9 @@ struct RunCliOptions {
   unsigned slave_delay_s = 0;
   std::string slave_parallel_mode;
   std::vector<std::string> backup_options;
+  unsigned incrementals = 0;
+  unsigned incremental_interval_s = 2;
+  unsigned kill_backup_at = 0;
   bool test_unsafe_dump = false;
   int test_position_skew = 0;
   unsigned sync_points = 3;
@@ -82,7 +85,11 @@ std::string Upper(std::string s) {
 // line naming an option the method does not take.
 std::shared_ptr<const scenario::BackupMethod> MethodOf(const RunCliOptions& o) {
   try {
-    return scenario::MakeBackupMethod(o.backup, {.options = o.backup_options, .unsafe_dump = o.test_unsafe_dump});
+    return scenario::MakeBackupMethod(o.backup, {.options = o.backup_options,
+                                                 .unsafe_dump = o.test_unsafe_dump,
+                                                 .incrementals = o.incrementals,
+                                                 .incremental_interval = std::chrono::seconds(o.incremental_interval_s),
+                                                 .kill_backup_at = o.kill_backup_at});
   } catch (const scenario::MethodOptionError& e) {
     throw CLI::ValidationError(e.what());
   }
@@ -191,6 +198,19 @@ Runner RegisterRun(CLI::App& app) {
                   "methods how the dump locks: --single-transaction or --lock-all-tables (mariadb-dump), "
                   "--trx-consistency-only (mydumper); unset, a dump with non-InnoDB tables takes the global read "
                   "lock that makes them consistent");
+  cmd->add_option("--incrementals", o->incrementals,
+                  "mariabackup: an incremental chain, this many incrementals after the full backup, all while the "
+                  "load runs; prepared in order, the slave starts from the last")
+      ->check(CLI::Range(0u, 100u))
+      ->capture_default_str();
+  cmd->add_option("--incremental-interval", o->incremental_interval_s,
+                  "Seconds between the backups of the incremental chain")
+      ->check(CLI::Range(0u, 3600u))
+      ->capture_default_str();
+  cmd->add_option("--kill-backup-at", o->kill_backup_at,
+                  "SIGKILL incremental N (1 to --incrementals) mid-copy, throw it away and take it again, as "
+                  "Percona-QA's backup tests do")
+      ->check(CLI::Range(1u, 100u));
   cmd->add_option("--position", o->position,
                   "Where the slave starts: gtid (MASTER_USE_GTID=slave_pos at the backup's GTID) or file (the "
                   "backup's binlog file and position; sync points then use positions too)")

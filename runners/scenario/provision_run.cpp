@@ -767,6 +767,9 @@ json ConfigJson(const ProvisionRunOptions& o) {
           {"backup_options", o.backup->settings().options},
           {"position", ToString(o.position)},
           {"unsafe_dump", o.backup->settings().unsafe_dump},
+          {"incrementals", o.backup->settings().incrementals},
+          {"incremental_interval_s", o.backup->settings().incremental_interval.count()},
+          {"kill_backup_at", o.backup->settings().kill_backup_at},
           {"test_position_skew", o.test_position_skew},
           {"slave_delay_s", o.slave_delay_s},
           {"slave_parallel_threads", o.slave_parallel_threads},
@@ -952,6 +955,7 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
   if (!run.failed()) {
     const fs::path backup_parent = o.slave_dir.empty() ? run.dir : o.slave_dir;
     fs::remove_all(backup_parent / "backup", ec);
+    fs::remove_all(backup_parent / "incrementals", ec);
     fs::remove(backup_parent / "backup-users.sql", ec);
   }
 

@@ -56,6 +56,7 @@ std::string SummaryText(const json& report, const fs::path& run_dir) {
     if (!Str(p, "gtid").empty()) out += "  GTID " + Str(p, "gtid");
     if (!Str(p, "position").empty()) out += "  at " + Str(p, "position");
     if (!Str(p, "verdict").empty()) out += "  " + Str(p, "verdict");
+    if (!Str(p, "note").empty()) out += "  " + Str(p, "note");
     if (p.contains("longest_stall_ms")) {
       out += fmt::format("  longest load statement {:.1f} ms", Num(p, "longest_stall_ms"));
       if (Num(p, "commit_block_ms") > 0) out += fmt::format(" (commits blocked {:.1f} ms)", Num(p, "commit_block_ms"));

@@ -21,6 +21,7 @@
 // only; a variant chosen later (ChooseLocking) is a new object.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -40,10 +41,18 @@ namespace randsync::scenario {
 struct ProvisionContext;
 struct PositionAudit;
 
-// What --backup-option and the negative controls give a method.
+// What --backup-option, the chain options and the negative controls give
+// a method.
 struct MethodSettings {
   std::vector<std::string> options;  // --backup-option, each "--name[=value]"
   bool unsafe_dump = false;          // --test-unsafe-dump (negative control)
+  // An incremental chain (mariabackup): this many incrementals after the
+  // full backup, one every `incremental_interval`, all under load; the
+  // slave starts from the last. `kill_backup_at` (1..incrementals, 0: none)
+  // SIGKILLs that incremental mid-copy and takes it again.
+  unsigned incrementals = 0;
+  std::chrono::seconds incremental_interval{2};
+  unsigned kill_backup_at = 0;
 };
 
 // An option the method does not take: one line naming it and why.

@@ -116,6 +116,10 @@ void LogicalMethod::Restore(const ProvisionContext& ctx, server::ThrowawayServer
 
 std::optional<backup::DumpLocking> LockingFromOptions(const MethodSettings& s, std::string_view method,
                                                       std::string_view snapshot_option, std::string_view lock_option) {
+  if (s.incrementals > 0 || s.kill_backup_at > 0) {
+    throw MethodOptionError(fmt::format("--{} needs --backup mariabackup (a {} has no incrementals)",
+                                        s.incrementals > 0 ? "incrementals" : "kill-backup-at", method));
+  }
   if (!s.options.empty() && s.unsafe_dump) {
     throw MethodOptionError("--backup-option and --test-unsafe-dump both say how the dump locks; give one");
   }

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "runners/backup/mariabackup.h"
+#include "runners/scenario/methods/incremental_chain.h"
 #include "runners/scenario/methods/method_factories.h"
 #include "runners/scenario/position_audit.h"
 #include "runners/scenario/provision_context.h"
@@ -25,10 +26,18 @@ class Mariabackup final : public BackupMethod {
           return server::OptionName(x) == "no-lock";
         })) {
     if (s.unsafe_dump) throw MethodOptionError("--test-unsafe-dump needs --backup mariadb-dump");
+    if (s.kill_backup_at > s.incrementals) {
+      throw MethodOptionError(fmt::format("--kill-backup-at {} needs an incremental to kill: 1 to --incrementals ({})",
+                                          s.kill_backup_at, s.incrementals));
+    }
   }
 
   std::string_view name() const override { return "mariabackup"; }
-  std::string Variant() const override { return no_lock_ ? "mariabackup --no-lock" : "mariabackup"; }
+  std::string Variant() const override {
+    std::string v = no_lock_ ? "mariabackup --no-lock" : "mariabackup";
+    if (settings_.incrementals > 0) v += fmt::format(" + {} incrementals", settings_.incrementals);
+    return v;
+  }
   const MethodSettings& settings() const override { return settings_; }
   bool ReadsMasterFiles() const override { return true; }
   bool CopiesWithoutLocks() const override { return no_lock_; }
@@ -47,12 +56,14 @@ class Mariabackup final : public BackupMethod {
       SayProvision(fmt::format("backup: mariadb-backup --backup{} while the load runs", no_lock_ ? " --no-lock" : ""));
       backup::Backup(ctx.master.admin, Options(ctx));
     }
+    ctx.phase("backup", SecondsSince(t0), nlohmann::json::object());
+    TakeIncrementals(ctx, settings_, Options(ctx));
     ctx.mark("backup end");
     const double seconds = SecondsSince(t0);
-    ctx.phase("backup", seconds, nlohmann::json::object());
     const PhaseIfFailed failed(ctx, "prepare");
     const auto t1 = Clock::now();
-    const backup::BackupPosition info = backup::Prepare(Options(ctx));
+    backup::BackupPosition info = backup::Prepare(Options(ctx));
+    if (settings_.incrementals > 0) info = ApplyIncrementals(ctx, settings_, Options(ctx));
     PositionAudit a = Place(ctx, info, backup::ReadInnodbBinlogPos(ctx.BackupDir()));
     ctx.phase("prepare", SecondsSince(t1), PositionJson(a.start.at));
     SayProvision(fmt::format("backup: taken in {:.1f} s, prepared in {:.1f} s", seconds, SecondsSince(t1)));

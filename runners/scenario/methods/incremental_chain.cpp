@@ -1,0 +1,94 @@
+#include "runners/scenario/methods/incremental_chain.h"
+
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "runners/server/log_tail.h"
+
+namespace randsync::scenario {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Waits `interval` while the load runs, giving up when the run does.
+void WaitBetween(const ProvisionContext& ctx, std::chrono::seconds interval) {
+  const auto until = Clock::now() + interval;
+  while (Clock::now() < until) {
+    if (ctx.abandon) {
+      if (const std::string why = ctx.abandon(); !why.empty()) {
+        throw backup::ToolAbandoned("the incremental chain given up: " + why);
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+// Whether the tool's log, past byte `from`, shows a page delta being
+// copied: the incremental is mid-copy.
+bool CopyingDeltas(const fs::path& log, std::uintmax_t from) {
+  for (const std::string& line : server::ReadLogTail(log, 100000, from)) {
+    if (line.find("Copying ") != std::string::npos && line.find(".delta") != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The SIGKILL --kill-backup-at asks for; returns whether it landed
+// mid-copy. The killed incremental's folder is thrown away.
+bool KillMidCopy(const ProvisionContext& ctx, const backup::MariabackupOptions& inc, unsigned i) {
+  const fs::path log = inc.log_dir / inc.log_name;
+  const std::uintmax_t from = server::LogSize(log);
+  const auto t0 = Clock::now();
+  const bool killed = backup::BackupKilledWhen(ctx.master.admin, inc, [&] { return CopyingDeltas(log, from); });
+  std::error_code ec;
+  fs::remove_all(inc.target_dir, ec);
+  SayProvision(killed ? fmt::format("backup: incremental {} SIGKILLed mid-copy after {:.1f} s (--kill-backup-at {}); "
+                                    "taking it again",
+                                    i, SecondsSince(t0), i)
+                      : fmt::format("backup: incremental {} ended in {:.1f} s before the kill --kill-backup-at {} "
+                                    "asks for could land; taking it again",
+                                    i, SecondsSince(t0), i));
+  return killed;
+}
+
+}  // namespace
+
+fs::path IncrementalDir(const ProvisionContext& ctx, unsigned i) {
+  return ctx.BackupDir().parent_path() / "incrementals" / fmt::format("inc{}", i);
+}
+
+void TakeIncrementals(const ProvisionContext& ctx, const MethodSettings& s, const backup::MariabackupOptions& full) {
+  for (unsigned i = 1; i <= s.incrementals; ++i) {
+    WaitBetween(ctx, s.incremental_interval);
+    backup::MariabackupOptions inc = full;
+    inc.target_dir = IncrementalDir(ctx, i);
+    inc.incremental_basedir = i == 1 ? full.target_dir : IncrementalDir(ctx, i - 1);
+    inc.log_name = fmt::format("backup-inc{}.log", i);
+    const PhaseIfFailed failed(ctx, fmt::format("incremental {}", i));
+    const auto t0 = Clock::now();
+    nlohmann::json details = nlohmann::json::object();
+    if (i == s.kill_backup_at) {
+      const bool killed = KillMidCopy(ctx, inc, i);
+      details["killed_mid_copy"] = killed;
+      details["note"] = killed ? "SIGKILLed mid-copy, taken again" : "ended before the kill landed, taken again";
+    }
+    SayProvision(fmt::format("backup: incremental {} of {} (on {}) while the load runs", i, s.incrementals,
+                             inc.incremental_basedir.filename().string()));
+    backup::Backup(ctx.master.admin, inc);
+    ctx.phase(fmt::format("incremental {}", i), SecondsSince(t0), details);
+  }
+}
+
+backup::BackupPosition ApplyIncrementals(const ProvisionContext& ctx, const MethodSettings& s,
+                                         const backup::MariabackupOptions& full) {
+  backup::BackupPosition at;
+  for (unsigned i = 1; i <= s.incrementals; ++i) {
+    at = backup::PrepareIncremental(full, IncrementalDir(ctx, i));
+    SayProvision(fmt::format("backup: incremental {} applied: {}:{} GTID {}", i, at.binlog_file, at.binlog_pos,
+                             at.gtid.empty() ? "-" : at.gtid));
+  }
+  return at;
+}
+
+}  // namespace randsync::scenario

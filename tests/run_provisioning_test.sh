@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The provisioning matrix beyond one full backup (issue 16), each run
+# checked row by row at its sync points and the final check:
+#   1. an incremental chain under load: a full mariadb-backup then 2
+#      incrementals 1 s apart, the second SIGKILLed mid-copy and taken again
+#      (--kill-backup-at); the slave starts at the last incremental's point,
+#      which lies past the full backup's (the chain was applied), the audit
+#      confirms it and every check passes;
+#   2. chain options a method cannot take are refused in one line before a
+#      server starts.
+source "$(dirname "$0")/run_test_lib.sh"
+
+# The GTID mariadb-backup's log $1 says its copy ended at.
+logged_gtid() { sed -n "s/.*GTID of the last change '\([0-9-]*\)'.*/\1/p" "$1" | tail -1; }
+seq_of() { echo "${1##*-}"; }
+
+if run_expect chain 0 -- --threads 4 --duration 10 --sync-points 1 --incrementals 2 --incremental-interval 1 \
+    --kill-backup-at 2; then
+  summary=$last_run/summary.txt logs=$last_run/backup-logs
+  grep -Eq "^  incremental 1 +[0-9.]+ s$" "$summary" &&
+    grep -Eq "^  incremental 2 +[0-9.]+ s  SIGKILLed mid-copy, taken again$" "$summary" ||
+    { echo "FAIL: chain: summary.txt lacks the incrementals or the kill"; cat "$summary"; fail=1; }
+  # The killed copy and the one taken again both logged to backup-inc2.log.
+  [[ $(grep -c "Connecting to MariaDB server" "$logs/backup-inc2.log") -ge 2 ]] ||
+    { echo "FAIL: chain: incremental 2 was not taken twice"; fail=1; }
+  full=$(logged_gtid "$logs/backup.log") last=$(logged_gtid "$logs/backup-inc2.log")
+  start=$(sed -n 's/^  start position: .* GTID \([0-9-]*\) from the binlog info file; audit confirmed$/\1/p' "$summary")
+  if [[ -z $full || -z $last || $start != "$last" ]] || (( $(seq_of "$last") <= $(seq_of "$full") )); then
+    echo "FAIL: chain: the slave started at '$start', the full backup ended at '$full', the last incremental at '$last'"
+    fail=1
+  else
+    echo "   the full backup ended at $full, the last incremental (the slave's start) at $last"
+  fi
+  [[ ! -e $last_run/incrementals ]] || { echo "FAIL: chain: a passing run kept its incrementals"; fail=1; }
+fi
+
+# refused NAME EXPECTED-MESSAGE -- ARGS: one line, no results folder.
+refused() {
+  local name=$1 want=$2; shift 3
+  local out rc
+  out=$("$RANDSYNC" run "$@" --results "$tmp/$name" 2>&1)
+  rc=$?
+  if [[ $rc -eq 0 ]] || ! grep -qF -- "$want" <<<"$out" || [[ -e $tmp/$name ]]; then
+    echo "FAIL: $name: exit $rc: $out"; fail=1
+  else
+    echo "ok: $name: $(head -1 <<<"$out" | cut -c1-160)"
+  fi
+}
+refused chain-dump "--incrementals needs --backup mariabackup (a mariadb-dump has no incrementals)" -- \
+    --backup mariadb-dump --incrementals 2
+refused kill-past-chain "--kill-backup-at 3 needs an incremental to kill: 1 to --incrementals (2)" -- \
+    --incrementals 2 --kill-backup-at 3
+
+exit $fail
