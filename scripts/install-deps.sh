@@ -12,6 +12,8 @@ PACKAGES=(
   libperl-dev libfmt-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
   # servers and tools the tests and scenarios start
   mariadb-server mariadb-client mariadb-backup
+  # the compressors of a streamed backup (run --stream mbstream --compress)
+  zstd lz4
   # MariaDB's own test runner: randsync reduce's mtr test is run under it
   mariadb-test
   # backtraces of a crashed server's core (runners/server/backtrace.h)

@@ -5,11 +5,35 @@
 
 #include <fmt/format.h>
 
+#include "base/text_util.h"
 #include "runners/backup/backup_tool.h"
 #include "runners/backup/client_defaults_file.h"
 
 namespace randsync::backup {
 namespace fs = std::filesystem;
+
+std::optional<StreamCompression> ParseStreamCompression(std::string_view word) {
+  if (word == "none") return StreamCompression::kNone;
+  if (word == "zstd") return StreamCompression::kZstd;
+  if (word == "lz4") return StreamCompression::kLz4;
+  return std::nullopt;
+}
+
+const char* ToString(StreamCompression c) {
+  switch (c) {
+    case StreamCompression::kZstd: return "zstd";
+    case StreamCompression::kLz4: return "lz4";
+    case StreamCompression::kNone: break;
+  }
+  return "none";
+}
+
+fs::path StreamFile(const fs::path& target_dir, const BackupStream& stream) {
+  const char* suffix = stream.compression == StreamCompression::kZstd  ? ".mbstream.zst"
+                       : stream.compression == StreamCompression::kLz4 ? ".mbstream.lz4"
+                                                                        : ".mbstream";
+  return target_dir.parent_path() / (target_dir.filename().string() + suffix);
+}
 
 BackupPosition ReadBinlogInfo(const fs::path& target_dir) {
   for (const char* name : {"mariadb_backup_binlog_info", "xtrabackup_binlog_info"}) {
@@ -67,32 +91,84 @@ std::vector<std::string> BackupCommand(const MariabackupOptions& options, const 
   // mariadb-backup makes the target but not its parents.
   fs::create_directories(options.target_dir.parent_path(), ec);
   if (ec) throw BackupError("cannot create " + options.target_dir.parent_path().string() + ": " + ec.message());
-  std::vector<std::string> backup = {binary.string(), connection.ExtraFileArgument(), "--backup",
-                                     "--target-dir=" + options.target_dir.string()};
+  std::vector<std::string> backup = {binary.string(), connection.ExtraFileArgument(), "--backup"};
+  if (options.stream) {
+    backup.push_back("--stream=mbstream");
+  } else {
+    backup.push_back("--target-dir=" + options.target_dir.string());
+  }
   if (!options.incremental_basedir.empty()) {
     backup.push_back("--incremental-basedir=" + options.incremental_basedir.string());
   }
+  if (options.parallel > 0) backup.push_back(fmt::format("--parallel={}", options.parallel));
   for (const std::string& o : options.extra_backup_options) backup.push_back(o);
   return backup;
 }
 
-std::string StepName(const MariabackupOptions& options) {
-  return options.incremental_basedir.empty() ? "mariadb-backup --backup" : "mariadb-backup --backup (incremental)";
+// The compressor's command (compressing, or with `decompress` the other
+// way), found like every tool.
+std::string Compressor(StreamCompression c, bool decompress) {
+  const bool zstd = c == StreamCompression::kZstd;
+  const fs::path tool = zstd ? FindTool({}, {"/usr/bin/zstd"}, "zstd", "zstd") : FindTool({}, {"/usr/bin/lz4"}, "lz4", "lz4");
+  return ShellQuote(tool.string()) + (decompress ? " -q -d -c" : " -q -c");
 }
 
+// A streamed backup: the tool's stdout through the compressor into the
+// stream file, as one `bash -c` pipeline that fails when any part does.
+std::vector<std::string> StreamCommand(const MariabackupOptions& options, const std::vector<std::string>& backup) {
+  std::string line = "set -o pipefail; ";
+  for (const std::string& word : backup) line += ShellQuote(word) + " ";
+  if (options.stream->compression != StreamCompression::kNone) {
+    line += "| " + Compressor(options.stream->compression, false) + " ";
+  }
+  line += "> " + ShellQuote(StreamFile(options.target_dir, *options.stream).string());
+  return {"/bin/bash", "-c", line};
+}
+
+std::vector<std::string> ToolCommand(const MariabackupOptions& options, const ClientDefaultsFile& connection) {
+  std::vector<std::string> backup = BackupCommand(options, connection);
+  return options.stream ? StreamCommand(options, backup) : backup;
+}
+
+// mbstream -x of the stored stream into the target, then the stream goes.
+void Extract(const MariabackupOptions& options) {
+  const fs::path file = StreamFile(options.target_dir, *options.stream);
+  const fs::path mbstream = FindTool({}, {"/usr/bin/mbstream"}, "mbstream", "mariadb-backup");
+  std::error_code ec;
+  fs::create_directories(options.target_dir, ec);
+  if (ec) throw BackupError("cannot create " + options.target_dir.string() + ": " + ec.message());
+  const std::string source = options.stream->compression == StreamCompression::kNone
+                                 ? "< " + ShellQuote(file.string())
+                                 : "";
+  std::string line = "set -o pipefail; ";
+  if (source.empty()) line += Compressor(options.stream->compression, true) + " " + ShellQuote(file.string()) + " | ";
+  line += ShellQuote(mbstream.string()) + " -x -C " + ShellQuote(options.target_dir.string()) + " " + source;
+  RunTool("mbstream -x", {"/bin/bash", "-c", line}, options.log_dir / "extract.log", options.timeout, options.abandon);
+  fs::remove(file, ec);
+}
+
+std::string StepName(const MariabackupOptions& options) {
+  std::string name = "mariadb-backup --backup";
+  if (options.stream) name += " --stream=mbstream";
+  if (!options.incremental_basedir.empty()) name += " (incremental)";
+  return name;
+}
 }  // namespace
 
 void Backup(const server::AdminTarget& source, const MariabackupOptions& options) {
   const ClientDefaultsFile connection(source);
-  RunTool(StepName(options), BackupCommand(options, connection), options.log_dir / options.log_name, options.timeout,
+  RunTool(StepName(options), ToolCommand(options, connection), options.log_dir / options.log_name, options.timeout,
           options.abandon);
+  if (options.stream) Extract(options);
 }
 
 bool BackupKilledWhen(const server::AdminTarget& source, const MariabackupOptions& options,
                       const std::function<bool()>& kill_now) {
   const ClientDefaultsFile connection(source);
-  return RunToolUntil(StepName(options), BackupCommand(options, connection), options.log_dir / options.log_name,
-                      options.timeout, kill_now);
+  const bool killed = RunToolUntil(StepName(options), ToolCommand(options, connection),
+                                   options.log_dir / options.log_name, options.timeout, kill_now);
+  if (!killed && options.stream) Extract(options);
+  return killed;
 }
 
 BackupPosition PrepareIncremental(const MariabackupOptions& options, const fs::path& incremental) {

@@ -18,6 +18,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runners/server/admin_connection.h"
@@ -49,6 +50,21 @@ struct BackupPosition {
   std::string gtid;  // e.g. "0-1-24596"; empty when the master logged nothing
 };
 
+// A backup sent as an mbstream on the tool's stdout (--stream=mbstream)
+// instead of written as files: optionally compressed on the way, stored as
+// one file beside the target (TARGET.mbstream[.zst|.lz4]) and extracted
+// into the target with `mbstream -x` (decompressed first), as a user
+// streaming a backup to another host does. The stored file is removed
+// once extracted.
+enum class StreamCompression { kNone, kZstd, kLz4 };
+struct BackupStream {
+  StreamCompression compression = StreamCompression::kNone;
+};
+
+// "none", "zstd", "lz4"; nullopt for another word.
+std::optional<StreamCompression> ParseStreamCompression(std::string_view word);
+const char* ToString(StreamCompression compression);
+
 struct MariabackupOptions {
   // mariadb-backup (or, older, mariabackup); empty: found on PATH's usual
   // places (/usr/bin/mariadb-backup, /usr/bin/mariabackup).
@@ -62,7 +78,12 @@ struct MariabackupOptions {
   // (--incremental-basedir: the full one or the previous incremental).
   std::filesystem::path incremental_basedir;
   std::string log_name = "backup.log";  // in log_dir, for --backup
+  std::optional<BackupStream> stream;   // set: streamed, then extracted
+  unsigned parallel = 0;                // --parallel copy threads (0: the tool's default)
 };
+
+// Where a streamed backup into `target_dir` is stored before extraction.
+std::filesystem::path StreamFile(const std::filesystem::path& target_dir, const BackupStream& stream);
 
 // The binlog position of a prepared (or taken) backup in `target_dir`, from
 // mariadb_backup_binlog_info (newer) or xtrabackup_binlog_info (older):

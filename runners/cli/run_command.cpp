@@ -40,6 +40,9 @@ struct RunCliOptions {
   unsigned incrementals = 0;
   unsigned incremental_interval_s = 2;
   unsigned kill_backup_at = 0;
+  std::string stream;
+  std::string compress;
+  unsigned backup_parallel = 0;
   bool test_unsafe_dump = false;
   int test_position_skew = 0;
   unsigned sync_points = 3;
@@ -84,12 +87,19 @@ std::string Upper(std::string s) {
 // The method --backup, --backup-option and --test-unsafe-dump choose; one
 // line naming an option the method does not take.
 std::shared_ptr<const scenario::BackupMethod> MethodOf(const RunCliOptions& o) {
+  if (!o.compress.empty() && o.stream.empty()) throw CLI::ValidationError("--compress needs --stream mbstream");
+  std::optional<backup::BackupStream> stream;
+  if (!o.stream.empty()) {
+    stream = backup::BackupStream{backup::ParseStreamCompression(o.compress).value_or(backup::StreamCompression::kNone)};
+  }
   try {
     return scenario::MakeBackupMethod(o.backup, {.options = o.backup_options,
                                                  .unsafe_dump = o.test_unsafe_dump,
                                                  .incrementals = o.incrementals,
                                                  .incremental_interval = std::chrono::seconds(o.incremental_interval_s),
-                                                 .kill_backup_at = o.kill_backup_at});
+                                                 .kill_backup_at = o.kill_backup_at,
+                                                 .stream = stream,
+                                                 .parallel = o.backup_parallel});
   } catch (const scenario::MethodOptionError& e) {
     throw CLI::ValidationError(e.what());
   }
@@ -211,6 +221,15 @@ Runner RegisterRun(CLI::App& app) {
                   "SIGKILL incremental N (1 to --incrementals) mid-copy, throw it away and take it again, as "
                   "Percona-QA's backup tests do")
       ->check(CLI::Range(1u, 100u));
+  cmd->add_option("--stream", o->stream,
+                  "mariabackup: the backup as an mbstream through a pipe (--stream=mbstream), stored as one file "
+                  "and extracted with mbstream -x, as when streamed to another host")
+      ->check(CLI::IsMember({"mbstream"}));
+  cmd->add_option("--compress", o->compress, "Compress the stream on the way (zstd or lz4, Debian's tools)")
+      ->check(CLI::IsMember({"zstd", "lz4"}));
+  cmd->add_option("--backup-parallel", o->backup_parallel,
+                  "Copy threads: mariabackup's --parallel, mydumper's --threads (mariadb-dump has one)")
+      ->check(CLI::Range(1u, 64u));
   cmd->add_option("--position", o->position,
                   "Where the slave starts: gtid (MASTER_USE_GTID=slave_pos at the backup's GTID) or file (the "
                   "backup's binlog file and position; sync points then use positions too)")

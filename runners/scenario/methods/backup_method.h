@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "db/connection.h"
+#include "runners/backup/mariabackup.h"
 
 namespace randsync::server {
 class ThrowawayServer;
@@ -53,6 +54,11 @@ struct MethodSettings {
   unsigned incrementals = 0;
   std::chrono::seconds incremental_interval{2};
   unsigned kill_backup_at = 0;
+  // mariabackup: the backup as an mbstream through a pipe, maybe
+  // compressed, then extracted (backup/mariabackup.h BackupStream).
+  std::optional<backup::BackupStream> stream;
+  // --backup-parallel: mariabackup's --parallel, mydumper's --threads (0: the tool's default).
+  unsigned parallel = 0;
 };
 
 // An option the method does not take: one line naming it and why.

@@ -25,11 +25,13 @@ void WaitBetween(const ProvisionContext& ctx, std::chrono::seconds interval) {
   }
 }
 
-// Whether the tool's log, past byte `from`, shows a page delta being
-// copied: the incremental is mid-copy.
-bool CopyingDeltas(const fs::path& log, std::uintmax_t from) {
+// Whether the tool's log, past byte `from`, shows a tablespace being
+// copied ("Copying ./db/t.ibd to .../t.ibd.delta", or "Streaming
+// ./db/t.ibd" into a stream): the incremental is mid-copy.
+bool CopyingTablespaces(const fs::path& log, std::uintmax_t from) {
   for (const std::string& line : server::ReadLogTail(log, 100000, from)) {
-    if (line.find("Copying ") != std::string::npos && line.find(".delta") != std::string::npos) return true;
+    const bool copying = line.find("Copying ./") != std::string::npos || line.find("Streaming ./") != std::string::npos;
+    if (copying && line.find(".ibd") != std::string::npos) return true;
   }
   return false;
 }
@@ -40,9 +42,10 @@ bool KillMidCopy(const ProvisionContext& ctx, const backup::MariabackupOptions& 
   const fs::path log = inc.log_dir / inc.log_name;
   const std::uintmax_t from = server::LogSize(log);
   const auto t0 = Clock::now();
-  const bool killed = backup::BackupKilledWhen(ctx.master.admin, inc, [&] { return CopyingDeltas(log, from); });
+  const bool killed = backup::BackupKilledWhen(ctx.master.admin, inc, [&] { return CopyingTablespaces(log, from); });
   std::error_code ec;
   fs::remove_all(inc.target_dir, ec);
+  if (inc.stream) fs::remove(backup::StreamFile(inc.target_dir, *inc.stream), ec);
   SayProvision(killed ? fmt::format("backup: incremental {} SIGKILLed mid-copy after {:.1f} s (--kill-backup-at {}); "
                                     "taking it again",
                                     i, SecondsSince(t0), i)

@@ -120,6 +120,9 @@ std::optional<backup::DumpLocking> LockingFromOptions(const MethodSettings& s, s
     throw MethodOptionError(fmt::format("--{} needs --backup mariabackup (a {} has no incrementals)",
                                         s.incrementals > 0 ? "incrementals" : "kill-backup-at", method));
   }
+  if (s.stream) {
+    throw MethodOptionError(fmt::format("--stream needs --backup mariabackup ({} writes SQL, not an mbstream)", method));
+  }
   if (!s.options.empty() && s.unsafe_dump) {
     throw MethodOptionError("--backup-option and --test-unsafe-dump both say how the dump locks; give one");
   }

@@ -35,6 +35,12 @@ class Mariabackup final : public BackupMethod {
   std::string_view name() const override { return "mariabackup"; }
   std::string Variant() const override {
     std::string v = no_lock_ ? "mariabackup --no-lock" : "mariabackup";
+    if (settings_.stream) {
+      v += " --stream=mbstream";
+      if (settings_.stream->compression != backup::StreamCompression::kNone) {
+        v += fmt::format(" | {}", backup::ToString(settings_.stream->compression));
+      }
+    }
     if (settings_.incrementals > 0) v += fmt::format(" + {} incrementals", settings_.incrementals);
     return v;
   }
@@ -53,7 +59,7 @@ class Mariabackup final : public BackupMethod {
     const auto t0 = Clock::now();
     {
       const PhaseIfFailed failed(ctx, "backup");
-      SayProvision(fmt::format("backup: mariadb-backup --backup{} while the load runs", no_lock_ ? " --no-lock" : ""));
+      SayProvision(fmt::format("backup: {} while the load runs", ToolLine()));
       backup::Backup(ctx.master.admin, Options(ctx));
     }
     ctx.phase("backup", SecondsSince(t0), nlohmann::json::object());
@@ -81,6 +87,21 @@ class Mariabackup final : public BackupMethod {
   }
 
  private:
+  // The tool as run: "mariadb-backup --backup --no-lock --stream=mbstream | zstd".
+  std::string ToolLine() const {
+    std::string line = "mariadb-backup --backup";
+    if (no_lock_) line += " --no-lock";
+    if (settings_.parallel > 0) line += fmt::format(" --parallel={}", settings_.parallel);
+    if (settings_.stream) {
+      line += " --stream=mbstream";
+      if (settings_.stream->compression != backup::StreamCompression::kNone) {
+        line += fmt::format(" | {}", backup::ToString(settings_.stream->compression));
+      }
+      line += " | mbstream -x";
+    }
+    return line;
+  }
+
   backup::MariabackupOptions Options(const ProvisionContext& ctx) const {
     backup::MariabackupOptions b;
     b.target_dir = ctx.BackupDir();
@@ -89,6 +110,8 @@ class Mariabackup final : public BackupMethod {
     b.abandon = ctx.abandon;
     b.binary = ctx.options.backup_binary;
     b.extra_backup_options = settings_.options;
+    b.stream = settings_.stream;
+    b.parallel = settings_.parallel;
     return b;
   }
 

@@ -64,6 +64,7 @@ class MariadbDump final : public LogicalMethod {
 }  // namespace
 
 std::shared_ptr<const BackupMethod> MakeMariadbDump(const MethodSettings& s) {
+  if (s.parallel > 0) throw MethodOptionError("--backup-parallel: mariadb-dump dumps in one thread (mydumper has threads)");
   return std::make_shared<MariadbDump>(
       s, LockingFromOptions(s, "mariadb-dump", "--single-transaction", "--lock-all-tables"));
 }

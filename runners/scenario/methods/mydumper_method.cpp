@@ -24,7 +24,7 @@ class Mydumper final : public LogicalMethod {
     return std::make_shared<Mydumper>(settings(), l);
   }
   std::string PositionSourceName() const override { return "mydumper metadata"; }
-  unsigned Snapshots() const override { return backup::MydumperOptions{}.threads; }  // each thread opens one
+  unsigned Snapshots() const override { return Threads(); }  // each thread opens one
   std::string SnapshotOption() const override { return "--trx-consistency-only"; }
   std::string LockedWhile() const override { return "they are dumped"; }
   std::string SequenceUnderLock() const override {
@@ -35,6 +35,7 @@ class Mydumper final : public LogicalMethod {
     backup::MydumperOptions d = Files(ctx);
     d.dumper_binary = ctx.options.backup_binary;
     d.locking = locking();
+    d.threads = Threads();
     d.databases = ctx.UserDatabases();
     return backup::DumpWithMydumper(ctx.master.admin, d);
   }
@@ -43,6 +44,9 @@ class Mydumper final : public LogicalMethod {
   }
 
  private:
+  unsigned Threads() const {
+    return settings().parallel > 0 ? settings().parallel : backup::MydumperOptions{}.threads;
+  }
   static backup::MydumperOptions Files(const ProvisionContext& ctx) {
     backup::MydumperOptions d;
     d.output_dir = ctx.BackupDir();
