@@ -9,7 +9,9 @@
 #   2. streamed backups (--stream mbstream, --compress zstd|lz4,
 #      --backup-parallel 2), a full one and an incremental: each goes
 #      through the pipe and mbstream -x, and every check passes;
-#   3. options a method cannot take are refused in one line before a
+#   3. encrypted servers (--encrypt, mariabackup and mydumper): every user
+#      tablespace encrypted on master and slave;
+#   4. options a method cannot take are refused in one line before a
 #      server starts.
 source "$(dirname "$0")/run_test_lib.sh"
 
@@ -53,6 +55,23 @@ for compress in zstd lz4; do
         { echo "FAIL: stream-$compress: $log was not streamed"; fail=1; }
     done
     [[ -z $(find "$last_run" -name "*.mbstream*") ]] || { echo "FAIL: stream-$compress: a stream file was left"; fail=1; }
+  fi
+done
+
+# Encrypted servers: the tablespaces the backup copies (or the dump's rows
+# the slave loads) are encrypted on both sides, and every check passes.
+for method in mariabackup mydumper; do
+  if run_expect "encrypt-$method" 0 -- --threads 4 --duration 6 --sync-points 1 --encrypt --backup "$method"; then
+    for role in master slave; do
+      grep -Eq "^randsync: run: encryption: $role: ([1-9][0-9]*) of \1 InnoDB tablespaces of user tables encrypted$" \
+          "$tmp/encrypt-$method.err" ||
+        { echo "FAIL: encrypt-$method: the $role's tables are not all encrypted"; grep encryption "$tmp/encrypt-$method.err"
+          fail=1; }
+    done
+    [[ $(stat -c %a "$last_run/encryption/keys.txt") == 600 ]] ||
+      { echo "FAIL: encrypt-$method: no key file readable by its owner only"; fail=1; }
+    grep -q -- "--file-key-management-filename=.*encryption/keys.txt" "$last_run/config.json" ||
+      { echo "FAIL: encrypt-$method: config.json lacks the servers' encryption options"; fail=1; }
   fi
 done
 

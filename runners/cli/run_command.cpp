@@ -43,6 +43,7 @@ struct RunCliOptions {
   std::string stream;
   std::string compress;
   unsigned backup_parallel = 0;
+  bool encrypt = false;
   bool test_unsafe_dump = false;
   int test_position_skew = 0;
   unsigned sync_points = 3;
@@ -113,6 +114,9 @@ void ValidateCombinations(const RunCliOptions& o) {
   if (!o.master_dsn.empty() && !o.master_options.empty()) {
     throw CLI::ValidationError("--master-option applies to a throwaway master; configure your --master yourself");
   }
+  if (!o.master_dsn.empty() && o.encrypt) {
+    throw CLI::ValidationError("--encrypt applies to a throwaway master; configure encryption on your --master yourself");
+  }
   if (!o.master_dsn.empty() && o.binlog_format_given) {
     throw CLI::ValidationError("--binlog-format applies to a throwaway master; set binlog_format on your --master");
   }
@@ -156,6 +160,7 @@ int RunRun(RunCliOptions o) {
   p.slave_delay_s = o.slave_delay_s;
   p.slave_parallel_mode = o.slave_parallel_mode;
   p.backup = MethodOf(o);
+  p.encrypt = o.encrypt;
   p.test_position_skew = o.test_position_skew;
   p.sync_timeout = std::chrono::seconds(o.sync_timeout_s);
   p.catchup_timeout = std::chrono::seconds(o.catchup_timeout_s);
@@ -230,6 +235,9 @@ Runner RegisterRun(CLI::App& app) {
   cmd->add_option("--backup-parallel", o->backup_parallel,
                   "Copy threads: mariabackup's --parallel, mydumper's --threads (mariadb-dump has one)")
       ->check(CLI::Range(1u, 64u));
+  cmd->add_flag("--encrypt", o->encrypt,
+                "InnoDB data-at-rest encryption on master and slave (file_key_management, a key file in the "
+                "results folder): the backup copies encrypted tablespaces");
   cmd->add_option("--position", o->position,
                   "Where the slave starts: gtid (MASTER_USE_GTID=slave_pos at the backup's GTID) or file (the "
                   "backup's binlog file and position; sync points then use positions too)")

@@ -27,6 +27,7 @@
 #include "engine/schema/schema_reader.h"
 #include "runners/scenario/binlog_events.h"
 #include "runners/scenario/consistency_model.h"
+#include "runners/scenario/encryption.h"
 #include "runners/scenario/master_endpoint.h"
 #include "runners/scenario/provision_slave.h"
 #include "runners/scenario/replication_watch.h"
@@ -475,6 +476,23 @@ void CheckServers(Run& run);
 void NameAServerThatStopped(Run& run);
 
 // Backup, slave, replication (provision_slave.h).
+// --encrypt: how many of the user tables' tablespaces each server keeps
+// encrypted, now that the slave runs on (or was loaded from) the backup.
+void NoteEncryption(Run& run) {
+  db::Connection m = run.Master();
+  db::Connection s(db::ParseDsn(run.slave->Dsn(""), nullptr), ControlOptions(run.o));
+  json j;
+  for (auto [role, c] : {std::pair<const char*, db::Connection*>{"master", &m}, {"slave", &s}}) {
+    const EncryptedTables t = CountEncryptedTables(*c);
+    j[role] = t.ToJson();
+    const std::string not_encrypted =
+        t.unencrypted.empty() ? "" : fmt::format(" (not: {})", fmt::join(t.unencrypted, ", "));
+    Say(fmt::format("encryption: {}: {} of {} InnoDB tablespaces of user tables encrypted{}", role, t.encrypted,
+                    t.tablespaces, not_encrypted));
+  }
+  run.report["encryption"] = j;
+}
+
 void Provision(Run& run) {
   // A tool runs on this thread or, beside an accounts dump, on one this
   // thread waits for: the watch's state is never touched by two at once.
@@ -528,6 +546,7 @@ void Provision(Run& run) {
   run.slave = std::move(p.slave);
   run.recorded = p.recorded;
   run.report["backup_position"] = BackupPositionJson(p);
+  if (run.o.encrypt) NoteEncryption(run);
   run.last_clean = "the slave's start at " + p.started_at;
   run.last_clean_gtid = p.recorded.gtid;
   run.timeline->AttachReplication(run.endpoint.dsn,
@@ -767,6 +786,7 @@ json ConfigJson(const ProvisionRunOptions& o) {
           {"backup_options", o.backup->settings().options},
           {"position", ToString(o.position)},
           {"unsafe_dump", o.backup->settings().unsafe_dump},
+          {"encrypt", o.encrypt},
           {"incrementals", o.backup->settings().incrementals},
           {"incremental_interval_s", o.backup->settings().incremental_interval.count()},
           {"kill_backup_at", o.backup->settings().kill_backup_at},
@@ -904,8 +924,10 @@ void ExplainFailure(Run& run) {
 
 }  // namespace
 
-ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& o) {
-  Run run(o, MakeRunDir(o.results_root, o.seed));
+ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& given) {
+  const fs::path run_dir = MakeRunDir(given.results_root, given.seed);
+  const ProvisionRunOptions o = WithEncryption(given, run_dir);
+  Run run(o, run_dir);
   run.report["phases"] = json::array();
   run.report["failures"] = json::array();
   run.report["config"] = ConfigJson(o);

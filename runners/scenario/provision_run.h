@@ -85,6 +85,8 @@ struct ProvisionRunOptions {
   // --test-unsafe-dump choose it).
   std::shared_ptr<const BackupMethod> backup = MakeBackupMethod("mariabackup");
   PositionMode position = PositionMode::kGtid;
+  // InnoDB data-at-rest encryption on master and slave (encryption.h).
+  bool encrypt = false;
   // Negative control only: the slave started this many transactions off
   // the recorded GTID.
   int test_position_skew = 0;

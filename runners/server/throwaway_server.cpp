@@ -270,9 +270,13 @@ void ThrowawayServer::Bootstrap() {
   if (RunningAsRoot()) argv.push_back("--user=root");
   argv.insert(argv.end(), layout_.bootstrap_args.begin(), layout_.bootstrap_args.end());
   for (const char* o : kInnodbFootprint) argv.emplace_back(o);
+  // InnoDB's files are made here: its options, and the plugins (a key
+  // management plugin for --innodb-encrypt-*) its options may need.
   for (const auto& o : options_.extra_options) {
     std::string name = OptionName(o.rfind("--", 0) == 0 ? o : "--" + o);
-    if (name.rfind("innodb", 0) == 0) argv.push_back(o.rfind("--", 0) == 0 ? o : "--" + o);
+    const bool shared = name.rfind("innodb", 0) == 0 || name.rfind("plugin-load", 0) == 0 ||
+                        name == "plugin-dir" || name.rfind("file-key-management", 0) == 0;
+    if (shared) argv.push_back(o.rfind("--", 0) == 0 ? o : "--" + o);
   }
   argv.insert(argv.end(), options_.bootstrap_options.begin(), options_.bootstrap_options.end());
 
