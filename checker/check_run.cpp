@@ -270,6 +270,13 @@ const char* ToString(TableCheck::Outcome outcome) {
 
 namespace {
 
+// Whether a schema difference's object ("`db`.`t`", "`db`.`t`.`c`",
+// "index `db`.`t`.`k`") is table `table` ("`db`.`t`") or one of its parts.
+bool NamesTable(const std::string& object, const std::string& table) {
+  const size_t at = object.find(table);
+  return at != std::string::npos && (at + table.size() == object.size() || object[at + table.size()] == '.');
+}
+
 // RunCheck's work; may throw what its helpers throw.
 CheckReport RunCheckUnguarded(const CheckOptions& options) {
   const auto t_start = Clock::now();
@@ -379,14 +386,16 @@ CheckReport RunCheckUnguarded(const CheckOptions& options) {
       if (t.busy) busy.push_back(name);
     }
     std::erase_if(report.schema, [&](const SchemaDifference& d) {
-      for (const std::string& b : busy) {
-        const size_t at = d.object.find(b);
-        if (at != std::string::npos && (at + b.size() == d.object.size() || d.object[at + b.size()] == '.')) {
-          return true;
-        }
-      }
-      return false;
+      return std::any_of(busy.begin(), busy.end(), [&](const std::string& b) { return NamesTable(d.object, b); });
     });
+    // Checking some tables only (a partial backup): the other objects of
+    // their databases are not the slave's to have.
+    if (!options.filters.tables.empty()) {
+      std::erase_if(report.schema, [&](const SchemaDifference& d) {
+        return std::none_of(tables.begin(), tables.end(),
+                            [&](const TableRef& t) { return NamesTable(d.object, TableName(t)); });
+      });
+    }
   } catch (const SyncError& e) {
     report.status = StatusOf(e);
     report.error = e.what();

@@ -92,8 +92,14 @@ BackupPosition Dump(const server::AdminTarget& source, const DumpOptions& o) {
   }
   for (const char* a : {"--routines", "--triggers", "--events", "--hex-blob"}) argv.push_back(a);
   argv.push_back("--result-file=" + o.dump_file.string());
-  argv.push_back("--databases");
-  for (const auto& d : o.databases) argv.push_back(d);
+  if (o.tables.empty()) {
+    argv.push_back("--databases");
+    for (const auto& d : o.databases) argv.push_back(d);
+  } else {
+    if (o.databases.size() != 1) throw BackupError("mariadb-dump: the tables of a partial dump are of one database");
+    argv.push_back(o.databases.front());
+    for (const auto& t : o.tables) argv.push_back(t);
+  }
   RunTool("mariadb-dump", argv, o.log_dir / "dump.log", o.timeout, o.abandon);
   return before ? *before : ReadDumpPosition(o.dump_file);
 }
@@ -105,6 +111,7 @@ void Restore(const server::AdminTarget& target, const DumpOptions& o) {
   // sql_log_bin=0: the restore must not give the slave GTIDs of its own in
   // the master's domain (SET GLOBAL gtid_slave_pos would then refuse).
   argv.push_back("--init-command=SET SESSION sql_log_bin=0");
+  if (!o.tables.empty() && !o.databases.empty()) argv.push_back("--database=" + o.databases.front());
   argv.push_back("--execute=SOURCE " + o.dump_file.string());
   RunTool("restore of the dump", argv, o.log_dir / "restore.log", o.timeout, o.abandon);
 }

@@ -22,6 +22,9 @@ struct DumpOptions {
   std::filesystem::path dump_file;      // where the SQL goes
   std::filesystem::path log_dir;        // dump.log and restore.log
   std::vector<std::string> databases;   // what to dump
+  // Set: only these tables of databases[0] (a partial backup; the dump
+  // then holds no CREATE DATABASE, and Restore loads it into that database).
+  std::vector<std::string> tables;
   std::chrono::seconds timeout{600};    // per step
   AbandonCheck abandon;                 // empty: only the timeout ends a step
   // kSnapshot: --single-transaction; kGlobalReadLock: --lock-all-tables.

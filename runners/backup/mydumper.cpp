@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string_view>
 
@@ -155,9 +156,25 @@ std::string MydumperRegex(const std::vector<std::string>& databases) {
   return "^(" + alternatives + R"()\.)";
 }
 
+std::string MydumperTablesRegex(const std::vector<std::string>& tables) {
+  std::map<std::string, std::string> by_db;  // db -> "t1|t2"
+  for (const std::string& t : tables) {
+    const auto dot = t.find('.');
+    if (dot == std::string::npos) throw BackupError("mydumper: table " + t + " is not db.table");
+    std::string& names = by_db[t.substr(0, dot)];
+    names += (names.empty() ? "" : "|") + RegexEscape(t.substr(dot + 1));
+  }
+  std::string alternatives;
+  // Each database's own entry ("db.") too: its CREATE DATABASE.
+  for (const auto& [db, names] : by_db) {
+    alternatives += (alternatives.empty() ? "" : "|") + RegexEscape(db) + R"(\.()" + names + ")?";
+  }
+  return "^(" + alternatives + ")$";
+}
+
 BackupPosition DumpWithMydumper(const server::AdminTarget& source, const MydumperOptions& o) {
   const fs::path binary = FindTool(o.dumper_binary, {"/usr/bin/mydumper"}, "mydumper", "mydumper");
-  const std::string regex = MydumperRegex(o.databases);
+  const std::string regex = o.tables.empty() ? MydumperRegex(o.databases) : MydumperTablesRegex(o.tables);
   PrepareOutputDir(o.output_dir);
   std::error_code ec;
   fs::create_directories(o.log_dir, ec);

@@ -52,6 +52,8 @@ struct MydumperOptions {
   // What to dump: user schemas only (mysql, sys, ... are refused); empty:
   // every user schema of the source.
   std::vector<std::string> databases;
+  // Set: exactly these tables ("db.t"; a partial backup) instead of databases.
+  std::vector<std::string> tables;
   std::chrono::seconds timeout{600};  // per step
   AbandonCheck abandon;               // empty: only the timeout ends a step
   unsigned threads = 4;
@@ -73,6 +75,9 @@ std::string MydumperRegex(const std::vector<std::string>& databases);
 // read lock while they start, or as options.locking says), routines,
 // triggers and events included. Returns the position it recorded. Throws
 // BackupError.
+// mydumper's --regex for exactly `tables` ("db.t") and their databases.
+std::string MydumperTablesRegex(const std::vector<std::string>& tables);
+
 BackupPosition DumpWithMydumper(const server::AdminTarget& source, const MydumperOptions& options);
 
 // Loads the dump in options.output_dir into `target` without writing the

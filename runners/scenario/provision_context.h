@@ -35,6 +35,9 @@ struct ProvisionContext {
   // Asked once a second while a tool runs: the run's reason to give it up
   // (a server that died or hangs), else "".
   backup::AbandonCheck abandon;
+  // A partial backup (partial_backup.h): the tables it takes, "db.t";
+  // empty: every table.
+  std::vector<std::string> selected_tables;
 
   // The slave's folder (datadir, socket, error log) and the backup's: in
   // the results folder, or under --slave-datadir.

@@ -88,6 +88,7 @@ struct Run {
   // Tables the method cannot make consistent, db.t -> why (consistency_model.h).
   std::map<std::string, std::string> uncovered;
   bool temporary_tables_read = false;  // NoteTemporaryTablesAtStart ran
+  std::vector<std::string> selected_tables;  // a partial backup's tables; empty: all
   bool counting_changes = false;       // userstat on the master (StartCountingChanges)
   // The base tables of the data's database the load's generators pick from
   // (as RQG, not gendata's DUMMY).
@@ -146,6 +147,7 @@ checker::CheckOptions CheckOptionsFor(const Run& run, bool quiesced) {
   co.sync = run.o.position == PositionMode::kFile ? checker::SyncMode::kPosition : checker::SyncMode::kGtid;
   co.quiesced = quiesced;
   co.fix_sql = true;
+  co.filters.tables = run.selected_tables;  // a partial backup: exactly its tables
   return co;
 }
 
@@ -546,6 +548,10 @@ void Provision(Run& run) {
   run.slave = std::move(p.slave);
   run.recorded = p.recorded;
   run.report["backup_position"] = BackupPositionJson(p);
+  if (!p.selected_tables.empty()) {
+    run.selected_tables = p.selected_tables;
+    run.report["partial_backup"] = {{"selection", run.o.selection.Describe()}, {"tables", p.selected_tables}};
+  }
   if (run.o.encrypt) NoteEncryption(run);
   run.last_clean = "the slave's start at " + p.started_at;
   run.last_clean_gtid = p.recorded.gtid;
@@ -787,6 +793,8 @@ json ConfigJson(const ProvisionRunOptions& o) {
           {"position", ToString(o.position)},
           {"unsafe_dump", o.backup->settings().unsafe_dump},
           {"encrypt", o.encrypt},
+          {"tables", o.selection.tables_regex},
+          {"databases", o.selection.databases},
           {"incrementals", o.backup->settings().incrementals},
           {"incremental_interval_s", o.backup->settings().incremental_interval.count()},
           {"kill_backup_at", o.backup->settings().kill_backup_at},

@@ -23,6 +23,7 @@
 #include "engine/generator/program.h"
 #include "engine/values/values.h"
 #include "runners/scenario/methods/backup_method.h"
+#include "runners/scenario/partial_backup.h"
 #include "runners/scenario/position_mode.h"
 #include "runners/server/server_options.h"
 
@@ -85,6 +86,8 @@ struct ProvisionRunOptions {
   // --test-unsafe-dump choose it).
   std::shared_ptr<const BackupMethod> backup = MakeBackupMethod("mariabackup");
   PositionMode position = PositionMode::kGtid;
+  // A partial backup (--tables, --databases; partial_backup.h).
+  BackupSelection selection;
   // InnoDB data-at-rest encryption on master and slave (encryption.h).
   bool encrypt = false;
   // Negative control only: the slave started this many transactions off

@@ -35,6 +35,7 @@ server::ServerOptions SlaveServerOptions(const ProvisionContext& ctx) {
     so.extra_options.push_back(fmt::format("--slave-parallel-threads={}", o.slave_parallel_threads));
   }
   if (!o.slave_parallel_mode.empty()) so.extra_options.push_back("--slave-parallel-mode=" + o.slave_parallel_mode);
+  for (const auto& x : ReplicationFilterFor(ctx.selected_tables)) so.extra_options.push_back(x);
   for (const auto& x : o.slave_options) so.extra_options.push_back(x);
   return so;
 }
@@ -212,11 +213,36 @@ void StartReplication(const ProvisionContext& ctx, db::Connection& slave, const 
 
 }  // namespace
 
+// A partial backup: the tables it takes, resolved now; the slave will
+// replicate only them and the checks compare only them.
+void SelectTables(ProvisionContext& ctx, ProvisionedSlave& out) {
+  if (ctx.master.binlog_format != "ROW") {
+    throw std::runtime_error(fmt::format(
+        "{}: a partial backup needs binlog_format ROW (the master's is {}): a statement that reads a left-out "
+        "table would change a provisioned one on the slave from rows it does not have",
+        ctx.options.selection.Describe(), ctx.master.binlog_format));
+  }
+  db::Connection m = ctx.Master();
+  ctx.selected_tables = SelectedTables(m, ctx.UserDatabases(), ctx.options.selection);
+  out.selected_tables = ctx.selected_tables;
+  Say(fmt::format("backup: partial ({}): {} tables ({}{}); the slave replicates only them (--replicate-do-table), "
+                  "the checks compare only them",
+                  ctx.options.selection.Describe(), ctx.selected_tables.size(),
+                  fmt::join(ctx.selected_tables.begin(), ctx.selected_tables.begin() +
+                                                             std::min<size_t>(5, ctx.selected_tables.size()), ", "),
+                  ctx.selected_tables.size() > 5 ? ", ..." : ""));
+}
+
 // Says, before the backup starts, which tables the method cannot make
 // consistent (consistency_model.h), one line each.
 void ListUncoveredTables(const ProvisionContext& ctx, ProvisionedSlave& out) {
   db::Connection m = ctx.Master();
   out.uncovered = UncoveredTables(m, ctx.UserDatabases(), *ctx.options.backup);
+  if (!ctx.selected_tables.empty()) {
+    std::erase_if(out.uncovered, [&](const UncoveredTable& t) {
+      return !std::binary_search(ctx.selected_tables.begin(), ctx.selected_tables.end(), t.table);
+    });
+  }
   constexpr size_t kShown = 20;
   for (size_t i = 0; i < out.uncovered.size() && i < kShown; ++i) {
     const UncoveredTable& t = out.uncovered[i];
@@ -243,8 +269,9 @@ void ProvisionSlave(const ProvisionContext& given, ProvisionedSlave& out) {
       Say("backup: " + why);
     }
   }
-  const ProvisionContext ctx{options,      given.run_dir, given.master, given.phase,
-                             given.mark,   given.control, given.abandon};
+  ProvisionContext ctx{options,    given.run_dir, given.master, given.phase,
+                       given.mark, given.control, given.abandon};
+  if (options.selection.partial()) SelectTables(ctx, out);
   out.variant = options.backup->Variant();
   ListUncoveredTables(ctx, out);
   out.audit = TakeBackup(ctx);

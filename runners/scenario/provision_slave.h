@@ -37,6 +37,7 @@ struct ProvisionedSlave {
   std::string variant;                             // the method as run: "mariadb-dump --lock-all-tables"
   std::vector<UncoveredTable> uncovered;           // what the method cannot make consistent
   std::string started_at;                          // where replication started, for the report
+  std::vector<std::string> selected_tables;        // a partial backup's tables ("db.t"); empty: all
 };
 
 // Backs up the master, provisions the slave, audits the position

@@ -70,6 +70,11 @@ std::string SummaryText(const json& report, const fs::path& run_dir) {
                        b.value("binlog_pos", 0ULL), Str(b, "gtid").empty() ? "" : " GTID " + Str(b, "gtid"),
                        Str(b, "source"), Str(audit, "verdict").empty() ? "not made" : Str(audit, "verdict"));
   }
+  if (report.contains("partial_backup")) {
+    const json& p = report["partial_backup"];
+    out += fmt::format("  partial backup ({}): {} tables; the slave replicated and the checks compared only them\n",
+                       Str(p, "selection"), p.value("tables", json::array()).size());
+  }
   if (report.contains("load")) out += "  " + Str(report["load"], "summary_line") + "\n";
   if (report.contains("load_rate")) {
     const json& r = report["load_rate"];

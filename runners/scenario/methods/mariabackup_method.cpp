@@ -110,6 +110,11 @@ class Mariabackup final : public BackupMethod {
     b.abandon = ctx.abandon;
     b.binary = ctx.options.backup_binary;
     b.extra_backup_options = settings_.options;
+    // A partial backup: the selected tables, and the system tables the
+    // slave needs to start.
+    if (!ctx.selected_tables.empty()) {
+      b.extra_backup_options.push_back(fmt::format("--databases=mysql {}", fmt::join(ctx.selected_tables, " ")));
+    }
     b.stream = settings_.stream;
     b.parallel = settings_.parallel;
     return b;

@@ -2,10 +2,14 @@
 // --gtid into one SQL file, the position in its header comments; the slave
 // is a fresh server loaded without binlogging. --test-unsafe-dump is the
 // negative control: no lock, no snapshot, the position read before.
+#include <fmt/format.h>
+
+#include "base/text_util.h"
 #include "runners/backup/logical_dump.h"
 #include "runners/scenario/accounts_at_point.h"
 #include "runners/scenario/methods/logical_method.h"
 #include "runners/scenario/methods/method_factories.h"
+#include "runners/scenario/partial_backup.h"
 #include "runners/scenario/provision_context.h"
 #include "runners/server/throwaway_server.h"
 
@@ -43,16 +47,36 @@ class MariadbDump final : public LogicalMethod {
     backup::DumpOptions d = Files(ctx);
     d.dump_binary = ctx.options.backup_binary;
     d.locking = locking();
-    d.databases = ctx.UserDatabases();
     return backup::Dump(ctx.master.admin, d);
   }
   void Load(const ProvisionContext& ctx, server::ThrowawayServer& slave) const override {
-    backup::Restore(slave.Admin(""), Files(ctx));
+    const backup::DumpOptions d = Files(ctx);
+    if (!d.tables.empty()) {
+      // A dump of tables has no CREATE DATABASE.
+      db::Connection s(db::ParseDsn(slave.Dsn(""), nullptr), ctx.control);
+      s.Execute("SET SESSION sql_log_bin = 0");
+      s.Execute("CREATE DATABASE IF NOT EXISTS " + QuoteIdentifier(d.databases.front()));
+    }
+    backup::Restore(slave.Admin(""), d);
   }
 
  private:
+  // A partial dump takes the tables of one database (the tool's DB T...
+  // form; several would be several dumps, of several moments).
   static backup::DumpOptions Files(const ProvisionContext& ctx) {
     backup::DumpOptions d;
+    if (ctx.selected_tables.empty()) {
+      d.databases = ctx.UserDatabases();
+    } else {
+      d.databases = DatabasesOf(ctx.selected_tables);
+      if (d.databases.size() != 1) {
+        throw backup::BackupError(fmt::format(
+            "mariadb-dump takes the tables of one database in one snapshot, and the selection spans {} ({}); use "
+            "mydumper or mariabackup for it",
+            d.databases.size(), fmt::join(d.databases, ", ")));
+      }
+      for (const std::string& t : ctx.selected_tables) d.tables.push_back(t.substr(t.find('.') + 1));
+    }
     d.dump_file = ctx.BackupDir() / "dump.sql";
     d.log_dir = ctx.LogDir();
     d.timeout = ctx.options.backup_timeout;

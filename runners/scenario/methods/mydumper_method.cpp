@@ -36,7 +36,11 @@ class Mydumper final : public LogicalMethod {
     d.dumper_binary = ctx.options.backup_binary;
     d.locking = locking();
     d.threads = Threads();
-    d.databases = ctx.UserDatabases();
+    if (ctx.selected_tables.empty()) {
+      d.databases = ctx.UserDatabases();
+    } else {
+      d.tables = ctx.selected_tables;
+    }
     return backup::DumpWithMydumper(ctx.master.admin, d);
   }
   void Load(const ProvisionContext& ctx, server::ThrowawayServer& slave) const override {
