@@ -11,7 +11,12 @@
 #      through the pipe and mbstream -x, and every check passes;
 #   3. encrypted servers (--encrypt, mariabackup and mydumper): every user
 #      tablespace encrypted on master and slave;
-#   4. options a method cannot take are refused in one line before a
+#   4. partial backups (--tables) with each method: only the selected
+#      tables are provisioned, replicated and compared;
+#   5. DDL and XA across the backup (grammars/ddl_during_backup.yy) under
+#      mariabackup's default locks, --lock-ddl-per-table, an incremental,
+#      and mariadb-dump --lock-all-tables;
+#   6. options a method cannot take are refused in one line before a
 #      server starts.
 source "$(dirname "$0")/run_test_lib.sh"
 
@@ -75,6 +80,32 @@ for method in mariabackup mydumper; do
   fi
 done
 
+# Partial backups: each method takes 3 of the 10 tables while the load
+# writes all of them; the slave replicates only those (any other row event
+# would stop it: the table is not there), and the checks compare exactly them.
+selection='^test\.(A|B|CC)$'
+for method in mariabackup mariadb-dump mydumper; do
+  if run_expect "partial-$method" 0 -- --threads 4 --duration 6 --sync-points 1 --backup "$method" \
+      --tables "$selection"; then
+    grep -qxF "  partial backup (--tables '$selection'): 3 tables; the slave replicated and the checks compared only them" \
+        "$last_run/summary.txt" || { echo "FAIL: partial-$method: no partial backup line"; cat "$last_run/summary.txt"; fail=1; }
+    for check in "$last_run"/checks/*.json; do
+      compared=$(grep -o '"table": "[^"]*"' "$check" | sort -u | tr '\n' ' ')
+      [[ $compared == '"table": "A" "table": "B" "table": "CC" ' ]] ||
+        { echo "FAIL: partial-$method: $(basename "$check") compared $compared"; fail=1; }
+    done
+  fi
+done
+
+# DDL and XA across the backup (grammars/ddl_during_backup.yy): the lock
+# modes and variants that hold DDL still must provision a slave equal to
+# the master at every check.
+ddl=(--grammar "$(dirname "$0")/../grammars/ddl_during_backup.yy" --threads 4 --duration 8 --sync-points 1)
+run_expect ddl-mariabackup 0 -- "${ddl[@]}"
+run_expect ddl-lock-ddl-per-table 0 -- "${ddl[@]}" --backup-option=--lock-ddl-per-table
+run_expect ddl-incremental 0 -- "${ddl[@]}" --incrementals 1 --incremental-interval 1
+run_expect ddl-dump-locked 0 -- "${ddl[@]}" --backup mariadb-dump --backup-option=--lock-all-tables
+
 # refused NAME EXPECTED-MESSAGE -- ARGS: one line, no results folder.
 refused() {
   local name=$1 want=$2; shift 3
@@ -93,6 +124,8 @@ refused stream-dump "--stream needs --backup mariabackup (mydumper writes SQL, n
     --backup mydumper --stream mbstream
 refused compress-unstreamed "--compress needs --stream mbstream" -- --compress zstd
 refused parallel-dump "--backup-parallel: mariadb-dump dumps in one thread" -- --backup mariadb-dump --backup-parallel 2
+refused partial-statement "--tables and --databases need --binlog-format row" -- --tables 'test\.A$' \
+    --binlog-format statement
 refused kill-past-chain "--kill-backup-at 3 needs an incremental to kill: 1 to --incrementals (2)" -- \
     --incrementals 2 --kill-backup-at 3
 
