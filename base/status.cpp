@@ -57,4 +57,6 @@ int Rank(int exit_code) {
   return Info(s.value_or(Status::kEnvironment)).rank;
 }
 
+Status Worse(Status a, Status b) { return Rank(ExitCode(b)) > Rank(ExitCode(a)) ? b : a; }
+
 }  // namespace randsync

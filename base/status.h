@@ -56,6 +56,8 @@ const char* BisectName(Status s);
 // 4, catch-up 5, replication 6, divergence 7, corruption 8, hang 9, crash
 // 10. An exit number randsync does not have ranks as environment.
 int Rank(int exit_code);
+// The worse of two statuses by Rank.
+Status Worse(Status a, Status b);
 
 // The status of an exit number, or of a STATUS_ name or bisect name;
 // nullopt for anything else.

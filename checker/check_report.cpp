@@ -230,4 +230,31 @@ CheckReport CheckReportFromJson(const nlohmann::json& j) {
   return r;
 }
 
+Status WorstStatus(const std::vector<CheckReport>& reports) {
+  Status worst = Status::kOk;
+  for (const CheckReport& r : reports) worst = Worse(worst, r.status);
+  return worst;
+}
+
+std::string Summary(const std::vector<CheckReport>& reports) {
+  if (reports.size() == 1) return Summary(reports.front());
+  std::string out;
+  for (const CheckReport& r : reports) out += Summary(r) + "\n";
+  out += fmt::format("verdicts ({} slaves, one sync point):\n", reports.size());
+  for (const CheckReport& r : reports) {
+    out += fmt::format("  {}: {}{}\n", r.slave, r.status == Status::kOk ? "equal" : Label(r.status),
+                       r.error.empty() ? "" : " (" + r.error + ")");
+  }
+  return out;
+}
+
+nlohmann::json ToJson(const std::vector<CheckReport>& reports) {
+  nlohmann::json j;
+  j["status"] = ExitCode(WorstStatus(reports));
+  j["status_name"] = ToString(WorstStatus(reports));
+  j["slaves"] = nlohmann::json::array();
+  for (const CheckReport& r : reports) j["slaves"].push_back(ToJson(r));
+  return j;
+}
+
 }  // namespace randsync::checker

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -23,5 +24,12 @@ nlohmann::json ToJson(const CheckReport& report, size_t max_value_json = 4096);
 // (the document keeps it as an object); the sync point's other figures,
 // the session's settings and the fix SQL are not read.
 CheckReport CheckReportFromJson(const nlohmann::json& j);
+
+// Several slaves at one sync point (RunChecks): the worst verdict, every
+// report's summary followed by one verdict line per slave, and a document
+// {"status", "slaves": [ToJson of each]}.
+Status WorstStatus(const std::vector<CheckReport>& reports);
+std::string Summary(const std::vector<CheckReport>& reports);
+nlohmann::json ToJson(const std::vector<CheckReport>& reports);
 
 }  // namespace randsync::checker

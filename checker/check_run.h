@@ -2,15 +2,21 @@
 // schema comparison at that point, chunk planning, parallel hashing of every
 // chunk on both servers, drill-down of differing chunks to rows, fix SQL.
 //
-//   CheckOptions o;  o.master = ...;  o.slave = ...;
+//   CheckOptions o;  o.master = ...;  o.slaves = {...};
 //   CheckReport r = RunCheck(o);      // never throws: a check that cannot be
 //                                     // made is a status with its error;
 //   r.status                          // Status, also the exit code
+//   std::vector<CheckReport> all = RunChecks(o);   // several slaves
+//
+// Several slaves: one sync point (one master snapshot at G, every slave
+// stopped at G, sync_point.h), the master's chunks hashed once and compared
+// with each slave's; one report, and verdict, per slave. A slave that cannot
+// be reached or brought to G is its own verdict only.
 //
 // Parallelism: each side has `threads` snapshot connections (the sync
 // point's). One TBB task per connection ("lane") pulls chunks from that
 // side's queue, so both servers scan the same chunk sequence at the same
-// time, each at its own pace. The lanes block on network I/O, which is why
+// time, each at its own pace (every slave's lanes, too). The lanes block on network I/O, which is why
 // they run in their own arena sized to the connection count rather than in
 // TBB's default, CPU-sized one.
 //
@@ -54,7 +60,7 @@ struct CheckProgress {
 
 struct CheckOptions {
   db::Dsn master;
-  db::Dsn slave;
+  std::vector<db::Dsn> slaves;  // RunCheck: exactly one
   Filters filters;
   unsigned threads = DefaultCheckThreads();  // connections (and lanes) per server
   uint64_t chunk_size = 10000;
@@ -122,6 +128,9 @@ struct CheckReport {
   double sync_s = 0, schema_s = 0, plan_s = 0, hash_s = 0, drill_s = 0, total_s = 0;
 };
 
+// One report per slave of options.slaves, in their order.
+std::vector<CheckReport> RunChecks(const CheckOptions& options);
+// options.slaves holds one slave: its report.
 CheckReport RunCheck(const CheckOptions& options);
 
 }  // namespace randsync::checker

@@ -1,6 +1,8 @@
 #include "checker/sync_point.h"
 
+#include <algorithm>
 #include <exception>
+#include <memory>
 #include <functional>
 #include <span>
 #include <thread>
@@ -325,8 +327,8 @@ bool FileBefore(const std::string& a, const std::string& b) {
 }
 
 // Runs START SLAVE UNTIL the point and waits for the SQL thread to stop there.
-void SlaveStep(db::Connection& slave, const db::Dsn& dsn, unsigned deadline_s, SyncPoint& point,
-               const SyncOptions& options, ReplicationRestorer& restorer) {
+void SlaveStep(db::Connection& slave, const db::Dsn& dsn, unsigned deadline_s, const SyncPoint& point,
+               const SyncOptions& options, ReplicationRestorer& restorer, std::chrono::microseconds& wait) {
   const auto t0 = Clock::now();
   const auto deadline = t0 + options.timeout;
   const std::string where = options.mode == SyncMode::kGtid
@@ -352,7 +354,7 @@ void SlaveStep(db::Connection& slave, const db::Dsn& dsn, unsigned deadline_s, S
   std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(slave);
   if (!st) throw SyncError(SyncError::Kind::kSetup, "the slave stopped being a replica");
   if (at_point(*st)) {
-    point.slave_wait = {};
+    wait = {};
     return;
   }
   if (past_point(*st)) {
@@ -412,7 +414,7 @@ void SlaveStep(db::Connection& slave, const db::Dsn& dsn, unsigned deadline_s, S
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(50));
   }
-  point.slave_wait = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0);
+  wait = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0);
 }
 
 }  // namespace
@@ -445,7 +447,13 @@ std::string SyncPoint::Describe() const {
           ? fmt::format("master commits blocked {:.1f} ms{}", commit_block.count() / 1000.0,
                         ddl_during_point ? ", DDL ran while the snapshots opened unblocked" : "")
           : fmt::format("master snapshots agreed on try {}, nothing blocked", snapshot_tries);
-  return fmt::format("{} ({}; slave reached it in {:.2f} s)", at, master_side, slave_wait.count() / 1e6);
+  std::string waits;
+  for (const SlaveAtPoint& s : slaves) {
+    if (s.error) continue;
+    waits += fmt::format("{}{:.2f} s", waits.empty() ? "" : ", ", s.wait.count() / 1e6);
+  }
+  return fmt::format("{} ({}; {} reached it in {})", at, master_side, slaves.size() > 1 ? "slaves" : "slave",
+                     waits.empty() ? "-" : waits);
 }
 
 db::Connection OpenCheckerConnection(const db::Dsn& dsn, unsigned read_timeout_s, db::Overridden* overridden) {
@@ -461,56 +469,129 @@ db::Connection OpenCheckerConnection(const db::Dsn& dsn, unsigned read_timeout_s
   return conn;
 }
 
-SyncPoint TakeSyncPoint(const db::Dsn& master, const db::Dsn& slave, const SyncOptions& options) {
+namespace {
+
+// One slave's part of a sync point: its connections, held from before the
+// master step until its snapshots are open at G.
+class SlaveSide {
+ public:
+  SlaveSide(const db::Dsn& dsn, const SyncOptions& options, SlaveAtPoint& out)
+      : dsn_(dsn), options_(options), out_(out) {
+    out_.dsn = dsn.Redacted();
+    deadline_s_ = static_cast<unsigned>(
+        std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(options.timeout).count()));
+    // STOP SLAVE waits for the SQL thread to finish its current transaction,
+    // which a lock or a huge event can make arbitrarily long: the slave's
+    // control statements get a client-side deadline, never longer than any
+    // other read of the check.
+    control_s_ = options.read_timeout_s > 0 ? std::min(deadline_s_, options.read_timeout_s) : deadline_s_;
+  }
+
+  // Connects and, unless kNone, checks it is a healthy replica and stops it.
+  void Prepare() {
+    Guard([&] {
+      control_.emplace(OpenCheckerConnection(dsn_, control_s_));
+      for (unsigned i = 0; i < std::max(1u, options_.connections); ++i) {
+        out_.snapshots.push_back(OpenCheckerConnection(dsn_, options_.read_timeout_s));
+      }
+      if (options_.mode == SyncMode::kNone) return;
+      std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(*control_);
+      if (!st) {
+        throw SyncError(SyncError::Kind::kSetup,
+                        fmt::format("{} is not a replica (SHOW SLAVE STATUS is empty); use --sync none to "
+                                    "compare two servers that do not replicate",
+                                    out_.dsn));
+      }
+      if (st->last_sql_errno != 0) {
+        throw SyncError(SyncError::Kind::kReplication, "replication on the slave has failed: " + st->Describe(), st);
+      }
+      const bool was_running = st->sql_running == "Yes" || st->io_running == "Yes" || st->io_running == "Connecting";
+      restorer_.emplace(*control_, was_running);
+      // Stopped first: then it cannot apply anything past the G read later.
+      StopSlave(*control_, dsn_, control_s_, *restorer_);
+    });
+  }
+
+  // Runs it to the master's point and opens its snapshots there.
+  void ReachPoint(SyncPoint& point, size_t index) {
+    Guard([&] {
+      if (options_.mode != SyncMode::kNone) {
+        SlaveStep(*control_, dsn_, deadline_s_, point, options_, *restorer_, out_.wait);
+      }
+      OpenSnapshots(out_.snapshots);
+      out_.locked_tables = LockTables(out_.snapshots, point.locked_tables);
+      if (options_.on_slave_at_point) options_.on_slave_at_point(index, *control_);
+    });
+  }
+
+  bool failed() const { return out_.error.has_value(); }
+
+ private:
+  // A failure of this slave is its error, not the sync point's.
+  void Guard(const std::function<void()>& step) {
+    if (failed()) return;
+    try {
+      step();
+    } catch (const SyncError& e) {
+      out_.error = e;
+    } catch (const std::exception& e) {
+      out_.error = SyncError(SyncError::Kind::kSetup, fmt::format("{}: {}", out_.dsn, e.what()));
+    }
+    if (failed()) out_.snapshots.clear();
+  }
+
+  const db::Dsn& dsn_;
+  const SyncOptions& options_;
+  SlaveAtPoint& out_;
+  unsigned deadline_s_ = 0, control_s_ = 0;
+  std::optional<db::Connection> control_;
+  std::optional<ReplicationRestorer> restorer_;  // declared after control_: destroyed first
+};
+
+// The slaves' steps at once, each in its own thread.
+void EachSlave(std::vector<std::unique_ptr<SlaveSide>>& sides, const std::function<void(SlaveSide&, size_t)>& step) {
+  if (sides.size() == 1) return step(*sides[0], 0);
+  std::vector<std::thread> threads;
+  for (size_t k = 0; k < sides.size(); ++k) threads.emplace_back([&, k] { step(*sides[k], k); });
+  for (std::thread& t : threads) t.join();
+}
+
+}  // namespace
+
+SyncPoint TakeSyncPoint(const db::Dsn& master, const std::vector<db::Dsn>& slaves, const SyncOptions& options) {
+  if (slaves.empty()) throw SyncError(SyncError::Kind::kSetup, "a sync point needs at least one slave");
   SyncPoint point;
   point.mode = options.mode;
   db::Connection master_control = OpenCheckerConnection(master, options.read_timeout_s);
-  // STOP SLAVE waits for the SQL thread to finish its current transaction,
-  // which a lock or a huge event can make arbitrarily long: the slave's
-  // control statements get a client-side deadline.
-  const unsigned deadline_s = static_cast<unsigned>(
-      std::max<long long>(1, std::chrono::duration_cast<std::chrono::seconds>(options.timeout).count()));
-  // Never longer than any other read of the check: a slave that stops
-  // answering must not hold the check for the whole sync timeout.
-  const unsigned control_s = options.read_timeout_s > 0 ? std::min(deadline_s, options.read_timeout_s) : deadline_s;
-  db::Connection slave_control = OpenCheckerConnection(slave, control_s);
   for (unsigned i = 0; i < std::max(1u, options.connections); ++i) {
     point.master.push_back(OpenCheckerConnection(master, options.read_timeout_s));
-    point.slave.push_back(OpenCheckerConnection(slave, options.read_timeout_s));
   }
+  point.slaves.resize(slaves.size());
+  std::vector<std::unique_ptr<SlaveSide>> sides;
+  for (size_t k = 0; k < slaves.size(); ++k) {
+    sides.push_back(std::make_unique<SlaveSide>(slaves[k], options, point.slaves[k]));
+  }
+  EachSlave(sides, [](SlaveSide& side, size_t) { side.Prepare(); });
 
   if (options.mode == SyncMode::kNone) {
     const std::vector<std::string> tables =
         options.tables_to_lock ? options.tables_to_lock(master_control) : std::vector<std::string>{};
     OpenSnapshots(point.master);
     point.locked_tables = LockTables(point.master, tables);
-    OpenSnapshots(point.slave);
-    point.locked_tables = LockTables(point.slave, point.locked_tables);
     if (options.on_master_frozen) options.on_master_frozen(master_control);
-    if (options.on_slave_at_point) options.on_slave_at_point(slave_control);
-    return point;
+  } else {
+    const bool any_ready = std::any_of(sides.begin(), sides.end(), [](auto& s) { return !s->failed(); });
+    if (!any_ready) return point;  // each slave says why; nothing to hold the master for
+    db::Connection guard = OpenCheckerConnection(master, options.read_timeout_s);
+    MasterStep(master_control, guard, point, options);
   }
+  EachSlave(sides, [&](SlaveSide& side, size_t k) { side.ReachPoint(point, k); });
+  return point;
+}
 
-  std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(slave_control);
-  if (!st) {
-    throw SyncError(SyncError::Kind::kSetup,
-                    fmt::format("{} is not a replica (SHOW SLAVE STATUS is empty); use --sync none to "
-                                "compare two servers that do not replicate",
-                                slave.Redacted()));
-  }
-  if (st->last_sql_errno != 0) {
-    throw SyncError(SyncError::Kind::kReplication, "replication on the slave has failed: " + st->Describe(), st);
-  }
-  const bool was_running = st->sql_running == "Yes" || st->io_running == "Yes" || st->io_running == "Connecting";
-  db::Connection guard = OpenCheckerConnection(master, options.read_timeout_s);
-  ReplicationRestorer restorer(slave_control, was_running);
-  // Stopped first: then it cannot apply anything past the G read below.
-  StopSlave(slave_control, slave, control_s, restorer);
-  MasterStep(master_control, guard, point, options);
-  SlaveStep(slave_control, slave, deadline_s, point, options, restorer);
-  OpenSnapshots(point.slave);
-  point.locked_tables = LockTables(point.slave, point.locked_tables);
-  if (options.on_slave_at_point) options.on_slave_at_point(slave_control);
+SyncPoint TakeSyncPoint(const db::Dsn& master, const db::Dsn& slave, const SyncOptions& options) {
+  SyncPoint point = TakeSyncPoint(master, std::vector<db::Dsn>{slave}, options);
+  if (point.slaves[0].error) throw *point.slaves[0].error;
   return point;
 }
 

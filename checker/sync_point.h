@@ -35,6 +35,12 @@
 //   1..N: START TRANSACTION WITH CONSISTENT SNAPSHOT, open every table
 //   on_slave_at_point()
 //   START SLAVE (only if it was running before)
+// Several slaves: every one is stopped before the master step and each runs
+// to G in its own thread at once, so a slave of a slave (which can reach G
+// only once its master has) needs no order. What fails on one slave (not a
+// replica, replication error, timeout) is that slave's error only: the
+// others are still at G. A slave of a slave needs --sync gtid: a binlog
+// position is the master's, not its intermediate's.
 // The position variant uses START SLAVE UNTIL MASTER_LOG_FILE/POS and
 // Relay_Master_Log_File/Exec_Master_Log_Pos; kNone opens the snapshots on
 // both sides with no coordination (static data, or two unrelated servers).
@@ -87,7 +93,9 @@ struct SyncOptions {
   // Called on the slave's control connection while its SQL thread is
   // stopped at G: with on_master_frozen, the schema seen by both sides is
   // the schema at G.
-  std::function<void(db::Connection&)> on_slave_at_point;
+  // With several slaves, called for each (its index in the slaves given),
+  // from that slave's thread: the hook must be safe to call concurrently.
+  std::function<void(size_t slave, db::Connection&)> on_slave_at_point;
 };
 
 // Why a sync point could not be made. kTimeout: the slave did not reach G in
@@ -110,6 +118,16 @@ class SyncError : public std::runtime_error {
   std::optional<db::SlaveStatus> slave_;
 };
 
+// One slave at the point: its snapshots, or why it could not be brought there.
+struct SlaveAtPoint {
+  std::string dsn;  // redacted, for messages
+  std::vector<db::Connection> snapshots;  // slave[i] sees what master[i] sees
+  std::chrono::microseconds wait{0};      // START SLAVE UNTIL .. stopped
+  // The master's locked tables that every snapshot of this slave holds too.
+  std::vector<std::string> locked_tables;
+  std::optional<SyncError> error;  // set: no snapshots, this slave is not at G
+};
+
 struct SyncPoint {
   SyncMode mode = SyncMode::kNone;
   std::string gtid;         // master @@gtid_binlog_pos at the point
@@ -122,23 +140,26 @@ struct SyncPoint {
   // DDL changed what on_master_frozen reads while the snapshots opened
   // unblocked: they were opened again inside the commit block.
   bool ddl_during_point = false;
-  std::chrono::microseconds slave_wait{0};    // START SLAVE UNTIL .. stopped
-  // Open transactions (consistent snapshots): master[i] and slave[i] see the
-  // data at the point. Sessions are pinned (OpenCheckerConnection): a
-  // TIMESTAMP or a CHAR reads alike whatever each server's globals.
+  // Open transactions (consistent snapshots): master[i] and every slave's
+  // snapshots[i] see the data at the point. Sessions are pinned
+  // (OpenCheckerConnection): a TIMESTAMP or a CHAR reads alike whatever
+  // each server's globals.
   std::vector<db::Connection> master;
-  std::vector<db::Connection> slave;
-  // The tables of tables_to_lock() that every snapshot on both sides holds
-  // open; the others (DDL held them, or missing on a side) are not
-  // readable consistently at this point.
+  std::vector<SlaveAtPoint> slaves;  // in the order given
+  // The tables of tables_to_lock() that every master snapshot holds open;
+  // the others (DDL held them) are not readable consistently at this point.
   std::vector<std::string> locked_tables;
 
   std::string Describe() const;  // "GTID 0-1-1234 (commits blocked 12 ms, ...)"
 };
 
-// Opens the control and snapshot connections and runs the protocol above.
-// Throws SyncError, or db::DbError for a failure outside the protocol.
-// Replication is left running as it was found, also when this throws.
+// Opens the control and snapshot connections and runs the protocol above
+// for every slave (at least one). Throws SyncError, or db::DbError, for a
+// failure of the master's side; a slave's failure is its SlaveAtPoint's
+// error. Replication is left running as it was found, also when this throws.
+SyncPoint TakeSyncPoint(const db::Dsn& master, const std::vector<db::Dsn>& slaves, const SyncOptions& options);
+
+// One slave: its failure is thrown too.
 SyncPoint TakeSyncPoint(const db::Dsn& master, const db::Dsn& slave, const SyncOptions& options);
 
 // A connection prepared like the snapshot connections: its session pinned

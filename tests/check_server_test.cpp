@@ -50,7 +50,7 @@ class CheckServerTest : public testsupport::ReplicationPairTest {
   CheckReport Check(SyncMode sync = SyncMode::kGtid, bool quiesced = false) {
     CheckOptions o;
     o.master = pair().MasterDsn("");
-    o.slave = pair().SlaveDsn("");
+    o.slaves = {pair().SlaveDsn("")};
     o.filters.databases = {"chk"};
     o.threads = 2;
     o.chunk_size = 10;

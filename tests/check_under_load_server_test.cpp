@@ -78,7 +78,7 @@ TEST_F(CheckUnderLoadServerTest, TenSyncPointsDuringSixtySecondsOfLoadFindNothin
 
   CheckOptions co;
   co.master = pair().MasterDsn("");
-  co.slave = pair().SlaveDsn("");
+  co.slaves = {pair().SlaveDsn("")};
   co.filters.databases = {"test"};
   co.threads = 2;
   co.chunk_size = 50;

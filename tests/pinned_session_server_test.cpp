@@ -71,7 +71,7 @@ class PinnedSessionServerTest : public testsupport::ReplicationPairTest {
   CheckReport Check() {
     CheckOptions o;
     o.master = pair().MasterDsn("");
-    o.slave = pair().SlaveDsn("");
+    o.slaves = {pair().SlaveDsn("")};
     o.filters.databases = {"pin"};
     o.threads = 2;
     o.chunk_size = 2;  // several chunks per table: string bounds in the WHERE

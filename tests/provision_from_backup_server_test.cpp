@@ -97,7 +97,7 @@ checker::CheckReport ProvisionAndCheck(int skew, std::chrono::seconds load_time)
 
   checker::CheckOptions co;
   co.master = db::ParseDsn(master.Dsn(""), nullptr);
-  co.slave = db::ParseDsn(slave.Dsn(""), nullptr);
+  co.slaves = {db::ParseDsn(slave.Dsn(""), nullptr)};
   co.filters.databases = {"test"};
   co.threads = 2;
   co.chunk_size = 100;

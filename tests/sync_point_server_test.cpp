@@ -78,10 +78,10 @@ class Writers {
 
 void ExpectSameViewEverywhere(SyncPoint& p) {
   ASSERT_EQ(p.master.size(), 3u);
-  ASSERT_EQ(p.slave.size(), 3u);
+  ASSERT_EQ(p.slaves[0].snapshots.size(), 3u);
   const std::string expected = SyncPointServerTest::View(p.master[0]);
   for (auto& c : p.master) EXPECT_EQ(SyncPointServerTest::View(c), expected);
-  for (auto& c : p.slave) EXPECT_EQ(SyncPointServerTest::View(c), expected);
+  for (auto& c : p.slaves[0].snapshots) EXPECT_EQ(SyncPointServerTest::View(c), expected);
 }
 
 TEST_F(SyncPointServerTest, GtidPointUnderWritesGivesOneViewOnBothSides) {
@@ -94,9 +94,9 @@ TEST_F(SyncPointServerTest, GtidPointUnderWritesGivesOneViewOnBothSides) {
     EXPECT_FALSE(p.gtid.empty());
     ExpectSameViewEverywhere(p);
     // The snapshots stay put while the master moves on.
-    const std::string before = SyncPointServerTest::View(p.slave[1]);
+    const std::string before = SyncPointServerTest::View(p.slaves[0].snapshots[1]);
     std::this_thread::sleep_for(100ms);
-    EXPECT_EQ(SyncPointServerTest::View(p.slave[1]), before);
+    EXPECT_EQ(SyncPointServerTest::View(p.slaves[0].snapshots[1]), before);
   }
   EXPECT_GT(writers.commits(), 0u);
   db::Connection s = pair().Slave();
@@ -205,7 +205,7 @@ TEST_F(SyncPointServerTest, PointWithNothingWrittenAfterItIsReached) {
     SyncPoint p = TakeSyncPoint(pair().MasterDsn(), pair().SlaveDsn(), o);
     std::cout << "sync point: " << p.Describe() << "\n";
     ExpectSameViewEverywhere(p);
-    EXPECT_EQ(View(p.slave[0]), mode == SyncMode::kPosition ? "100:210" : "100:420");
+    EXPECT_EQ(View(p.slaves[0].snapshots[0]), mode == SyncMode::kPosition ? "100:210" : "100:420");
   }
 }
 
@@ -218,7 +218,7 @@ TEST_F(SyncPointServerTest, SchemaHooksRunWhileBothSidesAreAtThePoint) {
     EXPECT_TRUE(c.QueryValue("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='test'"));
     return true;
   };
-  o.on_slave_at_point = [&](db::Connection& c) {
+  o.on_slave_at_point = [&](size_t, db::Connection& c) {
     slave_hook = true;
     std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(c);
     ASSERT_TRUE(st);
@@ -367,7 +367,7 @@ TEST_F(SyncPointServerTest, AServerThatIsNotAReplicaIsASetupError) {
 TEST_F(SyncPointServerTest, NoneModeJustOpensSnapshots) {
   SyncPoint p = TakeSyncPoint(pair().MasterDsn(), pair().MasterDsn(), Options(SyncMode::kNone));
   EXPECT_EQ(p.master.size(), 3u);
-  EXPECT_EQ(View(p.master[0]), View(p.slave[0]));
+  EXPECT_EQ(View(p.master[0]), View(p.slaves[0].snapshots[0]));
 }
 
 }  // namespace

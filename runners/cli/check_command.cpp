@@ -1,7 +1,9 @@
 // `randsync check`: prove that a master and a slave hold the same schema and
 // data at one GTID (or binlog position), while load keeps running. Prints a
 // summary, optionally writes JSON and fix SQL, and exits with the status of
-// Status (0 equal, 111 different, 103/112/110 cannot tell).
+// Status (0 equal, 111 different, 103/112/110 cannot tell). --slave may be
+// given several times: one sync point for all of them, one verdict each,
+// and the exit status of the worst.
 #include <unistd.h>
 
 #include <cstdio>
@@ -25,7 +27,7 @@ namespace {
 
 struct CheckCliOptions {
   std::string master;
-  std::string slave;
+  std::vector<std::string> slaves;
   std::vector<std::string> databases;
   std::vector<std::string> tables;
   unsigned threads = checker::DefaultCheckThreads();
@@ -56,7 +58,7 @@ std::vector<std::string> SplitCommas(const std::vector<std::string>& items) {
 int RunCheckCommand(const CheckCliOptions& o) {
   checker::CheckOptions options;
   options.master = db::ParseDsn(o.master);
-  options.slave = db::ParseDsn(o.slave);
+  for (const std::string& slave : o.slaves) options.slaves.push_back(db::ParseDsn(slave));
   options.filters.databases = SplitCommas(o.databases);
   options.filters.tables = SplitCommas(o.tables);
   options.threads = o.threads;
@@ -79,36 +81,42 @@ int RunCheckCommand(const CheckCliOptions& o) {
   auto printer = std::make_shared<CheckProgressPrinter>(o.quiet, ::isatty(STDERR_FILENO) != 0, stderr);
   options.progress = [printer](const checker::CheckProgress& p) { (*printer)(p); };
 
-  checker::CheckReport report = checker::RunCheck(options);
+  const std::vector<checker::CheckReport> reports = checker::RunChecks(options);
   printer.reset();
   options.progress = nullptr;
 
-  std::fputs(checker::Summary(report).c_str(), stdout);
+  std::fputs(checker::Summary(reports).c_str(), stdout);
   std::fflush(stdout);
   if (json_out.is_open()) {
-    json_out << checker::ToJson(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    const nlohmann::json j = reports.size() == 1 ? checker::ToJson(reports.front()) : checker::ToJson(reports);
+    json_out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     if (!json_out.flush()) throw std::runtime_error("--json: writing " + o.json + " failed (disk full?)");
   }
   if (fix_out.is_open()) {
     fix_out << "-- randsync check: statements that make the slave match the master\n"
-            << "-- run on the slave; sync point " << report.sync_description << "\n"
-            << "SET SESSION time_zone = '+00:00';\n";
+            << "-- sync point " << reports.front().sync_description << "\n";
     size_t n = 0;
-    for (const checker::TableCheck& t : report.tables) {
-      for (const std::string& s : t.fix_sql) {
-        fix_out << s << (s.empty() || s.back() != ';' ? ";\n" : "\n");
-        ++n;
+    for (const checker::CheckReport& report : reports) {
+      fix_out << "-- run on the slave " << report.slave << "\n"
+              << "SET SESSION time_zone = '+00:00';\n";
+      for (const checker::TableCheck& t : report.tables) {
+        for (const std::string& s : t.fix_sql) {
+          fix_out << s << (s.empty() || s.back() != ';' ? ";\n" : "\n");
+          ++n;
+        }
       }
     }
     if (!fix_out.flush()) throw std::runtime_error("--fix-sql: writing " + o.fix_sql + " failed (disk full?)");
     std::fprintf(stderr, "check: %zu fix statement(s) written to %s (listed rows only: raise --max-diff-rows "
                  "for more)\n", n, o.fix_sql.c_str());
   }
-  if (!report.error.empty()) {
+  for (const checker::CheckReport& report : reports) {
+    if (report.error.empty()) continue;
     // The cause on stderr as one line, for logs that keep only stderr.
-    Log("check", fmt::format("{}: {}", Label(report.status), report.error));
+    Log("check", fmt::format("{}{}: {}", reports.size() > 1 ? report.slave + ": " : "", Label(report.status),
+                             report.error));
   }
-  return static_cast<int>(report.status);
+  return ExitCode(checker::WorstStatus(reports));
 }
 
 }  // namespace
@@ -121,7 +129,11 @@ Runner RegisterCheck(CLI::App& app) {
       "load goes on. Exit: 0 equal, 111 different, 103 replication failure, 112 sync timeout, "
       "110 cannot check");
   cmd->add_option("--master", o->master, "The master, mysql://user[:pw]@host:port/")->required();
-  cmd->add_option("--slave", o->slave, "Its slave (or, with --sync none, any server)")->required();
+  cmd->add_option("--slave", o->slaves,
+                  "Its slave (or, with --sync none, any server); repeat for several slaves: one sync point "
+                  "for all, one verdict each, the worst is the exit status")
+      ->required()
+      ->allow_extra_args(false);
   cmd->add_option("--databases", o->databases,
                   "Databases to compare, comma-separated (default: all but mysql, information_schema, "
                   "performance_schema, sys)");

@@ -95,7 +95,7 @@ void Compare(const server::ThrowawayServer& master, const server::ThrowawayServe
              TrialOutcome& out) {
   checker::CheckOptions co;
   co.master = db::ParseDsn(master.Dsn(""));
-  co.slave = db::ParseDsn(slave.Dsn(""));
+  co.slaves = {db::ParseDsn(slave.Dsn(""))};
   co.filters.tables = target.tables;
   co.threads = 1;
   co.quiesced = true;

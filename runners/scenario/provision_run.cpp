@@ -139,7 +139,7 @@ struct Run {
 checker::CheckOptions CheckOptionsFor(const Run& run, bool quiesced) {
   checker::CheckOptions co;
   co.master = run.endpoint.dsn;
-  co.slave = db::ParseDsn(run.slave->Dsn(""), nullptr);
+  co.slaves = {db::ParseDsn(run.slave->Dsn(""), nullptr)};
   co.threads = run.o.check_threads;
   co.chunk_size = 1000;
   co.sync_timeout = run.o.sync_timeout;
@@ -509,7 +509,8 @@ void Provision(Run& run) {
                        [&run] {
                          CheckServers(run);
                          return run.failed() ? run.reason : std::string();
-                       }};
+                       },
+                       {}};
   ProvisionedSlave p;
   // Whatever happens, the report says how the method ran and what it could not cover.
   struct RecordUncovered {

@@ -270,7 +270,7 @@ void ProvisionSlave(const ProvisionContext& given, ProvisionedSlave& out) {
     }
   }
   ProvisionContext ctx{options,    given.run_dir, given.master, given.phase,
-                       given.mark, given.control, given.abandon};
+                       given.mark, given.control, given.abandon, {}};
   if (options.selection.partial()) SelectTables(ctx, out);
   out.variant = options.backup->Variant();
   ListUncoveredTables(ctx, out);
