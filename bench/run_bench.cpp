@@ -11,7 +11,7 @@
 //  - the status of every run (a benchmark of a failing run means nothing:
 //    the program exits 1 if any run was not ok).
 //
-//   run_bench [--randsync PATH] [--backups mariabackup,mariadb-dump,mydumper]
+//   run_bench [--randsync PATH] [--paths mariabackup,mariadb-dump,mydumper,chain-2,stream-zstd,replica,...]
 //             [--repeat 2] [--duration 60] [--threads 8] [--seed 1]
 //             [--results DIR] [-- extra randsync run options...]
 #include <sys/wait.h>
@@ -62,6 +62,36 @@ int RunLogged(const std::vector<std::string>& argv, const fs::path& log) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+// The provisioning paths --paths names: the run options each adds. A
+// METHOD+OPTION not in the table is METHOD with --backup-option=--OPTION.
+const std::map<std::string, std::vector<std::string>>& Paths() {
+  static const std::map<std::string, std::vector<std::string>> paths = {
+      {"mariabackup", {"--backup", "mariabackup"}},
+      {"mariadb-dump", {"--backup", "mariadb-dump"}},
+      {"mydumper", {"--backup", "mydumper"}},
+      {"chain-2", {"--incrementals", "2", "--incremental-interval", "2"}},
+      {"chain-4-kill", {"--incrementals", "4", "--incremental-interval", "2", "--kill-backup-at", "2"}},
+      {"stream", {"--stream", "mbstream"}},
+      {"stream-zstd", {"--stream", "mbstream", "--compress", "zstd"}},
+      {"stream-lz4", {"--stream", "mbstream", "--compress", "lz4"}},
+      {"parallel-4", {"--backup-parallel", "4"}},
+      {"encrypt", {"--encrypt"}},
+      {"partial", {"--tables", "^test\\.(A|B|CC)$"}},
+      {"replica", {"--backup-from", "replica"}},
+      {"replica-chain", {"--backup-from", "replica", "--chain"}},
+      {"ddl", {"--grammar", "grammars/ddl_during_backup.yy"}},  // run from the source tree
+  };
+  return paths;
+}
+
+std::vector<std::string> PathArgs(const std::string& path) {
+  if (auto it = Paths().find(path); it != Paths().end()) return it->second;
+  const auto plus = path.find('+');
+  std::vector<std::string> args = {"--backup", path.substr(0, plus)};
+  if (plus != std::string::npos) args.push_back("--backup-option=--" + path.substr(plus + 1));
+  return args;
+}
+
 struct MethodFigures {
   std::vector<std::string> phase_order;
   std::map<std::string, std::vector<double>> phases;
@@ -81,7 +111,12 @@ int main(int argc, char** argv) {
   std::string results = "/tmp/randsync-run-bench";
   std::vector<std::string> extra;
   app.add_option("--randsync", randsync, "The randsync binary")->capture_default_str();
-  app.add_option("--backups", backups, "Backup methods; METHOD+OPTION adds --backup-option=--OPTION (mariabackup+no-lock)")->delimiter(',')->capture_default_str();
+  std::string names;
+  for (const auto& [name, args] : Paths()) names += (names.empty() ? "" : ", ") + name;
+  app.add_option("--paths,--backups", backups,
+                 "Provisioning paths (" + names + "); METHOD+OPTION adds --backup-option=--OPTION (mariabackup+no-lock)")
+      ->delimiter(',')
+      ->capture_default_str();
   app.add_option("--repeat", repeat, "Runs per method (interleaved)")->capture_default_str();
   app.add_option("--duration", duration, "--duration of each run")->capture_default_str();
   app.add_option("--threads", threads, "--threads of each run")->capture_default_str();
@@ -100,13 +135,11 @@ int main(int argc, char** argv) {
   for (unsigned round = 0; round < repeat; ++round) {
     for (const auto& method : backups) {
       const fs::path root = fs::path(results) / method;
-      // "mariabackup+no-lock": the method with --backup-option=--no-lock.
-      const auto plus = method.find('+');
-      const std::string tool = method.substr(0, plus);
-      std::vector<std::string> args = {randsync, "run", "--backup", tool, "--duration", std::to_string(duration),
+      std::vector<std::string> args = {randsync, "run", "--duration", std::to_string(duration),
                                        "--threads", std::to_string(threads), "--seed", std::to_string(seed + round),
                                        "--results", root.string()};
-      if (plus != std::string::npos) args.push_back("--backup-option=--" + method.substr(plus + 1));
+      const std::vector<std::string> path = PathArgs(method);
+      args.insert(args.end(), path.begin(), path.end());
       args.insert(args.end(), extra.begin(), extra.end());
       fs::create_directories(root);
       const auto t0 = std::chrono::steady_clock::now();
@@ -127,6 +160,11 @@ int main(int argc, char** argv) {
         const std::string name = p.value("phase", "?");
         if (!f.phases.count(name)) f.phase_order.push_back(name);
         f.phases[name].push_back(p.value("seconds", 0.0));
+        if (p.contains("extract_s")) {  // a stream's decompress and mbstream -x, part of the phase
+          const std::string extract = "  of it extract";
+          if (!f.phases.count(name + extract)) f.phase_order.push_back(name + extract);
+          f.phases[name + extract].push_back(p.value("extract_s", 0.0));
+        }
       }
       const json audit = r.contains("backup_position") ? r["backup_position"].value("audit", json::object()) : json();
       if (audit.is_object() && audit.contains("info_file_ahead_bytes")) {
@@ -151,9 +189,9 @@ int main(int argc, char** argv) {
     for (const auto& s : f.statuses) std::printf(" %s", s.c_str());
     std::printf(")\n");
     for (const auto& name : f.phase_order) {
-      std::printf("  %-18s %8.2f\n", name.c_str(), Median(f.phases.at(name)));
+      std::printf("  %-26s %8.2f\n", name.c_str(), Median(f.phases.at(name)));
     }
-    std::printf("  %-18s %8.2f\n", "whole run", Median(f.total));
+    std::printf("  %-26s %8.2f\n", "whole run", Median(f.total));
     if (!f.info_ahead.empty()) {
       std::printf("  binlog info file ahead of InnoDB's position: median %.0f bytes (min %.0f, max %.0f)\n",
                   Median(f.info_ahead), *std::min_element(f.info_ahead.begin(), f.info_ahead.end()),

@@ -12,7 +12,10 @@ namespace {
 
 std::shared_ptr<const BackupMethod> Make(std::string_view name, std::vector<std::string> options = {},
                                          bool unsafe = false) {
-  return MakeBackupMethod(name, {.options = std::move(options), .unsafe_dump = unsafe});
+  MethodSettings s;
+  s.options = std::move(options);
+  s.unsafe_dump = unsafe;
+  return MakeBackupMethod(name, s);
 }
 
 std::string OptionError(std::string_view name, std::vector<std::string> options, bool unsafe = false) {
@@ -94,15 +97,43 @@ TEST(BackupMethod, AnOptionAMethodDoesNotTakeIsOneLineNamingIt) {
 }
 
 TEST(BackupMethod, AnIncrementalChainIsMariabackupsAndNamedInItsVariant) {
-  MethodSettings chain{.incrementals = 3, .kill_backup_at = 3};
+  MethodSettings chain;
+  chain.incrementals = 3;
+  chain.kill_backup_at = 3;
   EXPECT_EQ(MakeBackupMethod("mariabackup", chain)->Variant(), "mariabackup + 3 incrementals");
   EXPECT_EQ(MakeBackupMethod("mariabackup", chain)->settings().kill_backup_at, 3u);
   chain.kill_backup_at = 4;
   EXPECT_THROW(MakeBackupMethod("mariabackup", chain), MethodOptionError);
   for (const char* logical : {"mariadb-dump", "mydumper"}) {
-    EXPECT_THROW(MakeBackupMethod(logical, {.incrementals = 1}), MethodOptionError) << logical;
-    EXPECT_THROW(MakeBackupMethod(logical, {.kill_backup_at = 1}), MethodOptionError) << logical;
+    MethodSettings incremental, kill;
+    incremental.incrementals = 1;
+    kill.kill_backup_at = 1;
+    EXPECT_THROW(MakeBackupMethod(logical, incremental), MethodOptionError) << logical;
+    EXPECT_THROW(MakeBackupMethod(logical, kill), MethodOptionError) << logical;
   }
+}
+
+TEST(BackupMethod, OnlyALockedMariabackupBacksUpAReplica) {
+  MethodSettings replica;
+  replica.of_replica = true;
+  EXPECT_TRUE(MakeBackupMethod("mariabackup", replica)->settings().of_replica);
+  for (const char* logical : {"mariadb-dump", "mydumper"}) {
+    EXPECT_THROW(MakeBackupMethod(logical, replica), MethodOptionError) << logical;
+  }
+  replica.options = {"--no-lock"};
+  EXPECT_THROW(MakeBackupMethod("mariabackup", replica), MethodOptionError);
+}
+
+TEST(BackupMethod, AnIncrementalOrderMustNameIncrementalsOfTheChain) {
+  MethodSettings chain;
+  chain.incrementals = 3;
+  chain.apply_order = {1, 3};
+  EXPECT_EQ(MakeBackupMethod("mariabackup", chain)->settings().apply_order, (std::vector<unsigned>{1, 3}));
+  chain.apply_order = {4};
+  EXPECT_THROW(MakeBackupMethod("mariabackup", chain), MethodOptionError);
+  MethodSettings logical;
+  logical.apply_order = {1};
+  EXPECT_THROW(MakeBackupMethod("mariadb-dump", logical), MethodOptionError);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #      (--kill-backup-at); the slave starts at the last incremental's point,
 #      which lies past the full backup's (the chain was applied), the audit
 #      confirms it and every check passes;
+#      Negative controls: incrementals applied out of order or with one
+#      left out fail the prepare (108), naming where the chain broke;
 #   2. streamed backups (--stream mbstream, --compress zstd|lz4,
 #      --backup-parallel 2), a full one and an incremental: each goes
 #      through the pipe and mbstream -x, and every check passes;
@@ -16,7 +18,11 @@
 #   5. DDL and XA across the backup (grammars/ddl_during_backup.yy) under
 #      mariabackup's default locks, --lock-ddl-per-table, an incremental,
 #      and mariadb-dump --lock-all-tables;
-#   6. options a method cannot take are refused in one line before a
+#   6. a backup of the slave provisions a second slave, replicating from
+#      the master (at the slave info's position) or from the first slave
+#      (--chain); every check compares both; without slave info the run
+#      ends with a position error;
+#   7. options a method cannot take are refused in one line before a
 #      server starts.
 source "$(dirname "$0")/run_test_lib.sh"
 
@@ -45,6 +51,31 @@ if run_expect chain 0 -- --threads 4 --duration 10 --sync-points 1 --incremental
   fi
   [[ ! -e $last_run/incrementals ]] || { echo "FAIL: chain: a passing run kept its incrementals"; fail=1; }
 fi
+
+# Negative controls of the chain: incrementals applied out of order, or
+# one left out, are refused by the prepare, which names where the chain
+# broke (status 108), never provisioning a slave from a torn chain. The
+# master flushes every dirty page at once, so its checkpoint moves between
+# the backups: an incremental starts at its base's checkpoint LSN, and
+# while the checkpoint stands still (the default under a short load:
+# measured from_lsn = to_lsn = 44404 for a full backup and two
+# incrementals) each one holds every page changed since it, and leaving
+# one out loses nothing.
+flushing=(--master-option=--innodb-max-dirty-pages-pct=0 --master-option=--innodb-max-dirty-pages-pct-lwm=0)
+for order in 2,1 1,3; do
+  if run_expect "chain-order-$order" 108 -- --threads 4 --duration 8 --sync-points 1 --incrementals 3 \
+      --incremental-interval 1 "${flushing[@]}" --test-incremental-order "$order"; then
+    first=${order%,*} second=${order#*,}
+    if [[ $order == 2,1 ]]; then
+      want="applying incremental 2 after the full backup failed (it was taken on incremental 1, so the chain is broken there)"
+    else
+      want="applying incremental 3 after incremental 1 failed (it was taken on incremental 2, so the chain is broken there)"
+    fi
+    grep -qF "$want" "$last_run/summary.txt" ||
+      { echo "FAIL: chain-order-$order: the broken chain is not named"; tail -5 "$last_run/summary.txt"; fail=1; }
+    [[ ! -e $last_run/slave ]] || { echo "FAIL: chain-order-$order: a slave was started from a torn chain"; fail=1; }
+  fi
+done
 
 # A streamed chain: every backup goes through mbstream (and zstd or lz4)
 # with 2 copy threads, is stored as one file, extracted, and the file removed.
@@ -106,6 +137,36 @@ run_expect ddl-lock-ddl-per-table 0 -- "${ddl[@]}" --backup-option=--lock-ddl-pe
 run_expect ddl-incremental 0 -- "${ddl[@]}" --incrementals 1 --incremental-interval 1
 run_expect ddl-dump-locked 0 -- "${ddl[@]}" --backup mariadb-dump --backup-option=--lock-all-tables
 
+# A backup of the first slave, under load, provisions a second one: from
+# the master at the position the slave info recorded, or from the first
+# slave at the backup's own; both slaves pass every check.
+replica=(--threads 4 --duration 12 --sync-points 1 --backup-from replica)
+if run_expect replica-of-master 0 -- "${replica[@]}"; then
+  summary=$last_run/summary.txt
+  grep -Eq "^  slave2: mariabackup of slave 1, replicating from the master, start GTID [0-9-]+ from the slave info; audit confirmed$" \
+      "$summary" || { echo "FAIL: replica-of-master: no slave2 line starting at the slave info"; cat "$summary"; fail=1; }
+  grep -q "Writing xtrabackup_slave_info" "$last_run/backup-logs/slave2/backup.log" ||
+    { echo "FAIL: replica-of-master: the replica's backup wrote no slave info"; fail=1; }
+fi
+if run_expect replica-chain 0 -- "${replica[@]}" --chain; then
+  summary=$last_run/summary.txt
+  grep -Eq "^  slave2: mariabackup of slave 1, replicating from the first slave, start slave-bin\.[0-9]+:[0-9]+ GTID [0-9-]+ from the binlog info file; audit confirmed$" \
+      "$summary" || { echo "FAIL: replica-chain: no slave2 line starting in slave 1's binlog"; cat "$summary"; fail=1; }
+fi
+for run in replica-of-master replica-chain; do
+  dir=$tmp/$run/latest
+  [[ -s $dir/report.json ]] || continue
+  for check in sync-point-1 final-check; do
+    grep -Eq "^  $check +[0-9.]+ s  ok \(slave: ok, slave2: ok\)" "$dir/summary.txt" &&
+      grep -q '"status": 0' "$dir/checks/$check.slave2.json" ||
+      { echo "FAIL: $run: $check did not check both slaves"; fail=1; }
+  done
+done
+if run_expect replica-no-slave-info 113 -- "${replica[@]}" --test-no-slave-info; then
+  grep -q "^status: STATUS_POSITION_MISMATCH (exit 113): slave2: position audit: the backup of slave 1 .* recorded no position in its master's binary log (no slave info file: taken without --slave-info)" \
+      "$last_run/summary.txt" || { echo "FAIL: replica-no-slave-info: the position error is not named"; fail=1; }
+fi
+
 # refused NAME EXPECTED-MESSAGE -- ARGS: one line, no results folder.
 refused() {
   local name=$1 want=$2; shift 3
@@ -126,6 +187,8 @@ refused compress-unstreamed "--compress needs --stream mbstream" -- --compress z
 refused parallel-dump "--backup-parallel: mariadb-dump dumps in one thread" -- --backup mariadb-dump --backup-parallel 2
 refused partial-statement "--tables and --databases need --binlog-format row" -- --tables 'test\.A$' \
     --binlog-format statement
+refused replica-dump "--backup-from replica takes --backup mariabackup" -- --backup mariadb-dump --backup-from replica
+refused chain-alone "--chain needs --backup-from replica" -- --chain
 refused kill-past-chain "--kill-backup-at 3 needs an incremental to kill: 1 to --incrementals (2)" -- \
     --incrementals 2 --kill-backup-at 3
 

@@ -1,6 +1,8 @@
 #include "runners/backup/mariabackup.h"
 
+#include <chrono>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -51,6 +53,29 @@ BackupPosition ReadBinlogInfo(const fs::path& target_dir) {
   }
   throw BackupError("the backup in " + target_dir.string() +
                     " recorded no binlog position (is the master's binary log on?)");
+}
+
+std::optional<BackupPosition> ReadSlaveInfo(const fs::path& target_dir) {
+  static const std::regex gtid(R"(gtid_slave_pos\s*=\s*'([^']*)')");
+  static const std::regex file_pos(R"(MASTER_LOG_FILE\s*=\s*'([^']+)'\s*,\s*MASTER_LOG_POS\s*=\s*(\d+))",
+                                   std::regex::icase);
+  for (const char* name : {"mariadb_backup_slave_info", "xtrabackup_slave_info"}) {
+    std::ifstream in(target_dir / name);
+    if (!in) continue;
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    BackupPosition p;
+    std::smatch m;
+    if (std::regex_search(text, m, gtid)) p.gtid = m[1];
+    if (std::regex_search(text, m, file_pos)) {
+      p.binlog_file = m[1];
+      p.binlog_pos = std::stoull(m[2]);
+    }
+    if (p.gtid.empty() && p.binlog_file.empty()) {
+      throw BackupError(fmt::format("{}: no master position in '{}'", (target_dir / name).string(), Shorten(text, 200)));
+    }
+    return p;
+  }
+  return std::nullopt;
 }
 
 std::optional<BackupPosition> ReadInnodbBinlogPos(const fs::path& target_dir) {
@@ -130,8 +155,10 @@ std::vector<std::string> ToolCommand(const MariabackupOptions& options, const Cl
   return options.stream ? StreamCommand(options, backup) : backup;
 }
 
-// mbstream -x of the stored stream into the target, then the stream goes.
-void Extract(const MariabackupOptions& options) {
+// mbstream -x of the stored stream into the target, then the stream goes;
+// returns the seconds it took.
+double Extract(const MariabackupOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
   const fs::path file = StreamFile(options.target_dir, *options.stream);
   const fs::path mbstream = FindTool({}, {"/usr/bin/mbstream"}, "mbstream", "mariadb-backup");
   std::error_code ec;
@@ -145,6 +172,7 @@ void Extract(const MariabackupOptions& options) {
   line += ShellQuote(mbstream.string()) + " -x -C " + ShellQuote(options.target_dir.string()) + " " + source;
   RunTool("mbstream -x", {"/bin/bash", "-c", line}, options.log_dir / "extract.log", options.timeout, options.abandon);
   fs::remove(file, ec);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 std::string StepName(const MariabackupOptions& options) {
@@ -155,11 +183,11 @@ std::string StepName(const MariabackupOptions& options) {
 }
 }  // namespace
 
-void Backup(const server::AdminTarget& source, const MariabackupOptions& options) {
+double Backup(const server::AdminTarget& source, const MariabackupOptions& options) {
   const ClientDefaultsFile connection(source);
   RunTool(StepName(options), ToolCommand(options, connection), options.log_dir / options.log_name, options.timeout,
           options.abandon);
-  if (options.stream) Extract(options);
+  return options.stream ? Extract(options) : 0;
 }
 
 bool BackupKilledWhen(const server::AdminTarget& source, const MariabackupOptions& options,

@@ -90,6 +90,15 @@ std::filesystem::path StreamFile(const std::filesystem::path& target_dir, const 
 // "<file>\t<pos>[\t<gtid>]". Throws BackupError when neither holds one.
 BackupPosition ReadBinlogInfo(const std::filesystem::path& target_dir);
 
+// A backup of a replica taken with --slave-info: where the replica's SQL
+// thread was in its master's binary log when the copy was consistent, from
+// mariadb_backup_slave_info (newer) or xtrabackup_slave_info (older):
+//   SET GLOBAL gtid_slave_pos = '0-1-3';            (a slave using GTID)
+//   CHANGE MASTER TO MASTER_LOG_FILE='m-bin.000001', MASTER_LOG_POS=820;
+// nullopt when neither file exists (no --slave-info, or not a replica);
+// throws BackupError for a file that holds neither form.
+std::optional<BackupPosition> ReadSlaveInfo(const std::filesystem::path& target_dir);
+
 // The position InnoDB recovered when the backup was prepared: just after
 // the last transaction InnoDB committed in the copy. It is the position the
 // data of an unlocked backup (--no-lock) is consistent with; under locks it
@@ -101,8 +110,10 @@ BackupPosition ReadBinlogInfo(const std::filesystem::path& target_dir);
 std::optional<BackupPosition> ReadInnodbBinlogPos(const std::filesystem::path& target_dir);
 
 // --backup from `source` over TCP (or its socket) into options.target_dir.
-// The master-side half: its cost is what the load feels. Throws BackupError.
-void Backup(const server::AdminTarget& source, const MariabackupOptions& options);
+// The master-side half: its cost is what the load feels. Returns how long
+// a stream's extraction (decompress and mbstream -x) took, 0 without a
+// stream. Throws BackupError.
+double Backup(const server::AdminTarget& source, const MariabackupOptions& options);
 // --prepare of a taken backup (local only); returns the position it
 // recorded. Throws BackupError.
 BackupPosition Prepare(const MariabackupOptions& options);

@@ -40,10 +40,14 @@ struct RunCliOptions {
   unsigned incrementals = 0;
   unsigned incremental_interval_s = 2;
   unsigned kill_backup_at = 0;
+  std::vector<unsigned> test_incremental_order;
   std::string stream;
   std::string compress;
   unsigned backup_parallel = 0;
   bool encrypt = false;
+  std::string backup_from = "master";
+  bool chain = false;
+  bool test_no_slave_info = false;
   std::string tables;
   std::vector<std::string> databases;
   bool test_unsafe_dump = false;
@@ -101,8 +105,45 @@ std::shared_ptr<const scenario::BackupMethod> MethodOf(const RunCliOptions& o) {
                                                  .incrementals = o.incrementals,
                                                  .incremental_interval = std::chrono::seconds(o.incremental_interval_s),
                                                  .kill_backup_at = o.kill_backup_at,
+                                                 .apply_order = o.test_incremental_order,
                                                  .stream = stream,
                                                  .parallel = o.backup_parallel});
+  } catch (const scenario::MethodOptionError& e) {
+    throw CLI::ValidationError(e.what());
+  }
+}
+
+// --backup-from replica: the run's method, taking a replica (a full
+// backup: the chain options are the master's backup's); null otherwise.
+std::shared_ptr<const scenario::BackupMethod> ReplicaMethodOf(const RunCliOptions& o) {
+  if (o.chain && o.backup_from != "replica") throw CLI::ValidationError("--chain needs --backup-from replica");
+  if (o.test_no_slave_info && o.backup_from != "replica") {
+    throw CLI::ValidationError("--test-no-slave-info needs --backup-from replica");
+  }
+  if (o.backup_from != "replica") return nullptr;
+  if (o.test_no_slave_info && o.chain) {
+    throw CLI::ValidationError("--test-no-slave-info: with --chain the second slave starts at the replica's own "
+                               "position, which needs no slave info; leave out --chain");
+  }
+  if (o.chain && o.position != "gtid") {
+    throw CLI::ValidationError("--chain needs --position gtid: a sync point's binlog position is the master's, and "
+                               "a slave of a slave reaches it only by GTID");
+  }
+  if (!o.tables.empty() || !o.databases.empty()) {
+    throw CLI::ValidationError("--backup-from replica takes the whole replica; leave out --tables and --databases");
+  }
+  std::optional<backup::BackupStream> stream;
+  if (!o.stream.empty()) {
+    stream = backup::BackupStream{backup::ParseStreamCompression(o.compress).value_or(backup::StreamCompression::kNone)};
+  }
+  scenario::MethodSettings settings;
+  settings.options = o.backup_options;
+  settings.stream = stream;
+  settings.parallel = o.backup_parallel;
+  settings.of_replica = true;
+  settings.slave_info = !o.test_no_slave_info;
+  try {
+    return scenario::MakeBackupMethod(o.backup, settings);
   } catch (const scenario::MethodOptionError& e) {
     throw CLI::ValidationError(e.what());
   }
@@ -113,6 +154,7 @@ void ValidateCombinations(const RunCliOptions& o) {
     throw CLI::ValidationError("--test-position-skew needs --position gtid");
   }
   MethodOf(o);  // refuses an option the method does not take
+  ReplicaMethodOf(o);
   if (!o.master_dsn.empty() && !o.master_options.empty()) {
     throw CLI::ValidationError("--master-option applies to a throwaway master; configure your --master yourself");
   }
@@ -166,6 +208,8 @@ int RunRun(RunCliOptions o) {
   p.slave_delay_s = o.slave_delay_s;
   p.slave_parallel_mode = o.slave_parallel_mode;
   p.backup = MethodOf(o);
+  p.replica_backup = ReplicaMethodOf(o);
+  p.chain = o.chain;
   p.encrypt = o.encrypt;
   p.selection = {.tables_regex = o.tables, .databases = o.databases};
   p.test_position_skew = o.test_position_skew;
@@ -242,6 +286,15 @@ Runner RegisterRun(CLI::App& app) {
   cmd->add_option("--backup-parallel", o->backup_parallel,
                   "Copy threads: mariabackup's --parallel, mydumper's --threads (mariadb-dump has one)")
       ->check(CLI::Range(1u, 64u));
+  cmd->add_option("--backup-from", o->backup_from,
+                  "replica: once the slave replicates, back it up too while the load runs (mariabackup "
+                  "--slave-info --safe-slave-backup) and provision a second slave from that backup; every check "
+                  "compares both")
+      ->check(CLI::IsMember({"master", "replica"}))
+      ->capture_default_str();
+  cmd->add_flag("--chain", o->chain,
+                "With --backup-from replica: the second slave replicates from the first (at the backup's own "
+                "position), not from the master (at the position its slave info recorded)");
   cmd->add_option("--tables", o->tables,
                   "A partial backup: the tables whose db.table this regex finds (as mariabackup's --tables); the "
                   "slave replicates only them, the checks compare only them");
@@ -311,6 +364,13 @@ Runner RegisterRun(CLI::App& app) {
       ->check(CLI::ExistingDirectory);
   AddBisectOptions(*cmd, o->bisect);
   // Negative controls for randsync's own tests; hidden from --help.
+  cmd->add_option("--test-incremental-order", o->test_incremental_order,
+                  "Negative control: apply the incrementals in this order (e.g. 2,1, or 1,3 leaving one out) "
+                  "instead of 1 to --incrementals; the prepare must refuse it (status 108)")
+      ->delimiter(',');
+  cmd->add_flag("--test-no-slave-info", o->test_no_slave_info,
+                "Negative control: the replica's backup without --slave-info; the second slave has no position "
+                "in the master's binlog to start from (a position error, status 113)");
   cmd->add_flag("--test-unsafe-dump", o->test_unsafe_dump,
                 "mariadb-dump without --single-transaction, position read before it starts")
       ->group("");

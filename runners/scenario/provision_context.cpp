@@ -10,10 +10,14 @@ namespace randsync::scenario {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-fs::path ProvisionContext::SlaveDir() const { return options.slave_dir.empty() ? run_dir / "slave" : options.slave_dir; }
+fs::path ProvisionContext::SlaveDir() const {
+  if (name != "slave") return options.slave_dir.empty() ? run_dir / name : options.slave_dir.parent_path() / name;
+  return options.slave_dir.empty() ? run_dir / "slave" : options.slave_dir;
+}
 
 fs::path ProvisionContext::BackupDir() const {
-  return options.slave_dir.empty() ? run_dir / "backup" : options.slave_dir / "backup";
+  const std::string backup = name == "slave" ? "backup" : "backup-" + name;
+  return options.slave_dir.empty() ? run_dir / backup : options.slave_dir / backup;
 }
 
 std::vector<std::string> ProvisionContext::UserDatabases() const {

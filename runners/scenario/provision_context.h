@@ -38,12 +38,32 @@ struct ProvisionContext {
   // A partial backup (partial_backup.h): the tables it takes, "db.t";
   // empty: every table.
   std::vector<std::string> selected_tables;
+  // A backup of a replica (replica_backup.h): the server the new slave
+  // replicates from, whose binary log its start position is in (the
+  // master, or with --chain the replica itself); null: `master`, the
+  // server backed up. `name` names the slave's folders and phases.
+  const MasterEndpoint* replicate_from = nullptr;
+  std::string name = "slave";
+  // A server id the new slave must not take besides the two above (the
+  // master's, when a replica is backed up): events of its own id a
+  // replica skips.
+  unsigned avoid_server_id = 0;
+
+  // The server the new slave replicates from, and a bounded connection to it.
+  const MasterEndpoint& Source() const { return replicate_from != nullptr ? *replicate_from : master; }
+  db::Connection SourceConnection() const { return db::Connection(Source().dsn, control); }
+  // Whether the server backed up is not the one the slave replicates from:
+  // the backup's own binlog position is not the slave's start.
+  bool BacksUpAReplicaOfTheSource() const { return replicate_from != nullptr && replicate_from != &master; }
 
   // The slave's folder (datadir, socket, error log) and the backup's: in
-  // the results folder, or under --slave-datadir.
+  // the results folder, or under --slave-datadir; a second slave's
+  // (name "slave2") beside them, as slave2/ and backup-slave2/.
   std::filesystem::path SlaveDir() const;
   std::filesystem::path BackupDir() const;
-  std::filesystem::path LogDir() const { return run_dir / "backup-logs"; }
+  std::filesystem::path LogDir() const {
+    return name == "slave" ? run_dir / "backup-logs" : run_dir / "backup-logs" / name;
+  }
   db::Connection Master() const { return db::Connection(master.dsn, control); }
   // The master's user databases (what a logical dump takes).
   std::vector<std::string> UserDatabases() const;

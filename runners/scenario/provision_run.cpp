@@ -84,6 +84,11 @@ struct Run {
   std::unique_ptr<load::LoadEngine> engine;
   std::unique_ptr<Timeline> timeline;
   std::unique_ptr<ReplicationWatch> replication;  // set once the slave replicates
+  // --backup-from replica: the second slave, provisioned from a backup of
+  // the first while the load runs; every check compares it too.
+  std::unique_ptr<server::ThrowawayServer> slave2;
+  std::unique_ptr<ReplicationWatch> replication2;
+  std::optional<MasterEndpoint> replica;  // the first slave as the server backed up
   HangWatch hangs{o.hang_timeout};
   // Tables the method cannot make consistent, db.t -> why (consistency_model.h).
   std::map<std::string, std::string> uncovered;
@@ -136,10 +141,24 @@ struct Run {
   db::Connection Master() const { return db::Connection(endpoint.dsn, ControlOptions(o)); }
 };
 
+// The run's slaves as checks and watches name them: "slave", then
+// "slave2" once it replicates.
+struct SlaveRef {
+  std::string label;
+  server::ThrowawayServer* server;
+  ReplicationWatch* watch;  // null until it replicates
+};
+std::vector<SlaveRef> Slaves(const Run& run) {
+  std::vector<SlaveRef> out;
+  if (run.slave) out.push_back({"slave", run.slave.get(), run.replication.get()});
+  if (run.slave2 && run.replication2) out.push_back({"slave2", run.slave2.get(), run.replication2.get()});
+  return out;
+}
+
 checker::CheckOptions CheckOptionsFor(const Run& run, bool quiesced) {
   checker::CheckOptions co;
   co.master = run.endpoint.dsn;
-  co.slaves = {db::ParseDsn(run.slave->Dsn(""), nullptr)};
+  for (const SlaveRef& s : Slaves(run)) co.slaves.push_back(db::ParseDsn(s.server->Dsn(""), nullptr));
   co.threads = run.o.check_threads;
   co.chunk_size = 1000;
   co.sync_timeout = run.o.sync_timeout;
@@ -224,68 +243,37 @@ std::string FirstDifferingTable(const checker::CheckReport& r) {
   return "";
 }
 
-// One check; its full report goes to checks/<name>.json.
-void Check(Run& run, const std::string& name, bool quiesced) {
-  run.Mark(name);
-  const auto t0 = Clock::now();
-  // What the check cost the load: its slowest statement meanwhile.
-  std::optional<load::StallMeter> stall_meter;
-  if (run.engine && !quiesced) stall_meter.emplace(*run.engine).Start();
-  checker::CheckReport r = checker::RunCheck(CheckOptionsFor(run, quiesced));
-  const load::Stall stall = stall_meter ? stall_meter->Stop() : load::Stall{};
-  fs::create_directories(run.dir / "checks");
-  WriteResultFile(run.dir / "checks" / (name + ".json"),
-                  checker::ToJson(r).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
-  const std::string stall_text =
-      stall_meter ? fmt::format("; longest load statement meanwhile {:.1f} ms{}{}", stall.longest.count() / 1000.0,
-                                stall.still_running ? " and still running" : "",
-                                stall.statement.empty()
-                                    ? std::string()
-                                    : fmt::format(" (thread {}: {})", stall.thread, Shorten(stall.statement, 100)))
-            : "";
-  Say(fmt::format("{}: {} ({}; {} rows per side, {:.2f} s{})", name, Label(r.status),
-                  r.sync_description.empty() ? r.error : r.sync_description, r.master_rows, Since(t0), stall_text));
-  json extra = {{"result", Label(r.status)},
-                {"gtid", r.gtid},
-                {"commit_block_ms", r.commit_block_ms},
-                {"snapshot_tries", r.snapshot_tries}};
-  if (stall_meter) {
-    extra["longest_stall_ms"] = stall.longest.count() / 1000.0;
-    extra["longest_stall_thread"] = stall.thread;
-    extra["longest_stall_statement"] = Shorten(stall.statement, 400);
-  }
-  run.Phase(name, Since(t0), extra);
-  if (r.status == Status::kOk) {
-    run.last_clean = fmt::format("{} at {}", name, r.gtid);
-    run.last_clean_gtid = r.gtid;
-    if (quiesced && r.master_rows < kFewRows) {
-      run.Warn(fmt::format("{} compared {} rows per side: a pass over so little data proves little", name,
-                           r.master_rows));
-    }
-    return;
-  }
+// What one slave's report of check `name` means for the run: `slave`'s
+// report is checks/<file>.json ("sync-point-1", "sync-point-1.slave2"),
+// and the failure is said to be there.
+void Judge(Run& run, const SlaveRef& slave, const std::string& file,
+           const checker::CheckReport& r) {
+  const bool first = slave.label == "slave";
+  // The check's file, so that explain and campaigns read this slave's report.
+  const std::string& where = file;
   if (r.status == Status::kDivergence) {
-    WriteResultFile(run.dir / "checks" / (name + ".txt"), checker::Summary(r));
+    WriteResultFile(run.dir / "checks" / (file + ".txt"), checker::Summary(r));
     NoteTemporaryTablesAtStart(run);
     RunFailure f{.status = Status::kDivergence,
                  .kind = FailureKind::kDivergence,
-                 .where = name,
+                 .where = where,
+                 .server = first ? "" : slave.label,
                  .table = FirstDifferingTable(r),
                  .gtid = r.gtid};
     if (std::string limit = ConfinedToUncovered(run, r); !limit.empty()) {
       f.status = Status::kMethodLimit;
       f.reason = fmt::format("{} found differences only in tables the method cannot make consistent: {}; see "
                              "checks/{}.txt",
-                             name, limit, name);
+                             where, limit, file);
       run.Fail(f);
       return;
     }
     f.reason = fmt::format("{} found differences at {} (window since the last clean point: from {} to {}); see "
                            "checks/{}.txt",
-                           name, r.gtid, run.last_clean, r.gtid, name);
+                           where, r.gtid, run.last_clean, r.gtid, file);
     run.Fail(f);
     if (!run.report.contains("divergence")) {
-      run.report["divergence"] = {{"first_seen_by", name},
+      run.report["divergence"] = {{"first_seen_by", where},
                                   {"at", r.gtid},
                                   {"clean_until", run.last_clean},
                                   {"clean_gtid", run.last_clean_gtid}};
@@ -300,25 +288,26 @@ void Check(Run& run, const std::string& name, bool quiesced) {
     // point may just have restarted the slave's threads: the SQL thread
     // then fails again on the same transaction within moments (seen in CI:
     // one poll found both threads running).
-    if (run.replication && !run.report.contains("replication_failure")) {
+    if (slave.watch != nullptr && !run.report.contains("replication_failure")) {
       std::optional<ReplicationStop> stop;
-      for (int tries = 0; tries < 25 && !(stop = run.replication->Poll()); ++tries) {
+      for (int tries = 0; tries < 25 && !(stop = slave.watch->Poll()); ++tries) {
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       }
       if (stop) {
         run.report["replication_failure"] = stop->ToJson();
+        if (!first) run.report["replication_failure"]["slave"] = slave.label;
         if (!stop->gtid.empty()) failing_gtid = stop->gtid;
       }
     }
     if (std::string limit = FailedOnUncovered(run, r.error); !limit.empty()) {
       run.Fail({.status = Status::kMethodLimit,
                 .kind = FailureKind::kReplication,
-                .where = name,
-                .server = "slave",
+                .where = where,
+                .server = slave.label,
                 .table = r.error_table,
                 .error_number = r.error_number,
                 .reason = fmt::format("{}: replication stopped on a table the method cannot make consistent, {}: {}",
-                                      name, limit, r.error)});
+                                      where, limit, r.error)});
       return;
     }
   }
@@ -327,12 +316,73 @@ void Check(Run& run, const std::string& name, bool quiesced) {
             .kind = r.status == Status::kReplicationFailure ? FailureKind::kReplication
                     : r.status == Status::kCatchupTimeout   ? FailureKind::kSyncPoint
                                                             : FailureKind::kCheck,
-            .where = name,
-            .server = slave_failed ? "slave" : "",
+            .where = where,
+            .server = slave_failed ? slave.label : "",
             .table = r.error_table,
             .gtid = failing_gtid,
             .error_number = r.error_number,
-            .reason = fmt::format("{}: {}", name, r.error)});
+            .reason = fmt::format("{}: {}", where, r.error)});
+}
+
+// One check of every slave at one sync point; each slave's full report
+// goes to checks/<name>.json (the first) or checks/<name>.<label>.json.
+void Check(Run& run, const std::string& name, bool quiesced) {
+  run.Mark(name);
+  const auto t0 = Clock::now();
+  // What the check cost the load: its slowest statement meanwhile.
+  std::optional<load::StallMeter> stall_meter;
+  if (run.engine && !quiesced) stall_meter.emplace(*run.engine).Start();
+  const std::vector<SlaveRef> slaves = Slaves(run);
+  const std::vector<checker::CheckReport> reports = checker::RunChecks(CheckOptionsFor(run, quiesced));
+  const load::Stall stall = stall_meter ? stall_meter->Stop() : load::Stall{};
+  fs::create_directories(run.dir / "checks");
+  auto file_of = [&](size_t k) { return k == 0 ? name : name + "." + slaves[k].label; };
+  for (size_t k = 0; k < reports.size(); ++k) {
+    WriteResultFile(run.dir / "checks" / (file_of(k) + ".json"),
+                    checker::ToJson(reports[k]).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  }
+  const checker::CheckReport& r = reports.front();
+  const std::string stall_text =
+      stall_meter ? fmt::format("; longest load statement meanwhile {:.1f} ms{}{}", stall.longest.count() / 1000.0,
+                                stall.still_running ? " and still running" : "",
+                                stall.statement.empty()
+                                    ? std::string()
+                                    : fmt::format(" (thread {}: {})", stall.thread, Shorten(stall.statement, 100)))
+            : "";
+  Say(fmt::format("{}: {} ({}; {} rows per side, {:.2f} s{})", name, Label(r.status),
+                  r.sync_description.empty() ? r.error : r.sync_description, r.master_rows, Since(t0), stall_text));
+  for (size_t k = 1; k < reports.size(); ++k) {
+    Say(fmt::format("{}: {}: {} ({} rows){}", name, slaves[k].label, Label(reports[k].status),
+                    reports[k].slave_rows, reports[k].error.empty() ? "" : ": " + reports[k].error));
+  }
+  json extra = {{"result", Label(checker::WorstStatus(reports))},
+                {"gtid", r.gtid},
+                {"commit_block_ms", r.commit_block_ms},
+                {"snapshot_tries", r.snapshot_tries}};
+  if (reports.size() > 1) {
+    for (size_t k = 0; k < reports.size(); ++k) {
+      extra["slaves"].push_back({{"slave", slaves[k].label}, {"result", Label(reports[k].status)},
+                                 {"rows", reports[k].slave_rows}, {"report", "checks/" + file_of(k) + ".json"}});
+    }
+  }
+  if (stall_meter) {
+    extra["longest_stall_ms"] = stall.longest.count() / 1000.0;
+    extra["longest_stall_thread"] = stall.thread;
+    extra["longest_stall_statement"] = Shorten(stall.statement, 400);
+  }
+  run.Phase(name, Since(t0), extra);
+  if (checker::WorstStatus(reports) == Status::kOk) {
+    run.last_clean = fmt::format("{} at {}", name, r.gtid);
+    run.last_clean_gtid = r.gtid;
+    if (quiesced && r.master_rows < kFewRows) {
+      run.Warn(fmt::format("{} compared {} rows per side: a pass over so little data proves little", name,
+                           r.master_rows));
+    }
+    return;
+  }
+  for (size_t k = 0; k < reports.size(); ++k) {
+    if (reports[k].status != Status::kOk) Judge(run, slaves[k], file_of(k), reports[k]);
+  }
 }
 
 // Sleeps until `t`, or less when a stop was requested.
@@ -561,6 +611,76 @@ void Provision(Run& run) {
   run.replication = std::make_unique<ReplicationWatch>(run.endpoint.dsn, db::ParseDsn(run.slave->Dsn(""), nullptr));
 }
 
+// --backup-from replica: a backup of the first slave, taken while the
+// load runs and the slave replicates, provisions a second slave that
+// replicates from the master (at the position the backup's slave info
+// recorded) or, with --chain, from the first slave (at the backup's own
+// position). Its phases and marks are named "slave2 ...".
+void ProvisionFromReplica(Run& run) {
+  const ProvisionRunOptions& o = run.o;
+  if (!o.replica_backup || run.failed() || g_stop) return;
+  MasterEndpoint& replica = run.replica.emplace(EndpointOf(*run.slave, run.endpoint.binlog_format));
+  {
+    db::Connection s(replica.dsn, ControlOptions(o));
+    replica.server_id = static_cast<unsigned>(std::stoul(s.QueryValue("SELECT @@server_id").value_or("2")));
+  }
+  replica.data_database = run.endpoint.data_database;
+  replica.description = fmt::format("slave 1 on 127.0.0.1:{}", run.slave->port());
+  ProvisionRunOptions options = o;
+  options.backup = o.replica_backup;
+  ProvisionContext ctx{options,
+                       run.dir,
+                       replica,
+                       [&run](const std::string& name, double seconds, json extra) {
+                         run.Phase("slave2 " + name, seconds, std::move(extra));
+                       },
+                       [&run](const std::string& event) { run.Mark("slave2 " + event); },
+                       ControlOptions(o),
+                       [&run] {
+                         CheckServers(run);
+                         return run.failed() ? run.reason : std::string();
+                       },
+                       {}};
+  ctx.name = "slave2";
+  ctx.replicate_from = o.chain ? &replica : &run.endpoint;
+  ctx.avoid_server_id = run.endpoint.server_id;
+  Say(fmt::format("slave2: a backup of {} ({}) while the load runs, for a slave of {}", replica.description,
+                  options.backup->Variant(), o.chain ? "slave 1 (--chain)" : "the master"));
+  ProvisionedSlave p;
+  auto record = [&](bool replicating) {
+    run.slave2 = std::move(p.slave);
+    run.report["replica_backup"] = {{"variant", p.variant.empty() ? options.backup->Variant() : p.variant},
+                                    {"replicating", replicating},
+                                    {"replicates_from", o.chain ? "slave" : "master"},
+                                    {"slave_info", options.backup->settings().slave_info},
+                                    {"backup_position", BackupPositionJson(p)}};
+  };
+  try {
+    ProvisionSlave(ctx, p);
+  } catch (const backup::ToolAbandoned&) {
+    record(false);
+    return;
+  } catch (const backup::BackupError& e) {
+    record(false);
+    NameAServerThatStopped(run);
+    run.Fail({.status = Status::kBackupFailure,
+              .kind = FailureKind::kBackup,
+              .where = "slave2 backup",
+              .server = "slave2",
+              .reason = std::string("slave2: ") + e.what()});
+    return;
+  } catch (const PositionMismatchError& e) {
+    record(false);
+    run.Fail(Status::kPositionMismatch, FailureKind::kPositionAudit, std::string("slave2: position audit: ") + e.what());
+    return;
+  } catch (...) {
+    record(false);
+    throw;
+  }
+  record(true);
+  run.replication2 = std::make_unique<ReplicationWatch>(ctx.Source().dsn, db::ParseDsn(run.slave2->Dsn(""), nullptr));
+}
+
 // Under --no-lock, whether the transaction the SQL thread stopped on
 // committed in one phase (unpositioned_commits.h): then the copy had no exact
 // position for it.
@@ -579,45 +699,52 @@ bool FailedOnOnePhaseCommitOfUnlockedCopy(const Run& run, const ReplicationStop&
   }
 }
 
-// A replication thread that stopped is the status at once.
+// A replication thread that stopped, on any slave, is the status at once.
 void CheckReplication(Run& run) {
-  if (!run.replication || run.failed()) return;
-  std::optional<ReplicationStop> stop = run.replication->Poll();
-  if (!stop) return;
-  run.Mark("replication stopped");
-  run.report["replication_failure"] = stop->ToJson();
-  NoteTemporaryTablesAtStart(run);
-  RunFailure f{.kind = FailureKind::kReplication,
-               .where = "replication",
-               .server = "slave",
-               .table = stop->table,
-               .gtid = stop->gtid,
-               .error_number = stop->error_number,
-               .detail = stop->thread + " thread"};
-  if (std::string limit = FailedOnUncovered(run, stop->error); !limit.empty()) {
-    f.status = Status::kMethodLimit;
-    f.reason = fmt::format("replication stopped on a table the method cannot make consistent, {}: {}", limit,
-                           stop->Describe());
-  } else if (FailedOnOnePhaseCommitOfUnlockedCopy(run, *stop)) {
-    f.status = Status::kMethodLimit;
-    f.reason = fmt::format("{}; replication stopped on transaction {}, which committed in one phase: {}",
-                           UnlockedOnePhaseLimit(), stop->gtid, stop->Describe());
-  } else {
-    f.status = Status::kReplicationFailure;
-    f.reason = "replication failed: " + stop->Describe();
+  for (const SlaveRef& slave : Slaves(run)) {
+    if (slave.watch == nullptr || run.failed()) return;
+    std::optional<ReplicationStop> stop = slave.watch->Poll();
+    if (!stop) continue;
+    const bool first = slave.label == "slave";
+    run.Mark(first ? "replication stopped" : slave.label + " replication stopped");
+    run.report["replication_failure"] = stop->ToJson();
+    if (!first) run.report["replication_failure"]["slave"] = slave.label;
+    NoteTemporaryTablesAtStart(run);
+    const std::string who = first ? "" : slave.label + ": ";
+    RunFailure f{.kind = FailureKind::kReplication,
+                 .where = first ? "replication" : slave.label + " replication",
+                 .server = slave.label,
+                 .table = stop->table,
+                 .gtid = stop->gtid,
+                 .error_number = stop->error_number,
+                 .detail = stop->thread + " thread"};
+    if (std::string limit = FailedOnUncovered(run, stop->error); !limit.empty()) {
+      f.status = Status::kMethodLimit;
+      f.reason = fmt::format("{}replication stopped on a table the method cannot make consistent, {}: {}", who, limit,
+                             stop->Describe());
+    } else if (FailedOnOnePhaseCommitOfUnlockedCopy(run, *stop)) {
+      f.status = Status::kMethodLimit;
+      f.reason = fmt::format("{}{}; replication stopped on transaction {}, which committed in one phase: {}", who,
+                             UnlockedOnePhaseLimit(), stop->gtid, stop->Describe());
+    } else {
+      f.status = Status::kReplicationFailure;
+      f.reason = who + "replication failed: " + stop->Describe();
+    }
+    run.Fail(f);
   }
-  run.Fail(f);
 }
 
 // Once the load stopped: the slave must apply everything in time.
-void FinalCatchup(Run& run) {
+void CatchUp(Run& run, const SlaveRef& slave) {
   auto t0 = Clock::now();
+  const bool first = slave.label == "slave";
+  const std::string phase = first ? "catch-up" : "catch-up " + slave.label;
   // Bounded reads: the waits below are 1 s slices, and a server that stops
   // answering must end the catch-up, not freeze it.
   const db::ConnectOptions bounded = db::ConnectOptions::Bounded(10);
   db::Connection m(run.endpoint.dsn, bounded);
-  db::Connection s(db::ParseDsn(run.slave->Dsn(""), nullptr), bounded);
-  run.Mark("catch-up");
+  db::Connection s(db::ParseDsn(slave.server->Dsn(""), nullptr), bounded);
+  run.Mark(phase);
   std::string gtid = m.QueryValue("SELECT @@gtid_binlog_pos").value_or("");
   // Waits in one-second slices so that a slave whose SQL thread stopped on
   // an error fails the run at once instead of after the whole timeout.
@@ -627,10 +754,10 @@ void FinalCatchup(Run& run) {
     const std::string file = rows.rows.at(0).at(0).value_or("");
     const uint64_t pos = std::stoull(rows.rows.at(0).at(1).value_or("0"));
     gtid = fmt::format("{}:{}", file, pos);
-    Say("catch-up: waiting for the slave to execute up to " + gtid);
+    Say(fmt::format("{}: waiting for the {} to execute up to {}", phase, first ? "slave" : slave.label, gtid));
     wait_slice = [&s, file, pos] { return server::WaitForPosition(s, file, pos, std::chrono::seconds(1)); };
   } else {
-    Say("catch-up: waiting for the slave to apply " + gtid);
+    Say(fmt::format("{}: waiting for the {} to apply {}", phase, first ? "slave" : slave.label, gtid));
     wait_slice = [&s, gtid] { return server::WaitForGtid(s, gtid, std::chrono::seconds(1)); };
   }
   const auto deadline = Clock::now() + run.o.catchup_timeout;
@@ -650,14 +777,15 @@ void FinalCatchup(Run& run) {
       if (run.failed()) return;
       if (e.error_number() < 2000) throw;
       try {
-        s = db::Connection(db::ParseDsn(run.slave->Dsn(""), nullptr), bounded);
+        s = db::Connection(db::ParseDsn(slave.server->Dsn(""), nullptr), bounded);
       } catch (const db::DbError&) {
         std::this_thread::sleep_for(std::chrono::seconds(1));
       }
     }
   }
-  run.Mark(reached ? "caught up" : stopped ? "replication stopped" : "catch-up timeout");
-  run.Phase("catch-up", Since(t0), {{run.o.position == PositionMode::kFile ? "position" : "gtid", gtid},
+  const std::string who = first ? "" : slave.label + " ";
+  run.Mark(who + (reached ? "caught up" : stopped ? "replication stopped" : "catch-up timeout"));
+  run.Phase(phase, Since(t0), {{run.o.position == PositionMode::kFile ? "position" : "gtid", gtid},
                                      {"reached", reached},
                                      {"result", reached ? "ok" : stopped ? "replication stopped" : "timeout"}});
   if (reached) return;
@@ -668,24 +796,34 @@ void FinalCatchup(Run& run) {
   std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(s);
   const std::string status = st ? st->Describe() : "not a replica";
   RunFailure f{.kind = FailureKind::kCatchup,
-               .where = "catch-up",
-               .server = "slave",
+               .where = phase,
+               .server = slave.label,
                .table = st ? st->failing_table() : "",
                .gtid = gtid,
                .error_number = st ? st->error_number() : 0};
   if (st && st->has_error()) {
     f.status = Status::kReplicationFailure;
     f.kind = FailureKind::kReplication;
-    f.reason = "replication failed: " + status;
+    f.reason = who + "replication failed: " + status;
   } else if (stopped) {
     f.status = Status::kReplicationFailure;
     f.kind = FailureKind::kReplication;
-    f.reason = fmt::format("the slave stopped replicating before {} ({})", gtid, status);
+    f.reason = fmt::format("the {} stopped replicating before {} ({})", first ? "slave" : slave.label, gtid, status);
   } else {
     f.status = Status::kCatchupTimeout;
-    f.reason = fmt::format("the slave did not reach {} within {} s ({})", gtid, run.o.catchup_timeout.count(), status);
+    f.reason = fmt::format("the {} did not reach {} within {} s ({})", first ? "slave" : slave.label, gtid,
+                           run.o.catchup_timeout.count(), status);
   }
   run.Fail(f);
+}
+
+// Every slave, in turn: the first reached the master's end, the second
+// (which may replicate from the first) then can.
+void FinalCatchup(Run& run) {
+  for (const SlaveRef& slave : Slaves(run)) {
+    if (run.failed() && run.status != Status::kDivergence) return;
+    CatchUp(run, slave);
+  }
 }
 
 // The servers a run watches: its throwaway ones while they run, and the
@@ -704,6 +842,9 @@ std::vector<WatchedServer> WatchedServers(const Run& run) {
   }
   if (run.slave && run.slave->running()) {
     out.push_back({"slave", db::ParseDsn(run.slave->Dsn(""), nullptr), run.slave.get()});
+  }
+  if (run.slave2 && run.slave2->running()) {
+    out.push_back({"slave2", db::ParseDsn(run.slave2->Dsn(""), nullptr), run.slave2.get()});
   }
   return out;
 }
@@ -730,16 +871,17 @@ void CheckHangs(Run& run) {
 // A server that died is the status, whatever else happened; then one that
 // hangs.
 void CheckServers(Run& run) {
-  for (auto* s : {run.master.get(), run.slave.get()}) {
+  for (auto* s : {run.master.get(), run.slave.get(), run.slave2.get()}) {
     if (s == nullptr) continue;
     if (auto crash = s->Poll()) {
+      const char* role = s == run.master.get() ? "master" : s == run.slave.get() ? "slave" : "slave2";
       run.status = Status::kOk;  // a crash outranks what it caused
       run.Fail({.status = Status::kServerCrashed,
                 .kind = FailureKind::kCrash,
-                .server = s == run.master.get() ? "master" : "slave",
+                .server = role,
                 .detail = crash->status.Describe(),
                 .reason = crash->Describe()});
-      run.report["crash"] = {{"server", s == run.master.get() ? "master" : "slave"},
+      run.report["crash"] = {{"server", role},
                              {"error_log", s->error_log().string()},
                              {"error_log_tail", crash->log_tail}};
       if (crash->backtrace) run.report["crash"]["backtrace"] = crash->backtrace->string();
@@ -799,9 +941,13 @@ json ConfigJson(const ProvisionRunOptions& o) {
           {"incrementals", o.backup->settings().incrementals},
           {"incremental_interval_s", o.backup->settings().incremental_interval.count()},
           {"kill_backup_at", o.backup->settings().kill_backup_at},
+          {"test_incremental_order", o.backup->settings().apply_order},
           {"stream", o.backup->settings().stream ? "mbstream" : ""},
           {"compress", o.backup->settings().stream ? backup::ToString(o.backup->settings().stream->compression) : ""},
           {"backup_parallel", o.backup->settings().parallel},
+          {"backup_from", o.replica_backup ? "replica" : "master"},
+          {"chain", o.chain},
+          {"test_no_slave_info", o.replica_backup && !o.replica_backup->settings().slave_info},
           {"test_position_skew", o.test_position_skew},
           {"slave_delay_s", o.slave_delay_s},
           {"slave_parallel_threads", o.slave_parallel_threads},
@@ -954,6 +1100,7 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& given) {
     // Warm up before the backup: the backup must race real writes.
     SleepUntil(Clock::now() + std::min<std::chrono::seconds>(std::chrono::seconds(5), o.duration / 6));
     if (!g_stop) Provision(run);
+    ProvisionFromReplica(run);
     if (!run.failed() && !g_stop) SyncPointsDuringLoad(run, load_end);
     // The rest of the load is watched too, not only the time between checks.
     if (!run.failed() && !g_stop) WatchUntil(run, load_end);
@@ -977,7 +1124,7 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& given) {
 
   run.timeline->AttachReplication(std::nullopt, std::nullopt);
   // Keep the datadirs of a failed run; a passing run's backup is dead weight.
-  for (auto* s : {run.slave.get(), run.master.get()}) {
+  for (auto* s : {run.slave2.get(), run.slave.get(), run.master.get()}) {
     if (s == nullptr) continue;
     s->set_keep_datadir(run.failed());
     s->Stop();
@@ -989,6 +1136,7 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& given) {
   if (!run.failed()) {
     const fs::path backup_parent = o.slave_dir.empty() ? run.dir : o.slave_dir;
     fs::remove_all(backup_parent / "backup", ec);
+    fs::remove_all(backup_parent / "backup-slave2", ec);
     fs::remove_all(backup_parent / "incrementals", ec);
     fs::remove(backup_parent / "backup-users.sql", ec);
   }

@@ -86,6 +86,13 @@ struct ProvisionRunOptions {
   // --test-unsafe-dump choose it).
   std::shared_ptr<const BackupMethod> backup = MakeBackupMethod("mariabackup");
   PositionMode position = PositionMode::kGtid;
+  // --backup-from replica: once the slave replicates, this method (the
+  // run's, taking a replica: MethodSettings::of_replica) backs it up under
+  // load and provisions a second slave, which replicates from the master
+  // or, with `chain`, from the first slave; every check compares both.
+  // Null: one slave, from a backup of the master.
+  std::shared_ptr<const BackupMethod> replica_backup;
+  bool chain = false;
   // A partial backup (--tables, --databases; partial_backup.h).
   BackupSelection selection;
   // InnoDB data-at-rest encryption on master and slave (encryption.h).

@@ -22,13 +22,17 @@ using Clock = std::chrono::steady_clock;
 
 void Say(const std::string& s) { SayProvision(s); }
 
-// Any id but the master's (a replica ignores events of its own id).
-unsigned SlaveServerId(const ProvisionContext& ctx) { return ctx.master.server_id == 2 ? 3 : 2; }
+// Any id but the servers' upstream (a replica ignores events of its own id).
+unsigned SlaveServerId(const ProvisionContext& ctx) {
+  unsigned id = 2;
+  while (id == ctx.master.server_id || id == ctx.Source().server_id || id == ctx.avoid_server_id) ++id;
+  return id;
+}
 
 server::ServerOptions SlaveServerOptions(const ProvisionContext& ctx) {
   const ProvisionRunOptions& o = ctx.options;
   server::ServerOptions so = o.slave_server ? *o.slave_server : o.server;
-  so.role = "slave";
+  so.role = ctx.name;
   so.datadir_parent = ctx.SlaveDir();
   so.extra_options = server::SlaveOptions(SlaveServerId(ctx));
   if (o.slave_parallel_threads > 0) {
@@ -126,8 +130,9 @@ void AuditData(const ProvisionContext& ctx, db::Connection& slave, const backup:
                PositionAudit& a) {
   DataAuditOptions d;
   d.covered = [&ctx](const std::string& engine) { return Covers(*ctx.options.backup, engine); };
-  db::Connection m = ctx.Master();
-  a.checks.push_back(CheckDataAtPosition(ctx.master.admin, m, slave, start, ctx.options.position == PositionMode::kGtid, d));
+  // The start is in the binary log of the server the slave replicates from.
+  db::Connection m = ctx.SourceConnection();
+  a.checks.push_back(CheckDataAtPosition(ctx.Source().admin, m, slave, start, ctx.options.position == PositionMode::kGtid, d));
   for (const PositionCheck& c : a.checks) Say(fmt::format("position audit: {}: {}: {}", c.what, ToString(c.verdict), c.detail));
   if (const PositionCheck* wrong = a.FirstWrong()) {
     // Unlocked, a transaction that also used Aria (or another engine
@@ -194,7 +199,7 @@ backup::BackupPosition StartPosition(const ProvisionRunOptions& o, backup::Backu
 void StartReplication(const ProvisionContext& ctx, db::Connection& slave, const backup::BackupPosition& start,
                       ProvisionedSlave& out) {
   const ProvisionRunOptions& o = ctx.options;
-  server::ReplicationSource source = ctx.master.source;
+  server::ReplicationSource source = ctx.Source().source;
   source.delay_s = o.slave_delay_s;
   if (o.position == PositionMode::kFile) {
     server::StartReplicaAtPosition(slave, source, start.binlog_file, start.binlog_pos);
@@ -204,14 +209,43 @@ void StartReplication(const ProvisionContext& ctx, db::Connection& slave, const 
     out.started_at = "GTID " + start.gtid;
   }
   ctx.mark("slave started");
-  Say(fmt::format("slave on 127.0.0.1:{} (server id {}, {}) replicating from {}{}", out.slave->port(),
-                  SlaveServerId(ctx), ctx.SlaveDir().string(), out.started_at,
+  Say(fmt::format("{} on 127.0.0.1:{} (server id {}, {}) replicating from {}{}", ctx.name, out.slave->port(),
+                  SlaveServerId(ctx), ctx.SlaveDir().string(),
+                  ctx.replicate_from != nullptr ? fmt::format("{} at {}", ctx.Source().description, out.started_at)
+                                                : out.started_at,
                   o.test_position_skew ? fmt::format(" ({:+} transactions off the backup: negative control)",
                                                      o.test_position_skew)
                                        : ""));
 }
 
 }  // namespace
+
+// A backup of a replica for a slave of the replica's master: the backup's
+// own position is in the replica's binary log, the slave's start is where
+// the replica was in its master's (what --slave-info recorded). The
+// sources' cross-checks have been made on the replica; the data audit
+// is made against the master.
+void StartAtTheReplicasSourcePosition(const ProvisionContext& ctx, ProvisionedSlave& out) {
+  const std::optional<backup::BackupPosition> at = ctx.options.backup->ReplicaSourcePosition(ctx);
+  if (!at) {
+    throw PositionMismatchError(fmt::format(
+        "the backup of {} recorded no position in its master's binary log (no slave info file: taken without "
+        "--slave-info); its binlog info {}:{} is a position in the replica's own binary log, not in its master's "
+        "({}), so a slave of that master has no start",
+        ctx.master.description, out.recorded.binlog_file, out.recorded.binlog_pos, ctx.Source().description));
+  }
+  const std::string where = at->binlog_file.empty()
+                                ? "GTID " + at->gtid
+                                : fmt::format("{}:{}{}", at->binlog_file, at->binlog_pos,
+                                              at->gtid.empty() ? "" : " (GTID " + at->gtid + ")");
+  Say(fmt::format("backup: {} was at {} in {}'s binary log (slave info); the replica's own position {}:{} stays in "
+                  "the report",
+                  ctx.master.description, where, ctx.Source().description, out.recorded.binlog_file,
+                  out.recorded.binlog_pos));
+  out.audit.others.insert(out.audit.others.begin(), {"the replica's own binlog info", out.audit.start.at});
+  out.audit.start = {"slave info", *at};
+  out.recorded = *at;
+}
 
 // A partial backup: the tables it takes, resolved now; the slave will
 // replicate only them and the checks compare only them.
@@ -271,6 +305,9 @@ void ProvisionSlave(const ProvisionContext& given, ProvisionedSlave& out) {
   }
   ProvisionContext ctx{options,    given.run_dir, given.master, given.phase,
                        given.mark, given.control, given.abandon, {}};
+  ctx.replicate_from = given.replicate_from;
+  ctx.name = given.name;
+  ctx.avoid_server_id = given.avoid_server_id;
   if (options.selection.partial()) SelectTables(ctx, out);
   out.variant = options.backup->Variant();
   ListUncoveredTables(ctx, out);
@@ -282,6 +319,7 @@ void ProvisionSlave(const ProvisionContext& given, ProvisionedSlave& out) {
     db::Connection m = ctx.Master();
     options.backup->AuditSources(ctx, m, out.audit);
   }
+  if (ctx.BacksUpAReplicaOfTheSource()) StartAtTheReplicasSourcePosition(ctx, out);
   double audit_seconds = SecondsSince(t0);
   StartSlave(ctx, out);
   db::Connection s = Slave(ctx, *out.slave);

@@ -51,8 +51,13 @@ std::string XmlEscape(const std::string& s) {
 std::string SummaryText(const json& report, const fs::path& run_dir) {
   std::string out = fmt::format("randsync run {}\n", run_dir.filename().string());
   for (const auto& p : report.value("phases", json::array())) {
-    out += fmt::format("  {:<18} {:7.2f} s", Str(p, "phase"), Num(p, "seconds"));
+    out += fmt::format("  {:<22} {:7.2f} s", Str(p, "phase"), Num(p, "seconds"));
     if (p.contains("result")) out += "  " + Str(p, "result");
+    if (p.contains("slaves")) {  // a check of several slaves: each one's verdict
+      std::string each;
+      for (const auto& s : p["slaves"]) each += fmt::format("{}{}: {}", each.empty() ? "" : ", ", Str(s, "slave"), Str(s, "result"));
+      out += " (" + each + ")";
+    }
     if (!Str(p, "gtid").empty()) out += "  GTID " + Str(p, "gtid");
     if (!Str(p, "position").empty()) out += "  at " + Str(p, "position");
     if (!Str(p, "verdict").empty()) out += "  " + Str(p, "verdict");
@@ -69,6 +74,24 @@ std::string SummaryText(const json& report, const fs::path& run_dir) {
     out += fmt::format("  start position: {}:{}{} from the {}; audit {}\n", Str(b, "binlog_file"),
                        b.value("binlog_pos", 0ULL), Str(b, "gtid").empty() ? "" : " GTID " + Str(b, "gtid"),
                        Str(b, "source"), Str(audit, "verdict").empty() ? "not made" : Str(audit, "verdict"));
+  }
+  if (report.contains("replica_backup")) {
+    const json& r = report["replica_backup"];
+    const json b = r.value("backup_position", json::object());
+    const json audit = b.value("audit", json::object());
+    const std::string at = Str(b, "binlog_file").empty()
+                               ? "GTID " + Str(b, "gtid")
+                               : fmt::format("{}:{}{}", Str(b, "binlog_file"), b.value("binlog_pos", 0ULL),
+                                             Str(b, "gtid").empty() ? "" : " GTID " + Str(b, "gtid"));
+    const std::string from = Str(r, "replicates_from") == "slave" ? "the first slave" : "the master";
+    if (r.value("replicating", false)) {
+      out += fmt::format("  slave2: {} of slave 1, replicating from {}, start {} from the {}; audit {}\n",
+                         Str(r, "variant"), from, at, Str(b, "source"),
+                         Str(audit, "verdict").empty() ? "not made" : Str(audit, "verdict"));
+    } else {
+      out += fmt::format("  slave2: {} of slave 1, for a slave of {}: not started (see status)\n", Str(r, "variant"),
+                         from);
+    }
   }
   if (report.contains("partial_backup")) {
     const json& p = report["partial_backup"];

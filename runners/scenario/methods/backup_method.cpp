@@ -18,4 +18,8 @@ void BackupMethod::AuditSources(const ProvisionContext&, db::Connection& master,
 
 void BackupMethod::Restore(const ProvisionContext&, server::ThrowawayServer&) const {}
 
+std::optional<backup::BackupPosition> BackupMethod::ReplicaSourcePosition(const ProvisionContext&) const {
+  return std::nullopt;
+}
+
 }  // namespace randsync::scenario

@@ -54,11 +54,21 @@ struct MethodSettings {
   unsigned incrementals = 0;
   std::chrono::seconds incremental_interval{2};
   unsigned kill_backup_at = 0;
+  // Negative control (--test-incremental-order): the incrementals applied
+  // in this order (out of order, or one left out) instead of 1..K; the
+  // prepare must refuse it, naming the incremental.
+  std::vector<unsigned> apply_order;
   // mariabackup: the backup as an mbstream through a pipe, maybe
   // compressed, then extracted (backup/mariabackup.h BackupStream).
   std::optional<backup::BackupStream> stream;
   // --backup-parallel: mariabackup's --parallel, mydumper's --threads (0: the tool's default).
   unsigned parallel = 0;
+  // The server backed up is a replica (--backup-from replica,
+  // replica_backup.h): the method takes what a replica's backup needs
+  // (mariabackup: --safe-slave-backup, and --slave-info unless the
+  // negative control --test-no-slave-info leaves it out).
+  bool of_replica = false;
+  bool slave_info = true;
 };
 
 // An option the method does not take: one line naming it and why.
@@ -105,6 +115,12 @@ class BackupMethod {
   virtual void AuditSources(const ProvisionContext& ctx, db::Connection& master, PositionAudit& audit) const;
   virtual bool SlaveRunsOnBackup() const = 0;
   virtual void Restore(const ProvisionContext& ctx, server::ThrowawayServer& slave) const;
+
+  // A backup of a replica (settings().of_replica): where the replica was
+  // in its own master's binary log when the copy was consistent (what
+  // --slave-info wrote), read after Take; nullopt when the backup
+  // recorded none.
+  virtual std::optional<backup::BackupPosition> ReplicaSourcePosition(const ProvisionContext& ctx) const;
 };
 
 // The method --backup `name` names, with `settings`. Throws

@@ -78,16 +78,35 @@ void TakeIncrementals(const ProvisionContext& ctx, const MethodSettings& s, cons
     }
     SayProvision(fmt::format("backup: incremental {} of {} (on {}) while the load runs", i, s.incrementals,
                              inc.incremental_basedir.filename().string()));
-    backup::Backup(ctx.master.admin, inc);
+    const double extract_s = backup::Backup(ctx.master.admin, inc);
+    if (inc.stream) details["extract_s"] = extract_s;  // of the phase's time
     ctx.phase(fmt::format("incremental {}", i), SecondsSince(t0), details);
   }
 }
 
 backup::BackupPosition ApplyIncrementals(const ProvisionContext& ctx, const MethodSettings& s,
                                          const backup::MariabackupOptions& full) {
+  std::vector<unsigned> order = s.apply_order;
+  if (order.empty()) {
+    for (unsigned i = 1; i <= s.incrementals; ++i) order.push_back(i);
+  } else {
+    SayProvision(fmt::format("backup: negative control: the incrementals applied in the order {} instead of 1 to {}",
+                             fmt::join(order, ","), s.incrementals));
+  }
   backup::BackupPosition at;
-  for (unsigned i = 1; i <= s.incrementals; ++i) {
-    at = backup::PrepareIncremental(full, IncrementalDir(ctx, i));
+  for (size_t k = 0; k < order.size(); ++k) {
+    const unsigned i = order[k];
+    try {
+      at = backup::PrepareIncremental(full, IncrementalDir(ctx, i));
+    } catch (const backup::BackupError& e) {
+      const unsigned expected = k == 0 ? 1 : order[k - 1] + 1;
+      throw backup::BackupError(fmt::format(
+          "applying incremental {} after {} failed{}: {}", i, k == 0 ? "the full backup" : fmt::format("incremental {}", order[k - 1]),
+          i != expected ? fmt::format(" (it was taken on {}, so the chain is broken there)",
+                                      i == 1 ? "the full backup" : fmt::format("incremental {}", i - 1))
+                        : "",
+          e.what()));
+    }
     SayProvision(fmt::format("backup: incremental {} applied: {}:{} GTID {}", i, at.binlog_file, at.binlog_pos,
                              at.gtid.empty() ? "-" : at.gtid));
   }

@@ -116,9 +116,12 @@ void LogicalMethod::Restore(const ProvisionContext& ctx, server::ThrowawayServer
 
 std::optional<backup::DumpLocking> LockingFromOptions(const MethodSettings& s, std::string_view method,
                                                       std::string_view snapshot_option, std::string_view lock_option) {
-  if (s.incrementals > 0 || s.kill_backup_at > 0) {
+  if (s.incrementals > 0 || s.kill_backup_at > 0 || !s.apply_order.empty()) {
     throw MethodOptionError(fmt::format("--{} needs --backup mariabackup (a {} has no incrementals)",
-                                        s.incrementals > 0 ? "incrementals" : "kill-backup-at", method));
+                                        s.incrementals > 0      ? "incrementals"
+                                        : s.kill_backup_at > 0 ? "kill-backup-at"
+                                                               : "test-incremental-order",
+                                        method));
   }
   if (s.stream) {
     throw MethodOptionError(fmt::format("--stream needs --backup mariabackup ({} writes SQL, not an mbstream)", method));

@@ -26,6 +26,17 @@ class Mariabackup final : public BackupMethod {
           return server::OptionName(x) == "no-lock";
         })) {
     if (s.unsafe_dump) throw MethodOptionError("--test-unsafe-dump needs --backup mariadb-dump");
+    if (s.of_replica && no_lock_) {
+      throw MethodOptionError("--backup-from replica: a copy without locks (--no-lock) has no point to read the "
+                              "replica's position at; take the replica's backup with locks");
+    }
+    for (unsigned i : s.apply_order) {
+      if (i < 1 || i > s.incrementals) {
+        throw MethodOptionError(fmt::format("--test-incremental-order: {} is not an incremental of the chain (1 to "
+                                            "--incrementals, {})",
+                                            i, s.incrementals));
+      }
+    }
     if (s.kill_backup_at > s.incrementals) {
       throw MethodOptionError(fmt::format("--kill-backup-at {} needs an incremental to kill: 1 to --incrementals ({})",
                                           s.kill_backup_at, s.incrementals));
@@ -57,12 +68,14 @@ class Mariabackup final : public BackupMethod {
   PositionAudit Take(const ProvisionContext& ctx) const override {
     ctx.mark("backup start");
     const auto t0 = Clock::now();
+    nlohmann::json details = nlohmann::json::object();
     {
       const PhaseIfFailed failed(ctx, "backup");
       SayProvision(fmt::format("backup: {} while the load runs", ToolLine()));
-      backup::Backup(ctx.master.admin, Options(ctx));
+      const double extract_s = backup::Backup(ctx.master.admin, Options(ctx));
+      if (settings_.stream) details["extract_s"] = extract_s;  // of the phase's time
     }
-    ctx.phase("backup", SecondsSince(t0), nlohmann::json::object());
+    ctx.phase("backup", SecondsSince(t0), details);
     TakeIncrementals(ctx, settings_, Options(ctx));
     ctx.mark("backup end");
     const double seconds = SecondsSince(t0);
@@ -74,6 +87,10 @@ class Mariabackup final : public BackupMethod {
     ctx.phase("prepare", SecondsSince(t1), PositionJson(a.start.at));
     SayProvision(fmt::format("backup: taken in {:.1f} s, prepared in {:.1f} s", seconds, SecondsSince(t1)));
     return a;
+  }
+
+  std::optional<backup::BackupPosition> ReplicaSourcePosition(const ProvisionContext& ctx) const override {
+    return backup::ReadSlaveInfo(ctx.BackupDir());
   }
 
   // Unlocked, the start is InnoDB's own record: its GTID is the master's
@@ -91,6 +108,7 @@ class Mariabackup final : public BackupMethod {
   std::string ToolLine() const {
     std::string line = "mariadb-backup --backup";
     if (no_lock_) line += " --no-lock";
+    if (settings_.of_replica) line += settings_.slave_info ? " --slave-info --safe-slave-backup" : " --safe-slave-backup";
     if (settings_.parallel > 0) line += fmt::format(" --parallel={}", settings_.parallel);
     if (settings_.stream) {
       line += " --stream=mbstream";
@@ -110,6 +128,12 @@ class Mariabackup final : public BackupMethod {
     b.abandon = ctx.abandon;
     b.binary = ctx.options.backup_binary;
     b.extra_backup_options = settings_.options;
+    // A replica's backup: its SQL thread stopped while the copy's
+    // non-InnoDB part is taken, and its master's position recorded.
+    if (settings_.of_replica) {
+      b.extra_backup_options.push_back("--safe-slave-backup");
+      if (settings_.slave_info) b.extra_backup_options.push_back("--slave-info");
+    }
     // A partial backup: the selected tables, and the system tables the
     // slave needs to start.
     if (!ctx.selected_tables.empty()) {

@@ -88,6 +88,10 @@ class MariadbDump final : public LogicalMethod {
 }  // namespace
 
 std::shared_ptr<const BackupMethod> MakeMariadbDump(const MethodSettings& s) {
+  if (s.of_replica) {
+    throw MethodOptionError("--backup-from replica takes --backup mariabackup (its --slave-info records where the "
+                            "replica was in its master's binlog); backing a replica up with mariadb-dump is not supported");
+  }
   if (s.parallel > 0) throw MethodOptionError("--backup-parallel: mariadb-dump dumps in one thread (mydumper has threads)");
   return std::make_shared<MariadbDump>(
       s, LockingFromOptions(s, "mariadb-dump", "--single-transaction", "--lock-all-tables"));

@@ -64,6 +64,10 @@ class Mydumper final : public LogicalMethod {
 }  // namespace
 
 std::shared_ptr<const BackupMethod> MakeMydumper(const MethodSettings& s) {
+  if (s.of_replica) {
+    throw MethodOptionError("--backup-from replica takes --backup mariabackup (its --slave-info records where the "
+                            "replica was in its master's binlog); backing a replica up with mydumper is not supported");
+  }
   if (s.unsafe_dump) throw MethodOptionError("--test-unsafe-dump needs --backup mariadb-dump");
   return std::make_shared<Mydumper>(s, LockingFromOptions(s, "mydumper", "--trx-consistency-only", ""));
 }
