@@ -611,7 +611,7 @@ std::vector<CheckReport> RunChecksUnguarded(const CheckOptions& options) {
   auto finish = [&] {
     for (size_t k = 0; k < slave_count; ++k) {
       CheckReport& r = reports[k];
-      const CheckReport own = std::move(r);
+      CheckReport own = std::move(r);  // this slave's verdict, on the point's common part
       r = common;
       r.slave = options.slaves[k].Redacted();
       r.slave_session_overridden = slave_overridden[k];
@@ -622,8 +622,8 @@ std::vector<CheckReport> RunChecksUnguarded(const CheckOptions& options) {
         r.error_table = own.error_table;
       }
       r.slave_wait_s = own.slave_wait_s;
-      r.schema = own.schema;
-      r.tables = own.tables;
+      r.schema = std::move(own.schema);
+      r.tables = std::move(own.tables);
       r.master_rows = own.master_rows;
       r.slave_rows = own.slave_rows;
       r.chunks = own.chunks;

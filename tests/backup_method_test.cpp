@@ -124,6 +124,17 @@ TEST(BackupMethod, OnlyALockedMariabackupBacksUpAReplica) {
   EXPECT_THROW(MakeBackupMethod("mariabackup", replica), MethodOptionError);
 }
 
+TEST(BackupMethod, ASnapshotDumpFailingOnChangedDefinitionsIsItsLimit) {
+  const std::string changed =
+      "mariadb-dump failed (exit 2): mariadb-dump: Error 1412: Table definition has changed, please retry transaction";
+  EXPECT_NE(Make("mariadb-dump", {"--single-transaction"})->LimitOfFailure(changed).find("ER_TABLE_DEF_CHANGED"),
+            std::string::npos);
+  EXPECT_NE(Make("mydumper", {"--trx-consistency-only"})->LimitOfFailure(changed), "");
+  EXPECT_EQ(Make("mariadb-dump", {"--lock-all-tables"})->LimitOfFailure(changed), "");  // DDL was held off
+  EXPECT_EQ(Make("mariadb-dump", {"--single-transaction"})->LimitOfFailure("Error 2013: Lost connection"), "");
+  EXPECT_EQ(Make("mariabackup")->LimitOfFailure(changed), "");
+}
+
 TEST(BackupMethod, AnIncrementalOrderMustNameIncrementalsOfTheChain) {
   MethodSettings chain;
   chain.incrementals = 3;

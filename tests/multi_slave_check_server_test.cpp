@@ -21,6 +21,7 @@
 #include "db/connection.h"
 #include "runners/server/replication.h"
 #include "tests/support/shared_server.h"
+#include "tests/support/writers.h"
 
 namespace randsync::checker {
 namespace {
@@ -111,30 +112,13 @@ class MultiSlaveCheckTest : public ::testing::Test {
   }
 };
 
-// Writers on the master while the check runs.
-class Writers {
+// Two writers on the master while the check runs.
+class Writers : public testsupport::Writers {
  public:
-  Writers() {
-    for (int t = 0; t < 2; ++t) {
-      threads_.emplace_back([this, t] {
-        db::Connection c = Topology::Connect(*Servers().master);
-        for (uint64_t i = 0; !stop_; ++i) {
-          c.Execute(fmt::format("UPDATE ms.t SET v = v + 1 WHERE pk = {}", 1 + (i * 7 + t) % 200));
-          ++commits_;
-        }
-      });
-    }
-  }
-  ~Writers() {
-    stop_ = true;
-    for (auto& t : threads_) t.join();
-  }
-  uint64_t commits() const { return commits_; }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> commits_{0};
-  std::vector<std::thread> threads_;
+  Writers()
+      : testsupport::Writers(Topology::Dsn(*Servers().master), 2, [](unsigned t, uint64_t i) {
+          return fmt::format("UPDATE ms.t SET v = v + 1 WHERE pk = {}", 1 + (i * 7 + t) % 200);
+        }) {}
 };
 
 TEST_F(MultiSlaveCheckTest, EverySlaveIncludingAChainedOneIsEqualAtOnePointUnderWrites) {

@@ -14,6 +14,7 @@
 #include "checker/sync_point.h"
 #include "db/replication_status.h"
 #include "tests/support/replication_pair.h"
+#include "tests/support/writers.h"
 
 namespace randsync::checker {
 namespace {
@@ -50,30 +51,13 @@ class SyncPointServerTest : public testsupport::ReplicationPairTest {
   }
 };
 
-// Writers that keep committing to the master until destroyed.
-class Writers {
+// Two writers committing to test.sp until destroyed.
+class Writers : public testsupport::Writers {
  public:
-  explicit Writers(const db::Dsn& dsn) {
-    for (int t = 0; t < 2; ++t) {
-      threads_.emplace_back([this, dsn, t] {
-        db::Connection c(dsn);
-        for (uint64_t i = 0; !stop_; ++i) {
-          c.Execute("UPDATE test.sp SET v = v + 1 WHERE pk = " + std::to_string(1 + (i * 7 + t) % 100));
-          ++commits_;
-        }
-      });
-    }
-  }
-  ~Writers() {
-    stop_ = true;
-    for (auto& t : threads_) t.join();
-  }
-  uint64_t commits() const { return commits_; }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> commits_{0};
-  std::vector<std::thread> threads_;
+  explicit Writers(const db::Dsn& dsn)
+      : testsupport::Writers(dsn, 2, [](unsigned t, uint64_t i) {
+          return "UPDATE test.sp SET v = v + 1 WHERE pk = " + std::to_string(1 + (i * 7 + t) % 100);
+        }) {}
 };
 
 void ExpectSameViewEverywhere(SyncPoint& p) {

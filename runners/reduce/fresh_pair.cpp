@@ -29,12 +29,13 @@ server::ServerOptions Binaries(const std::string& basedir, const std::string& ma
   return o;
 }
 
-// Options fixed at bootstrap (InnoDB's file format): the template needs
-// them; the rest waits for the real start.
+// Options fixed at bootstrap (InnoDB's file format, and the key
+// management an encrypted one needs): the template needs them; the rest
+// waits for the real start.
 std::vector<std::string> InnodbOnly(const std::vector<std::string>& options) {
   std::vector<std::string> out;
   for (const auto& o : options) {
-    if (server::OptionName(o).rfind("innodb", 0) == 0) out.push_back(o);
+    if (server::ShapesInnodbFiles(o)) out.push_back(o);
   }
   return out;
 }

@@ -47,6 +47,11 @@ std::string UnlockedOnePhaseLimit() {
          "one reach InnoDB in the log's order";
 }
 
+std::string UnlockedDdlLimit() {
+  return "mariabackup --no-lock does not hold DDL while it copies: a table created, dropped, renamed or altered during "
+         "the copy may be missing on the slave, or have a definition (.frm) of one moment and InnoDB data of another";
+}
+
 nlohmann::json ToJson(const std::vector<UncoveredTable>& tables) {
   nlohmann::json j = nlohmann::json::array();
   for (const UncoveredTable& t : tables) j.push_back({{"table", t.table}, {"engine", t.engine}, {"reason", t.reason}});

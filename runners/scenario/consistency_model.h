@@ -61,4 +61,17 @@ nlohmann::json ToJson(const std::vector<UncoveredTable>& tables);
 // limit of a copy taken without locks (unpositioned_commits.h).
 std::string UnlockedOnePhaseLimit();
 
+// Why a table the slave cannot open (its definition and InnoDB's disagree)
+// is the limit of a copy taken without locks: --no-lock does not hold DDL,
+// so a table altered while it was copied has a definition (.frm) of one
+// moment and data of another.
+std::string UnlockedDdlLimit();
+
+// A known limit of the method ended the provisioning (status 20), not the
+// server: `what` names the table, the error and the limit.
+class MethodLimitError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace randsync::scenario

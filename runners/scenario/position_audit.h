@@ -67,6 +67,9 @@ struct PositionAudit {
   // lies ahead of the InnoDB position the slave starts from, in bytes of
   // binary log.
   std::optional<uint64_t> info_file_ahead_bytes;
+  // --no-lock: where the master's binary log was when the copy started
+  // (the window its DDL is read in, ddl_during_copy.h).
+  std::optional<backup::BackupPosition> copy_start;
 
   // Wrong if any check is; confirmed if one is and none is wrong.
   AuditVerdict verdict() const;

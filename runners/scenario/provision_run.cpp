@@ -7,6 +7,7 @@
 #include <ctime>
 #include <fstream>
 #include <optional>
+#include <regex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "engine/schema/schema_reader.h"
 #include "runners/scenario/binlog_events.h"
 #include "runners/scenario/consistency_model.h"
+#include "runners/scenario/ddl_during_copy.h"
 #include "runners/scenario/encryption.h"
 #include "runners/scenario/master_endpoint.h"
 #include "runners/scenario/provision_slave.h"
@@ -92,6 +94,9 @@ struct Run {
   HangWatch hangs{o.hang_timeout};
   // Tables the method cannot make consistent, db.t -> why (consistency_model.h).
   std::map<std::string, std::string> uncovered;
+  // --no-lock: the DDL the master logged while the copy ran (a table it
+  // names may be torn on the slave).
+  DdlDuringCopy ddl_during_copy;
   bool temporary_tables_read = false;  // NoteTemporaryTablesAtStart ran
   std::vector<std::string> selected_tables;  // a partial backup's tables; empty: all
   bool counting_changes = false;       // userstat on the master (StartCountingChanges)
@@ -170,16 +175,33 @@ checker::CheckOptions CheckOptionsFor(const Run& run, bool quiesced) {
   return co;
 }
 
+// Why the method cannot make table `db.t` consistent: its engine
+// (consistency_model.h) or, copied without locks, DDL on it during the
+// copy; "" when it can.
+std::string WhyUncovered(const Run& run, const std::string& table) {
+  if (auto it = run.uncovered.find(table); it != run.uncovered.end()) return it->second;
+  if (const std::string ddl = run.ddl_during_copy.Touching(table); !ddl.empty()) {
+    return fmt::format("{}; during the copy the master logged: {}", UnlockedDdlLimit(), Shorten(ddl, 160));
+  }
+  return "";
+}
+
 // "db.t (Aria: why), ..." when every difference of `r` lies in a table the
-// method cannot cover; "" otherwise (a schema difference never does).
+// method cannot cover; "" otherwise (a schema difference never does,
+// unless its table saw DDL during an unlocked copy).
 std::string ConfinedToUncovered(const Run& run, const checker::CheckReport& r) {
-  if (!r.schema.empty() || run.uncovered.empty()) return "";
+  if (run.uncovered.empty() && run.ddl_during_copy.statements.empty()) return "";
   std::string tables;
+  for (const checker::SchemaDifference& d : r.schema) {
+    if (run.ddl_during_copy.Touching(d.object).empty()) return "";
+    tables += fmt::format("{}{} ({})", tables.empty() ? "" : ", ", d.object, WhyUncovered(run, d.object));
+  }
   for (const checker::TableCheck& t : r.tables) {
     if (t.outcome != checker::TableCheck::Outcome::kDifferent) continue;
-    auto it = run.uncovered.find(t.ref.database + "." + t.ref.table);
-    if (it == run.uncovered.end()) return "";
-    tables += fmt::format("{}{} ({})", tables.empty() ? "" : ", ", it->first, it->second);
+    const std::string name = t.ref.database + "." + t.ref.table;
+    const std::string why = WhyUncovered(run, name);
+    if (why.empty()) return "";
+    tables += fmt::format("{}{} ({})", tables.empty() ? "" : ", ", name, why);
   }
   return tables;
 }
@@ -188,17 +210,47 @@ std::string ConfinedToUncovered(const Run& run, const checker::CheckReport& r) {
 // a statement-format event wrote ("... Default database: 'test'. Query:
 // 'INSERT INTO CC ..."), if the method cannot cover it: "test.CC (Aria:
 // why)"; else "".
-std::string FailedOnUncovered(const Run& run, const std::string& error) {
+// "db.t (why), ..." when a check could not compare only tables the method
+// cannot cover (a torn copy the slave cannot open); "" otherwise.
+std::string ErrorsConfinedToUncovered(const Run& run, const checker::CheckReport& r) {
+  if (r.status != Status::kEnvironment) return "";
+  std::string tables;
+  for (const checker::TableCheck& t : r.tables) {
+    if (t.outcome != checker::TableCheck::Outcome::kError) continue;
+    const std::string name = t.ref.database + "." + t.ref.table;
+    const std::string why = WhyUncovered(run, name);
+    if (why.empty()) return "";
+    tables += fmt::format("{}{} ({}: {})", tables.empty() ? "" : ", ", name, Shorten(t.note, 120), why);
+  }
+  return tables;
+}
+
+// The table a server error names, "db.t": "Table 'test.t1' doesn't exist",
+// "Table 't2' is marked as crashed ... Default database: 'test'"; else "".
+std::string TableNamedByError(const std::string& error) {
+  static const std::regex table(R"(Table '([^']+)')");
+  static const std::regex database(R"(Default database: '([^']*)')");
+  std::smatch t, d;
+  if (!std::regex_search(error, t, table)) return "";
+  const std::string name = t[1].str();
+  if (name.find('.') != std::string::npos || !std::regex_search(error, d, database)) return name;
+  return d[1].str() + "." + name;
+}
+
+// `named`: the table the slave's status names, when it does.
+std::string FailedOnUncovered(const Run& run, const std::string& error, const std::string& named = "") {
   static const std::string kOn = " event on table ";
-  std::string table;
-  if (const auto at = error.find(kOn); at != std::string::npos) {
+  std::string table = named;
+  if (const auto at = error.find(kOn); table.empty() && at != std::string::npos) {
     const auto from = at + kOn.size();
     table = error.substr(from, error.find(';', from) - from);
-  } else {
+  } else if (table.empty()) {
     table = TableOfFailedStatement(error);
   }
-  auto it = run.uncovered.find(table);
-  return it == run.uncovered.end() ? "" : fmt::format("{} ({})", it->first, it->second);
+  if (table.empty()) table = TableNamedByError(error);
+  if (table.empty()) return "";
+  const std::string why = WhyUncovered(run, table);
+  return why.empty() ? "" : fmt::format("{} ({})", table, why);
 }
 
 // STATEMENT or MIXED format: the session temporary tables open at the
@@ -299,7 +351,7 @@ void Judge(Run& run, const SlaveRef& slave, const std::string& file,
         if (!stop->gtid.empty()) failing_gtid = stop->gtid;
       }
     }
-    if (std::string limit = FailedOnUncovered(run, r.error); !limit.empty()) {
+    if (std::string limit = FailedOnUncovered(run, r.error, r.error_table); !limit.empty()) {
       run.Fail({.status = Status::kMethodLimit,
                 .kind = FailureKind::kReplication,
                 .where = where,
@@ -310,6 +362,15 @@ void Judge(Run& run, const SlaveRef& slave, const std::string& file,
                                       where, limit, r.error)});
       return;
     }
+  }
+  if (std::string limit = ErrorsConfinedToUncovered(run, r); !limit.empty()) {
+    run.Fail({.status = Status::kMethodLimit,
+              .kind = FailureKind::kCheck,
+              .where = where,
+              .server = slave.label,
+              .reason = fmt::format("{}: only tables the method cannot make consistent could not be read: {}", where,
+                                    limit)});
+    return;
   }
   const bool slave_failed = r.status == Status::kReplicationFailure || r.status == Status::kCatchupTimeout;
   run.Fail({.status = r.status,
@@ -545,6 +606,29 @@ void NoteEncryption(Run& run) {
   run.report["encryption"] = j;
 }
 
+// --no-lock: the DDL the master logged from the copy's start to its end
+// (the info file's position, written last).
+void NoteDdlDuringCopy(Run& run, const PositionAudit& audit) {
+  if (!run.o.backup->CopiesWithoutLocks() || !audit.copy_start) return;
+  backup::BackupPosition end = audit.start.at;
+  for (const PositionSource& s : audit.others) {
+    if (CompareBinlogPositions(s.at, end) > 0) end = s.at;
+  }
+  try {
+    db::Connection m = run.Master();
+    run.ddl_during_copy = ReadDdlDuringCopy(m, *audit.copy_start, end);
+  } catch (const std::exception& e) {
+    Say(std::string("the DDL during the unlocked copy could not be read: ") + e.what());
+    return;
+  }
+  run.report["ddl_during_copy"] = run.ddl_during_copy.ToJson();
+  if (!run.ddl_during_copy.statements.empty()) {
+    Say(fmt::format("backup: --no-lock: the master logged {} DDL statement(s) while the copy ran (first: {}); a "
+                    "failure on a table they name is this method's limit",
+                    run.ddl_during_copy.statements.size(), Shorten(run.ddl_during_copy.statements.front(), 120)));
+  }
+}
+
 void Provision(Run& run) {
   // A tool runs on this thread or, beside an accounts dump, on one this
   // thread waits for: the watch's state is never touched by two at once.
@@ -580,7 +664,18 @@ void Provision(Run& run) {
   } catch (const backup::BackupError& e) {
     run.slave = std::move(p.slave);
     NameAServerThatStopped(run);  // a tool that lost its server failed because of it
+    if (const std::string limit = run.o.backup->LimitOfFailure(e.what()); !limit.empty() && !run.failed()) {
+      run.Fail({.status = Status::kMethodLimit, .kind = FailureKind::kBackup, .where = "backup",
+                .reason = fmt::format("{}: {}", limit, e.what())});
+      return;
+    }
     run.Fail({.status = Status::kBackupFailure, .kind = FailureKind::kBackup, .where = "backup", .reason = e.what()});
+    return;
+  } catch (const MethodLimitError& e) {
+    run.slave = std::move(p.slave);
+    run.report["backup_position"] = BackupPositionJson(p);
+    run.Fail({.status = Status::kMethodLimit, .kind = FailureKind::kBackup, .where = "slave start", .server = "slave",
+              .reason = e.what()});
     return;
   } catch (const PositionMismatchError& e) {
     run.slave = std::move(p.slave);
@@ -599,6 +694,7 @@ void Provision(Run& run) {
   run.slave = std::move(p.slave);
   run.recorded = p.recorded;
   run.report["backup_position"] = BackupPositionJson(p);
+  NoteDdlDuringCopy(run, p.audit);
   if (!p.selected_tables.empty()) {
     run.selected_tables = p.selected_tables;
     run.report["partial_backup"] = {{"selection", run.o.selection.Describe()}, {"tables", p.selected_tables}};
@@ -718,7 +814,7 @@ void CheckReplication(Run& run) {
                  .gtid = stop->gtid,
                  .error_number = stop->error_number,
                  .detail = stop->thread + " thread"};
-    if (std::string limit = FailedOnUncovered(run, stop->error); !limit.empty()) {
+    if (std::string limit = FailedOnUncovered(run, stop->error, stop->table); !limit.empty()) {
       f.status = Status::kMethodLimit;
       f.reason = fmt::format("{}replication stopped on a table the method cannot make consistent, {}: {}", who, limit,
                              stop->Describe());

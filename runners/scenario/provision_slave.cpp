@@ -12,6 +12,7 @@
 #include "runners/scenario/unpositioned_commits.h"
 #include "runners/server/replication.h"
 #include "runners/server/server_options.h"
+#include "runners/server/log_tail.h"
 #include "runners/server/server_error.h"
 
 namespace randsync::scenario {
@@ -247,6 +248,31 @@ void StartAtTheReplicasSourcePosition(const ProvisionContext& ctx, ProvisionedSl
   out.recorded = *at;
 }
 
+// An error a table gives when its definition and its InnoDB data are of
+// different moments: marked crashed (the server found InnoDB's columns
+// and the .frm's apart), no such table in the engine, or a definition the
+// engine cannot use.
+bool IsTornTable(const db::DbError& e) {
+  constexpr unsigned kCrashed = 1194, kNoSuchTableInEngine = 1932, kWrongTableDefinition = 1033,
+                     kTableDefChanged = 1412;
+  const unsigned n = e.error_number();
+  return n == kCrashed || n == kNoSuchTableInEngine || n == kWrongTableDefinition || n == kTableDefChanged;
+}
+
+// The slave's error-log line that says what it found apart ("InnoDB: Table
+// test/t contains 4 user defined columns in InnoDB, but 3 columns in
+// MariaDB"), as "; slave error log: ...", or "".
+std::string TornTableLogLine(const server::ThrowawayServer& slave) {
+  for (const std::string& line : server::ReadLogTail(slave.error_log(), 200)) {
+    if (line.find("user defined columns in InnoDB") != std::string::npos ||
+        line.find("doesn't exist in engine") != std::string::npos) {
+      const auto at = line.find("InnoDB: ");
+      return "; slave error log: " + (at == std::string::npos ? line : line.substr(at));
+    }
+  }
+  return "";
+}
+
 // A partial backup: the tables it takes, resolved now; the slave will
 // replicate only them and the checks compare only them.
 void SelectTables(ProvisionContext& ctx, ProvisionedSlave& out) {
@@ -322,22 +348,28 @@ void ProvisionSlave(const ProvisionContext& given, ProvisionedSlave& out) {
   if (ctx.BacksUpAReplicaOfTheSource()) StartAtTheReplicasSourcePosition(ctx, out);
   double audit_seconds = SecondsSince(t0);
   StartSlave(ctx, out);
-  db::Connection s = Slave(ctx, *out.slave);
-  if (options.backup->CopiesWithoutLocks()) ResolveUnlockedCopy(ctx, s, out);
-  const backup::BackupPosition start = StartPosition(ctx.options, out.recorded);
-  t0 = Clock::now();
-  auto record = [&] {
-    out.audit.seconds = audit_seconds + SecondsSince(t0);
-    ctx.phase("position audit", out.audit.seconds, {{"verdict", ToString(out.audit.verdict())}});
-  };
   try {
-    AuditData(ctx, s, start, out.audit);
-  } catch (...) {
+    db::Connection s = Slave(ctx, *out.slave);
+    if (options.backup->CopiesWithoutLocks()) ResolveUnlockedCopy(ctx, s, out);
+    const backup::BackupPosition start = StartPosition(ctx.options, out.recorded);
+    t0 = Clock::now();
+    auto record = [&] {
+      out.audit.seconds = audit_seconds + SecondsSince(t0);
+      ctx.phase("position audit", out.audit.seconds, {{"verdict", ToString(out.audit.verdict())}});
+    };
+    try {
+      AuditData(ctx, s, start, out.audit);
+    } catch (...) {
+      record();
+      throw;
+    }
     record();
-    throw;
+    StartReplication(ctx, s, start, out);
+  } catch (const db::DbError& e) {
+    if (!options.backup->CopiesWithoutLocks() || !IsTornTable(e)) throw;
+    throw MethodLimitError(fmt::format("{}: the slave cannot open a table of the copy: {}{}", UnlockedDdlLimit(),
+                                       e.what(), TornTableLogLine(*out.slave)));
   }
-  record();
-  StartReplication(ctx, s, start, out);
 }
 
 }  // namespace randsync::scenario

@@ -58,6 +58,12 @@ std::string OptionName(const std::string& option) {
   return s;
 }
 
+bool ShapesInnodbFiles(const std::string& option) {
+  const std::string name = OptionName(option);
+  return name.rfind("innodb", 0) == 0 || name.rfind("plugin-load", 0) == 0 || name == "plugin-dir" ||
+         name.rfind("file-key-management", 0) == 0;
+}
+
 ServerOptions ServerOptions::FromBasedir(const fs::path& basedir_in) {
   std::error_code ec;
   fs::path basedir = fs::absolute(basedir_in, ec);

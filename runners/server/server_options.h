@@ -78,4 +78,10 @@ ServerLayout ResolveLayout(const ServerOptions& options);
 // prefix, no value), for comparing option names.
 std::string OptionName(const std::string& option);
 
+// Whether an option shapes InnoDB's files, so that a datadir must be
+// bootstrapped with it: innodb-*, and the plugins those may need (a key
+// management plugin for --innodb-encrypt-*: plugin-load*, plugin-dir,
+// file-key-management*).
+bool ShapesInnodbFiles(const std::string& option);
+
 }  // namespace randsync::server

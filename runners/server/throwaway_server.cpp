@@ -273,10 +273,7 @@ void ThrowawayServer::Bootstrap() {
   // InnoDB's files are made here: its options, and the plugins (a key
   // management plugin for --innodb-encrypt-*) its options may need.
   for (const auto& o : options_.extra_options) {
-    std::string name = OptionName(o.rfind("--", 0) == 0 ? o : "--" + o);
-    const bool shared = name.rfind("innodb", 0) == 0 || name.rfind("plugin-load", 0) == 0 ||
-                        name == "plugin-dir" || name.rfind("file-key-management", 0) == 0;
-    if (shared) argv.push_back(o.rfind("--", 0) == 0 ? o : "--" + o);
+    if (ShapesInnodbFiles(o)) argv.push_back(o.rfind("--", 0) == 0 ? o : "--" + o);
   }
   argv.insert(argv.end(), options_.bootstrap_options.begin(), options_.bootstrap_options.end());
 

@@ -18,6 +18,8 @@ void BackupMethod::AuditSources(const ProvisionContext&, db::Connection& master,
 
 void BackupMethod::Restore(const ProvisionContext&, server::ThrowawayServer&) const {}
 
+std::string BackupMethod::LimitOfFailure(const std::string&) const { return ""; }
+
 std::optional<backup::BackupPosition> BackupMethod::ReplicaSourcePosition(const ProvisionContext&) const {
   return std::nullopt;
 }

@@ -121,6 +121,10 @@ class BackupMethod {
   // --slave-info wrote), read after Take; nullopt when the backup
   // recorded none.
   virtual std::optional<backup::BackupPosition> ReplicaSourcePosition(const ProvisionContext& ctx) const;
+
+  // Why a failed step with this error is a known limit of the method (DDL
+  // a consistent-snapshot dump cannot read past), or "" when it is not.
+  virtual std::string LimitOfFailure(const std::string& error) const;
 };
 
 // The method --backup `name` names, with `settings`. Throws

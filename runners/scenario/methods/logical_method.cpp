@@ -114,6 +114,22 @@ void LogicalMethod::Restore(const ProvisionContext& ctx, server::ThrowawayServer
   ctx.phase("restore", SecondsSince(t0), nlohmann::json::object());
 }
 
+// A snapshot holds no metadata lock on the tables it has not read yet:
+// DDL on one of them (ALTER, TRUNCATE, a drop and re-create) between the
+// snapshot's start and the dump's read of it makes the read fail with
+// ER_TABLE_DEF_CHANGED (1412), whatever the server. A global read lock
+// (--lock-all-tables) holds DDL off instead.
+std::string LogicalMethod::LimitOfFailure(const std::string& error) const {
+  if (locking() != backup::DumpLocking::kSnapshot) return "";
+  if (error.find("1412") == std::string::npos && error.find("Table definition has changed") == std::string::npos) {
+    return "";
+  }
+  return fmt::format("{} cannot read a table DDL changed after its snapshot began (ER_TABLE_DEF_CHANGED): a "
+                     "consistent snapshot holds no lock on the tables it has not read yet; a global read lock ({}) "
+                     "holds DDL off",
+                     Variant(), WithLocking(backup::DumpLocking::kGlobalReadLock)->Variant());
+}
+
 std::optional<backup::DumpLocking> LockingFromOptions(const MethodSettings& s, std::string_view method,
                                                       std::string_view snapshot_option, std::string_view lock_option) {
   if (s.incrementals > 0 || s.kill_backup_at > 0 || !s.apply_order.empty()) {

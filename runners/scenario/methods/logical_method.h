@@ -28,6 +28,7 @@ class LogicalMethod : public BackupMethod {
   std::optional<Choice> ChooseLocking(db::Connection& master, const std::vector<std::string>& databases) const override;
   PositionAudit Take(const ProvisionContext& ctx) const override;
   void Restore(const ProvisionContext& ctx, server::ThrowawayServer& slave) const override;
+  std::string LimitOfFailure(const std::string& error) const override;
 
  protected:
   backup::DumpLocking locking() const {

@@ -67,6 +67,9 @@ class Mariabackup final : public BackupMethod {
 
   PositionAudit Take(const ProvisionContext& ctx) const override {
     ctx.mark("backup start");
+    // Unlocked, DDL goes on during the copy: where it starts bounds the
+    // window that DDL is read in (ddl_during_copy.h).
+    const std::optional<backup::BackupPosition> copy_start = no_lock_ ? MasterPosition(ctx) : std::nullopt;
     const auto t0 = Clock::now();
     nlohmann::json details = nlohmann::json::object();
     {
@@ -84,6 +87,7 @@ class Mariabackup final : public BackupMethod {
     backup::BackupPosition info = backup::Prepare(Options(ctx));
     if (settings_.incrementals > 0) info = ApplyIncrementals(ctx, settings_, Options(ctx));
     PositionAudit a = Place(ctx, info, backup::ReadInnodbBinlogPos(ctx.BackupDir()));
+    a.copy_start = copy_start;
     ctx.phase("prepare", SecondsSince(t1), PositionJson(a.start.at));
     SayProvision(fmt::format("backup: taken in {:.1f} s, prepared in {:.1f} s", seconds, SecondsSince(t1)));
     return a;
@@ -118,6 +122,14 @@ class Mariabackup final : public BackupMethod {
       line += " | mbstream -x";
     }
     return line;
+  }
+
+  // SHOW MASTER STATUS of the server backed up, nullopt without a binlog.
+  static std::optional<backup::BackupPosition> MasterPosition(const ProvisionContext& ctx) {
+    db::Connection m = ctx.Master();
+    const db::RowSet rs = m.QueryRows("SHOW MASTER STATUS");
+    if (rs.rows.empty() || !rs.rows[0][0] || !rs.rows[0][1]) return std::nullopt;
+    return backup::BackupPosition{*rs.rows[0][0], std::stoull(*rs.rows[0][1]), ""};
   }
 
   backup::MariabackupOptions Options(const ProvisionContext& ctx) const {
