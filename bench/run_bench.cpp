@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
         if (!f.phases.count(name)) f.phase_order.push_back(name);
         f.phases[name].push_back(p.value("seconds", 0.0));
         if (p.contains("extract_s")) {  // a stream's decompress and mbstream -x, part of the phase
-          const std::string extract = "  of it extract";
+          const std::string extract = ": of it, extract";
           if (!f.phases.count(name + extract)) f.phase_order.push_back(name + extract);
           f.phases[name + extract].push_back(p.value("extract_s", 0.0));
         }
