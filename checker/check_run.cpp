@@ -40,6 +40,20 @@ bool ConnectionLost(const db::DbError& e) {
   return n == 2006 || n == 2013 || n == 2055 || n == 1927 /* ER_CONNECTION_KILLED */;
 }
 
+// The server rolled the snapshot's transaction back: chosen as a deadlock
+// victim (InnoDB's, or the metadata lock detector's against DDL waiting
+// for the tables the snapshots hold). The connection lives on in a new
+// transaction, at another point: nothing it reads now may be compared.
+// Seen in CI once: planning a table failed with 1213 on a master snapshot,
+// its later reads were newer than the slave's, and the check reported
+// rows missing on the slave that the final check found equal.
+bool SnapshotRolledBack(const db::DbError& e) {
+  constexpr unsigned kLockDeadlock = 1213;
+  return e.error_number() == kLockDeadlock;
+}
+
+bool SnapshotLost(const db::DbError& e) { return ConnectionLost(e) || SnapshotRolledBack(e); }
+
 // Serialises progress callbacks from the lanes.
 class Progress {
  public:
@@ -99,11 +113,13 @@ struct Work {
     table_error[side][table] = what;
     table_errno[side][table] = error_number;
   }
-  void Fatal(size_t side, const std::string& what) {
+  void Fatal(size_t side, const std::string& what, bool rolled_back = false) {
     std::lock_guard lock(mu);
     if (fatal[side].empty()) fatal[side] = what;
+    if (rolled_back) snapshot_rolled_back = true;
     stopped[side] = true;
   }
+  bool snapshot_rolled_back = false;  // a Fatal was a snapshot the server rolled back
 };
 
 std::string TableName(const TableRef& t) { return QuoteIdentifier(t.database) + "." + QuoteIdentifier(t.table); }
@@ -120,7 +136,7 @@ void PlanAll(SyncPoint& point, const std::vector<TableRef>& tables, Work& work, 
       try {
         work.plans[i] = PlanTable(point.master[lane], tables[i].database, tables[i].table, chunk_size);
       } catch (const db::DbError& e) {
-        if (ConnectionLost(e)) work.Fatal(0, "master: " + std::string(e.what()));
+        if (SnapshotLost(e)) work.Fatal(0, "master: " + std::string(e.what()), SnapshotRolledBack(e));
         work.Fail(0, i, fmt::format("planning chunks: {}", e.what()), e.error_number());
       }
       progress.Report("plan", ++done, tables.size());
@@ -196,7 +212,7 @@ void HashLane(db::Connection& conn, size_t side, const std::string& name, Work& 
           });
       for (size_t c = run.first; c < run.last; ++c) work.digests[side][base + c] = digests[c - run.first];
     } catch (const db::DbError& e) {
-      if (ConnectionLost(e)) work.Fatal(side, fmt::format("{}: {}", name, e.what()));
+      if (SnapshotLost(e)) work.Fatal(side, fmt::format("{}: {}", name, e.what()), SnapshotRolledBack(e));
       // Recorded per table: ER_TABLE_DEF_CHANGED (DDL after the point) is
       // reported as not compared, anything else as an error.
       work.Fail(side, run.table, fmt::format("{}: {}", name, e.what()), e.error_number());
@@ -564,6 +580,14 @@ void Verdict(const CheckOptions& options, AtPoint& at, size_t k, Work& work, Pro
         tc.note = "the chunks' digests differ but every row compares equal by value: the column types "
                   "differ (see the schema differences)";
       }
+    } catch (const db::DbError& e) {
+      if (SnapshotRolledBack(e)) {
+        report.snapshot_rolled_back = true;
+        report.status = Status::kEnvironment;
+        report.error = std::string("a snapshot was rolled back during the drill-down: ") + e.what();
+        return;
+      }
+      tc.note = std::string("drill-down failed: ") + e.what();
     } catch (const std::exception& e) {
       tc.note = std::string("drill-down failed: ") + e.what();
     }
@@ -620,6 +644,7 @@ std::vector<CheckReport> RunChecksUnguarded(const CheckOptions& options) {
         r.error = own.error;
         r.error_number = own.error_number;
         r.error_table = own.error_table;
+        r.snapshot_rolled_back = own.snapshot_rolled_back;
       }
       r.slave_wait_s = own.slave_wait_s;
       r.schema = std::move(own.schema);
@@ -658,16 +683,20 @@ std::vector<CheckReport> RunChecksUnguarded(const CheckOptions& options) {
   }
   Work work(1 + dsns.size());
   PlanAndHash(at, checked, work, progress, common);
+  const char* lost = work.snapshot_rolled_back ? "a snapshot was rolled back during the check: "
+                                                : "lost a connection during the check: ";
   if (work.Stopped(0)) {
     common.status = Status::kEnvironment;
-    common.error = "lost a connection during the check: " + work.fatal[0];
+    common.error = lost + work.fatal[0];
+    common.snapshot_rolled_back = work.snapshot_rolled_back;
     return finish();
   }
   for (size_t j = 0; j < dsns.size(); ++j) {
     if (checked[j] == nullptr) continue;
     if (work.Stopped(1 + j)) {
       checked[j]->status = Status::kEnvironment;
-      checked[j]->error = "lost a connection during the check: " + work.fatal[1 + j];
+      checked[j]->error = lost + work.fatal[1 + j];
+      checked[j]->snapshot_rolled_back = work.snapshot_rolled_back;
       continue;
     }
     Verdict(options, at, j, work, progress, *checked[j]);
@@ -693,7 +722,20 @@ std::vector<CheckReport> RunChecks(const CheckOptions& options) {
   const auto t_start = Clock::now();
   std::string error;
   try {
-    return RunChecksUnguarded(options);
+    // A snapshot the server rolled back proves nothing: the point is
+    // taken again (the deadlock it lost is over by then).
+    int retries = 0;
+    for (;;) {
+      std::vector<CheckReport> reports = RunChecksUnguarded(options);
+      const bool lost = std::any_of(reports.begin(), reports.end(),
+                                    [](const CheckReport& r) { return r.snapshot_rolled_back; });
+      if (!lost || retries == kSyncAttempts) {
+        for (CheckReport& r : reports) r.sync_retries += retries;
+        return reports;
+      }
+      ++retries;
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
   } catch (const std::exception& e) {
     error = e.what();
   } catch (...) {

@@ -112,7 +112,11 @@ struct CheckReport {
   uint64_t binlog_pos = 0;
   double commit_block_ms = 0;  // 0 unless the snapshots needed the commit block
   int snapshot_tries = 0;       // starts of the master's N snapshots until they agreed
-  int sync_retries = 0;  // sync points abandoned because DDL held a table
+  int sync_retries = 0;  // sync points abandoned: DDL held a table, or a snapshot was rolled back
+  // The server rolled a snapshot's transaction back during the check (a
+  // deadlock victim): what it read after is of another point, so the check
+  // says nothing (status 110); RunChecks takes the point again first.
+  bool snapshot_rolled_back = false;
   double slave_wait_s = 0;
   unsigned threads = 0;
   uint64_t chunk_size = 0;

@@ -582,7 +582,8 @@ void StartMasterAndLoad(Run& run) {
 json BackupPositionJson(const ProvisionedSlave& p) {
   return {{"binlog_file", p.recorded.binlog_file}, {"binlog_pos", p.recorded.binlog_pos},
           {"gtid", p.recorded.gtid},           {"source", p.audit.start.name},
-          {"replication_started_at", p.started_at}, {"audit", p.audit.ToJson()}};
+          {"replication_started_at", p.started_at}, {"audit", p.audit.ToJson()},
+          {"prepared_xa_in_copy", p.prepared_xa_in_copy}};
 }
 
 void CheckServers(Run& run);

@@ -183,6 +183,17 @@ void ResolveUnlockedCopy(const ProvisionContext& ctx, db::Connection& slave, Pro
   }
 }
 
+// The XA transactions the copy holds prepared, which the slave keeps: the
+// log from the start brings their end.
+void NotePreparedXa(db::Connection& slave, ProvisionedSlave& out) {
+  out.prepared_xa_in_copy = PreparedXids(slave).size();
+  if (out.prepared_xa_in_copy > 0) {
+    Say(fmt::format("slave: the copy holds {} XA transaction(s) prepared across the backup's point; replication "
+                    "brings their XA COMMIT or ROLLBACK",
+                    out.prepared_xa_in_copy));
+  }
+}
+
 // Where replication starts: the backup's point, by GTID or file/position
 // (moved by the negative control's skew).
 backup::BackupPosition StartPosition(const ProvisionRunOptions& o, backup::BackupPosition at) {
@@ -351,6 +362,7 @@ void ProvisionSlave(const ProvisionContext& given, ProvisionedSlave& out) {
   try {
     db::Connection s = Slave(ctx, *out.slave);
     if (options.backup->CopiesWithoutLocks()) ResolveUnlockedCopy(ctx, s, out);
+    if (options.backup->SlaveRunsOnBackup()) NotePreparedXa(s, out);
     const backup::BackupPosition start = StartPosition(ctx.options, out.recorded);
     t0 = Clock::now();
     auto record = [&] {

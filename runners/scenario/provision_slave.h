@@ -38,6 +38,10 @@ struct ProvisionedSlave {
   std::vector<UncoveredTable> uncovered;           // what the method cannot make consistent
   std::string started_at;                          // where replication started, for the report
   std::vector<std::string> selected_tables;        // a partial backup's tables ("db.t"); empty: all
+  // XA transactions the copy held prepared when the slave started on it
+  // (prepared before the backup's point: the log brings their XA COMMIT
+  // or ROLLBACK).
+  size_t prepared_xa_in_copy = 0;
 };
 
 // Backs up the master, provisions the slave, audits the position

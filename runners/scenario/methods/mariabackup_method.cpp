@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "runners/backup/mariabackup.h"
+#include "runners/scenario/consistency_model.h"
 #include "runners/scenario/methods/incremental_chain.h"
 #include "runners/scenario/methods/method_factories.h"
 #include "runners/scenario/position_audit.h"
@@ -91,6 +92,14 @@ class Mariabackup final : public BackupMethod {
     ctx.phase("prepare", SecondsSince(t1), PositionJson(a.start.at));
     SayProvision(fmt::format("backup: taken in {:.1f} s, prepared in {:.1f} s", seconds, SecondsSince(t1)));
     return a;
+  }
+
+  // Unlocked, mariadb-backup itself may find DDL in its copy's last phase
+  // and refuse it ("DDL operation detected in the late phase of backup
+  // ... Backup is inconsistent. Remove --no-lock option to fix.").
+  std::string LimitOfFailure(const std::string& error) const override {
+    if (!no_lock_ || error.find("DDL operation detected") == std::string::npos) return "";
+    return UnlockedDdlLimit() + "; mariadb-backup found DDL in its copy and gave it up";
   }
 
   std::optional<backup::BackupPosition> ReplicaSourcePosition(const ProvisionContext& ctx) const override {
