@@ -133,6 +133,11 @@ TEST(BackupMethod, ASnapshotDumpFailingOnChangedDefinitionsIsItsLimit) {
   EXPECT_EQ(Make("mariadb-dump", {"--lock-all-tables"})->LimitOfFailure(changed), "");  // DDL was held off
   EXPECT_EQ(Make("mariadb-dump", {"--single-transaction"})->LimitOfFailure("Error 2013: Lost connection"), "");
   EXPECT_EQ(Make("mariabackup")->LimitOfFailure(changed), "");
+  const std::string dropped = "mydumper failed (exit code 1): Error dumping table (test.ddl_t1) data: Table "
+                              "'test.ddl_t1' doesn't exist";
+  EXPECT_NE(Make("mydumper", {"--trx-consistency-only"})->LimitOfFailure(dropped).find("dropped or renamed"),
+            std::string::npos);
+  EXPECT_EQ(Make("mariadb-dump", {"--lock-all-tables"})->LimitOfFailure(dropped), "");
   // mariadb-backup --no-lock giving up a copy DDL changed (seen in CI).
   const std::string late = "mariadb-backup --backup failed (exit code 1): [00] FATAL ERROR: DDL operation detected in "
                            "the late phase of backup while executing delete on ./test/ddl_t1.ibd. Backup is "

@@ -225,10 +225,11 @@ std::string ErrorsConfinedToUncovered(const Run& run, const checker::CheckReport
   return tables;
 }
 
-// The table a server error names, "db.t": "Table 'test.t1' doesn't exist",
+// The table a server error names, "db.t": "Table 'test.t1' doesn't exist", "Column 2 of
+// table 'test.t2' cannot be converted",
 // "Table 't2' is marked as crashed ... Default database: 'test'"; else "".
 std::string TableNamedByError(const std::string& error) {
-  static const std::regex table(R"(Table '([^']+)')");
+  static const std::regex table(R"([Tt]able '([^']+)')");
   static const std::regex database(R"(Default database: '([^']*)')");
   std::smatch t, d;
   if (!std::regex_search(error, t, table)) return "";
