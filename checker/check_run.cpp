@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -11,9 +12,6 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/task_arena.h>
-#include <oneapi/tbb/task_group.h>
 
 #include "base/text_util.h"
 #include "checker/chunk_plan.h"
@@ -69,15 +67,26 @@ class Progress {
   std::mutex mu_;
 };
 
-// Runs `lane(i)` for i in [0, n) as concurrent TBB tasks (see check_run.h).
+// Runs `lane(i)` for i in [0, n), each in its own thread (see check_run.h);
+// the first exception a lane throws is rethrown once all have ended.
 void RunLanes(unsigned n, const std::function<void(unsigned)>& lane) {
-  tbb::global_control allow(tbb::global_control::max_allowed_parallelism, n + 1);
-  tbb::task_arena arena(static_cast<int>(n), 0);
-  arena.execute([&] {
-    tbb::task_group group;
-    for (unsigned i = 0; i < n; ++i) group.run([&lane, i] { lane(i); });
-    group.wait();
-  });
+  std::mutex mu;
+  std::exception_ptr first;
+  {
+    std::vector<std::jthread> threads;
+    threads.reserve(n);
+    for (unsigned i = 0; i < n; ++i) {
+      threads.emplace_back([&, i] {
+        try {
+          lane(i);
+        } catch (...) {
+          std::lock_guard lock(mu);
+          if (!first) first = std::current_exception();
+        }
+      });
+    }
+  }
+  if (first) std::rethrow_exception(first);
 }
 
 // Consecutive chunks of one table read by one statement (table_hasher.h).

@@ -14,11 +14,12 @@
 // be reached or brought to G is its own verdict only.
 //
 // Parallelism: each side has `threads` snapshot connections (the sync
-// point's). One TBB task per connection ("lane") pulls chunks from that
+// point's). One thread per connection ("lane") pulls chunks from that
 // side's queue, so both servers scan the same chunk sequence at the same
-// time, each at its own pace (every slave's lanes, too). The lanes block on network I/O, which is why
-// they run in their own arena sized to the connection count rather than in
-// TBB's default, CPU-sized one.
+// time, each at its own pace (every slave's lanes, too). The lanes block
+// on network I/O, so each is a thread of its own: a TBB arena would need a
+// process-wide tbb::global_control to exceed the cores, and concurrent
+// checks (the reducer's parallel trials) then capped each other's lanes.
 //
 // Default lane count: this machine's cores, at most 4 (DefaultCheckThreads).
 // The servers are usually on the same machine (randsync run starts them

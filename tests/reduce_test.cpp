@@ -11,6 +11,7 @@
 #include "runners/reduce/literals.h"
 #include "runners/reduce/reduced_test.h"
 #include "runners/reduce/reducer.h"
+#include "runners/reduce/relevance.h"
 #include "runners/reduce/script.h"
 #include "runners/reduce/setup_snapshot.h"
 #include "runners/reduce/target.h"
@@ -164,6 +165,70 @@ TEST(Columns, ARowOfAnotherShapeLeavesTheTableAsItIs) {
   t.rows.push_back("INSERT INTO `t` VALUES (3,4)");
   EXPECT_FALSE(WithoutColumns(t, {"col_int"}));
   EXPECT_FALSE(WithoutColumns(ThreeColumns(), {"no_such"}));
+}
+
+// A setup of the shapes mariadb-dump --compact writes: tables, a view of
+// `A` (as the dump writes it, in versioned comments), a trigger on `B`, a
+// procedure that writes `C`, and an unrelated table `D`.
+Script RelevanceSetup(const std::string& window_statement) {
+  Script s;
+  auto table = [](const std::string& name) {
+    return SetupTable{"test", name,
+                      "CREATE TABLE `" + name + "` (\n  `pk` int(11) NOT NULL,\n  `col_int` int(11) DEFAULT NULL,\n"
+                      "  `col_char` char(1) DEFAULT NULL,\n  PRIMARY KEY (`pk`)\n) ENGINE=InnoDB",
+                      {}};
+  };
+  for (const char* name : {"A", "B", "C", "D"}) s.setup.push_back(table(name));
+  // The view's stand-in, dropped before the view is created.
+  s.setup.push_back({"test", "", "/*!50001 CREATE VIEW `v_a` AS SELECT\n NULL AS `pk`,\n NULL AS `col_char` */", {}});
+  s.setup.push_back({"test", "", "/*!50001 DROP VIEW IF EXISTS `v_a`*/", {}});
+  s.setup.push_back({"test", "",
+                     "/*!50001 CREATE ALGORITHM=UNDEFINED */\n/*!50013 DEFINER=`root`@`127.0.0.1` SQL SECURITY "
+                     "DEFINER */\n/*!50001 VIEW `v_a` AS select `A`.`pk` AS `pk`,`A`.`col_char` AS `col_char` from `A` */",
+                     {}});
+  s.setup.push_back({"test", "",
+                     "/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`%`*/ /*!50003 TRIGGER `tr_b` BEFORE INSERT ON `B` "
+                     "FOR EACH ROW SET NEW.col_int = 1 */",
+                     {}});
+  s.setup.push_back({"test", "", "CREATE DEFINER=`root`@`%` PROCEDURE `p_c`()\nBEGIN\n  DELETE FROM C;\nEND", {}});
+  s.window.push_back({"0-1-9", true, {{"test", window_statement}}});
+  return s;
+}
+
+TEST(Relevance, TheSetupTheWindowNamesWithWhatThatNames) {
+  // A statement through the view needs it and its table.
+  EXPECT_EQ(SetupTheWindowNames(RelevanceSetup("UPDATE v_a SET col_char = 'x' WHERE pk = 1")), (Candidate{0, 4, 5, 6}));
+  // A table keeps its triggers; names are compared without case or quotes.
+  EXPECT_EQ(SetupTheWindowNames(RelevanceSetup("INSERT INTO `b` (pk) VALUES (2)")), (Candidate{1, 7}));
+  // A call keeps the procedure and what its body names; words in a
+  // string literal (a PREPARE's text) count.
+  EXPECT_EQ(SetupTheWindowNames(RelevanceSetup("CALL p_c()")), (Candidate{2, 8}));
+  EXPECT_EQ(SetupTheWindowNames(RelevanceSetup("PREPARE st FROM 'DELETE FROM D'")), (Candidate{3}));
+  EXPECT_TRUE(SetupTheWindowNames(RelevanceSetup("SELECT 1")).empty());
+}
+
+TEST(Relevance, ColumnsAViewNamesStayAndTheWindowsColumnsAreTheGuess) {
+  const Script s = RelevanceSetup("UPDATE `A` SET `COL_INT` = 3 WHERE pk = 1");
+  EXPECT_TRUE(ADefinitionNames(s, {0, "col_char"}));   // the view selects A.col_char
+  EXPECT_FALSE(ADefinitionNames(s, {0, "col_int"}));
+  EXPECT_FALSE(ADefinitionNames(s, {3, "col_char"}));  // no view of D
+  const std::vector<SetupColumn> columns{{0, "col_int"}, {0, "col_char"}, {3, "col_int"}, {3, "col_char"}};
+  EXPECT_EQ(ColumnsTheWindowNames(s, columns), (Candidate{0, 2}));
+  EXPECT_EQ(Identifiers("SELECT `a``b`, 'x y' FROM t1"), (std::set<std::string>{"select", "a`b", "x", "y", "from", "t1"}));
+}
+
+TEST(Relevance, TheEndAndTheDdlThatDefinesWhatItNames) {
+  Script s;
+  auto tx = [&](const std::string& sql) { s.window.push_back({"", true, {{"test", sql}}}); };
+  tx("CREATE FUNCTION IF NOT EXISTS crash_at RETURNS INTEGER SONAME 'crash_udf.so'");  // 0: defines crash_at
+  tx("INSERT INTO t1 VALUES (1)");                                                        // 1
+  tx("CREATE TABLE t2 (a int)");                                                          // 2: not named
+  tx("ALTER TABLE `T1` ADD COLUMN b int");                                                // 3: changes t1
+  tx("SELECT crash_at(3)");                                                               // 4
+  tx("UPDATE t1 SET a = crash_at(7)");                                                    // 5
+  EXPECT_EQ(TheEndAndWhatDefinesItsNames(s, 2), (Candidate{0, 3, 4, 5}));
+  EXPECT_EQ(TheEndAndWhatDefinesItsNames(s, 1), (Candidate{0, 3, 5}));
+  EXPECT_EQ(TheEndAndWhatDefinesItsNames(s, 9), (Candidate{0, 1, 2, 3, 4, 5}));
 }
 
 TEST(Target, ReproducesOnlyTheSameFailure) {

@@ -96,7 +96,7 @@ done
 for compress in none zstd lz4; do
   compressing=(--compress "$compress") through=" | $compress"
   [[ $compress == none ]] && compressing=() through=""
-  if run_expect "stream-$compress" 0 -- --threads 4 --duration 6 --sync-points 1 --stream mbstream \
+  if run_expect "stream-$compress" 0 -- --threads 4 --duration 4 --sync-points 1 --stream mbstream \
       "${compressing[@]}" --backup-parallel 2 --incrementals 1 --incremental-interval 1; then
     logs=$last_run/backup-logs
     grep -qF "randsync: run: backup: mariadb-backup --backup --parallel=2 --stream=mbstream$through | mbstream -x while" \
@@ -113,7 +113,7 @@ done
 # Encrypted servers: the tablespaces the backup copies (or the dump's rows
 # the slave loads) are encrypted on both sides, and every check passes.
 for method in mariabackup mydumper; do
-  if run_expect "encrypt-$method" 0 -- --threads 4 --duration 6 --sync-points 1 --encrypt --backup "$method"; then
+  if run_expect "encrypt-$method" 0 -- --threads 4 --duration 4 --sync-points 1 --encrypt --backup "$method"; then
     for role in master slave; do
       grep -Eq "^randsync: run: encryption: $role: ([1-9][0-9]*) of \1 InnoDB tablespaces of user tables encrypted$" \
           "$tmp/encrypt-$method.err" ||
@@ -132,7 +132,7 @@ done
 # would stop it: the table is not there), and the checks compare exactly them.
 selection='^test\.(A|B|CC)$'
 for method in mariabackup mariadb-dump mydumper; do
-  if run_expect "partial-$method" 0 -- --threads 4 --duration 6 --sync-points 1 --backup "$method" \
+  if run_expect "partial-$method" 0 -- --threads 4 --duration 4 --sync-points 1 --backup "$method" \
       --tables "$selection"; then
     grep -qxF "  partial backup (--tables '$selection'): 3 tables; the slave replicated and the checks compared only them" \
         "$last_run/summary.txt" || { echo "FAIL: partial-$method: no partial backup line"; cat "$last_run/summary.txt"; fail=1; }
@@ -147,7 +147,7 @@ done
 # DDL and XA across the backup (grammars/ddl_during_backup.yy): the lock
 # modes and variants that hold DDL still must provision a slave equal to
 # the master at every check.
-ddl=(--grammar "$(dirname "$0")/../grammars/ddl_during_backup.yy" --threads 4 --duration 8 --sync-points 1)
+ddl=(--grammar "$(dirname "$0")/../grammars/ddl_during_backup.yy" --threads 4 --duration 6 --sync-points 1)
 run_expect ddl-mariabackup 0 -- "${ddl[@]}"
 run_expect ddl-lock-ddl-per-table 0 -- "${ddl[@]}" --backup-option=--lock-ddl-per-table
 run_expect ddl-incremental 0 -- "${ddl[@]}" --incrementals 1 --incremental-interval 1
@@ -162,7 +162,7 @@ run_expect ddl-mydumper-snapshot 0 20 -- "${ddl[@]}" --backup mydumper --backup-
 # A backup of the first slave, under load, provisions a second one: from
 # the master at the position the slave info recorded, or from the first
 # slave at the backup's own; both slaves pass every check.
-replica=(--threads 4 --duration 12 --sync-points 1 --backup-from replica)
+replica=(--threads 4 --duration 10 --sync-points 1 --backup-from replica)
 if run_expect replica-of-master 0 -- "${replica[@]}"; then
   summary=$last_run/summary.txt
   grep -Eq "^  slave2: mariabackup of slave 1, replicating from the master, start GTID [0-9-]+ from the slave info; audit confirmed$" \

@@ -20,6 +20,7 @@
 #include "runners/reduce/fresh_pair.h"
 #include "runners/reduce/literals.h"
 #include "runners/reduce/reduced_test.h"
+#include "runners/reduce/relevance.h"
 #include "runners/reduce/setup_snapshot.h"
 #include "runners/reduce/window_script.h"
 
@@ -108,6 +109,12 @@ std::string Elapsed(Clock::duration d) {
   return s >= 60 ? fmt::format("{}m{:02}s", s / 60, s % 60) : fmt::format("{}s", s);
 }
 
+// A phase's first guess (relevance.h): the items, and what they are.
+struct Guess {
+  Candidate items;
+  std::string what;  // "the 3 {what} fail alone"
+};
+
 class Reduction {
  public:
   Reduction(const ReduceOptions& o, FreshPairs& pairs, const Target& target)
@@ -145,12 +152,24 @@ class Reduction {
   }
 
   // One ddmin phase over `n` items; `make` builds the script of a subset.
-  Script Phase(const std::string& name, std::size_t n, const std::function<Script(const Candidate&)>& make) {
+  // A smaller `guess` (relevance.h) is replayed first, and ddmin starts
+  // from it when it still fails.
+  Script Phase(const std::string& name, std::size_t n, const std::function<Script(const Candidate&)>& make,
+               std::optional<Guess> guess = std::nullopt) {
     Stage(name, n);
     Candidate all(n);
     std::iota(all.begin(), all.end(), 0);
+    if (guess && guess->items.size() < n && !OutOfTime()) {
+      const bool fails = FirstFailing({make(guess->items)}) == 0;
+      Log("reduce", fmt::format("{}: the {} {} {} ({} replays so far)", name, guess->items.size(), guess->what,
+                                fails ? "fail alone" : "do not fail alone", pairs_.pairs_started()));
+      if (fails) {
+        all = std::move(guess->items);
+        SetLeft(all.size());
+      }
+    }
     const Candidate kept = Ddmin(
-        all,
+        std::move(all),
         [&](const std::vector<Candidate>& batch) {
           std::vector<Script> scripts;
           for (const Candidate& c : batch) scripts.push_back(make(c));
@@ -283,18 +302,23 @@ Script WithRows(const Script& s, const Candidate& keep) {
   return out;
 }
 
-// Every droppable column of the setup (columns.h), as (table, column).
-std::vector<std::pair<std::size_t, std::string>> SetupColumns(const Script& s) {
-  std::vector<std::pair<std::size_t, std::string>> out;
+// Every droppable column of the setup (columns.h) that no view, trigger
+// or routine of it names (a view of all of a table's columns made the
+// phase replay 46 times to keep all 10).
+std::vector<SetupColumn> SetupColumns(const Script& s) {
+  std::vector<SetupColumn> out;
   for (std::size_t t = 0; t < s.setup.size(); ++t) {
-    for (std::string& c : DroppableColumns(s.setup[t])) out.emplace_back(t, std::move(c));
+    for (std::string& c : DroppableColumns(s.setup[t])) {
+      SetupColumn column{t, std::move(c)};
+      if (!ADefinitionNames(s, column)) out.push_back(std::move(column));
+    }
   }
   return out;
 }
 
 // The setup without the columns not in `keep` (a table whose dump is not
 // of the shape columns.h reads keeps all of them).
-Script WithColumns(const Script& s, const std::vector<std::pair<std::size_t, std::string>>& columns,
+Script WithColumns(const Script& s, const std::vector<SetupColumn>& columns,
                    const Candidate& keep) {
   std::vector<std::vector<std::string>> drop(s.setup.size());
   for (std::size_t i = 0, next = 0; i < columns.size(); ++i) {
@@ -310,6 +334,19 @@ Script WithColumns(const Script& s, const std::vector<std::pair<std::size_t, std
     out.setup.push_back(without ? std::move(*without) : s.setup[t]);
   }
   return out;
+}
+
+// Where the failure is at the window's end (a crash's statements in
+// flight, the transaction a replication error stopped at), those and what
+// defines the names they use; a difference may come from anywhere in it.
+std::optional<Guess> EndGuess(const Script& s, const Target& target, std::size_t in_flight) {
+  if (target.shape == FailureShape::kMasterCrash && in_flight > 0) {
+    return Guess{TheEndAndWhatDefinesItsNames(s, in_flight), "in flight at the crash and those defining what they name"};
+  }
+  if (target.shape == FailureShape::kReplicationError && !target.at.empty()) {
+    return Guess{TheEndAndWhatDefinesItsNames(s, 1), "transactions: the failing one and those defining what it names"};
+  }
+  return std::nullopt;
 }
 
 std::string Summary(Target t, const std::vector<std::string>& tables, const Script& s, const PairSettings& p) {
@@ -336,11 +373,13 @@ ReduceReport Reduce(const ReduceOptions& o) {
   Script script;
   script.setup = SnapshotAt(pairs, o.run_dir, target.clean_gtid, work.path / "snapshot");
   script.window = WindowTransactions(o.run_dir, target);
+  std::size_t in_flight = 0;
   if (target.shape == FailureShape::kMasterCrash) {
-    std::vector<ScriptTransaction> in_flight = InFlightTransactions(o.run_dir, report);
-    Log("reduce", fmt::format("the crash: {} statements in flight after the log's {} transactions",
-                              in_flight.size(), script.window.size()));
-    for (auto& t : in_flight) script.window.push_back(std::move(t));
+    std::vector<ScriptTransaction> flying = InFlightTransactions(o.run_dir, report);
+    in_flight = flying.size();
+    Log("reduce", fmt::format("the crash: {} statements in flight after the log's {} transactions", in_flight,
+                              script.window.size()));
+    for (auto& t : flying) script.window.push_back(std::move(t));
   }
   r.statements_before = script.Statements();
   r.transactions_before = script.window.size();
@@ -354,12 +393,15 @@ ReduceReport Reduce(const ReduceOptions& o) {
                                          target.Describe(), first.detail.empty() ? "it passed" : first.detail));
   }
   Log("reduce", "the whole window fails on fresh servers too: " + first.detail);
-  script = red.Phase("transactions", script.window.size(), [&](const Candidate& c) { return WithTransactions(script, c); });
+  script = red.Phase("transactions", script.window.size(), [&](const Candidate& c) { return WithTransactions(script, c); },
+                      EndGuess(script, target, in_flight));
   script = red.Phase("statements", script.WindowStatements(), [&](const Candidate& c) { return WithStatements(script, c); });
-  script = red.Phase("tables", script.setup.size(), [&](const Candidate& c) { return WithTables(script, c); });
+  script = red.Phase("tables", script.setup.size(), [&](const Candidate& c) { return WithTables(script, c); },
+                      Guess{SetupTheWindowNames(script), "the window's statements name"});
   script = red.Phase("rows", script.SetupRows(), [&](const Candidate& c) { return WithRows(script, c); });
   const auto columns = SetupColumns(script);
-  script = red.Phase("columns", columns.size(), [&](const Candidate& c) { return WithColumns(script, columns, c); });
+  script = red.Phase("columns", columns.size(), [&](const Candidate& c) { return WithColumns(script, columns, c); },
+                      Guess{ColumnsTheWindowNames(script, columns), "the window's statements name"});
   script = red.Literals(std::move(script));
   r.budget_ran_out = red.ran_out();
 

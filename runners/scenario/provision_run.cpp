@@ -484,7 +484,9 @@ void StartCountingChanges(Run& run) {
 // After the load: says which tables of the data's database it changed no
 // row of.
 void WarnOfUnchangedTables(Run& run) {
-  if (!run.counting_changes) return;
+  // A run that failed otherwise than by a difference has its verdict; its
+  // master may be dead or hung (a connect to a stopped one waits 10 s).
+  if (!run.counting_changes || (run.failed() && run.status != Status::kDivergence)) return;
   try {
     db::Connection c = run.Master();
     const std::string db = c.Quote(run.endpoint.data_database);
