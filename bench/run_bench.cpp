@@ -79,6 +79,9 @@ const std::map<std::string, std::vector<std::string>>& Paths() {
       {"partial", {"--tables", "^test\\.(A|B|CC)$"}},
       {"replica", {"--backup-from", "replica"}},
       {"replica-chain", {"--backup-from", "replica", "--chain"}},
+      {"replica-dump", {"--backup-from", "replica", "--backup", "mariadb-dump"}},
+      {"replica-mydumper", {"--backup-from", "replica", "--backup", "mydumper"}},
+      {"xa", {"--grammar", "grammars/xa_prepared.yy"}},  // run from the source tree
       {"ddl", {"--grammar", "grammars/ddl_during_backup.yy"}},  // run from the source tree
   };
   return paths;

@@ -59,6 +59,29 @@ TEST_F(DumpPosition, NoGtidIsEmptyNotAnError) {
   EXPECT_EQ(p.gtid, "");
 }
 
+TEST_F(DumpPosition, ADumpOfAReplicaHasItsMastersPositionUnderItsConnectionName) {
+  // mariadb-dump --dump-slave=2 --gtid of a replica (10.11's header).
+  const auto p = backup::ReadDumpPosition(
+      Write("-- MariaDB dump 10.19\n"
+            "-- Position to start replication or point-in-time recovery from (the master of this slave)\n"
+            "-- CHANGE MASTER '' TO MASTER_LOG_FILE='master-bin.000002', MASTER_LOG_POS=9317;\n"
+            "-- SET GLOBAL gtid_slave_pos='0-1-77';\n" +
+            TableData(10)));
+  EXPECT_EQ(p.binlog_file, "master-bin.000002");
+  EXPECT_EQ(p.binlog_pos, 9317u);
+  EXPECT_EQ(p.gtid, "0-1-77");
+}
+
+TEST_F(DumpPosition, AReplicaThatAppliedNothingSinceItsStartHasOnlyItsGtid) {
+  const auto p = backup::ReadDumpPosition(
+      Write("-- CHANGE MASTER '' TO MASTER_USE_GTID=slave_pos;\n"
+            "-- CHANGE MASTER '' TO MASTER_LOG_FILE='', MASTER_LOG_POS=4;\n" +
+            TableData(10) + "-- SET GLOBAL gtid_slave_pos='0-1-3873';\n"));
+  EXPECT_EQ(p.binlog_file, "");
+  EXPECT_EQ(p.binlog_pos, 0u);
+  EXPECT_EQ(p.gtid, "0-1-3873");
+}
+
 TEST_F(DumpPosition, NoCoordinatesIsABackupError) {
   try {
     backup::ReadDumpPosition(Write("-- MariaDB dump 10.19\n" + TableData(5)));

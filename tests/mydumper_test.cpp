@@ -77,9 +77,9 @@ TEST_F(MydumperMetadata, AcceptsAnEmptyGtid) {
   EXPECT_EQ(p.gtid, "");
 }
 
-// Dumped from a replica: the SHOW SLAVE STATUS block is its master's
-// position, whichever comes first.
-TEST_F(MydumperMetadata, IgnoresTheSlaveBlock) {
+// Dumped from a replica: the SHOW MASTER STATUS block is its own
+// position, the SHOW SLAVE STATUS block its master's, whichever comes first.
+TEST_F(MydumperMetadata, TheMasterBlockIsItsOwnAndTheSlaveBlockItsMasters) {
   const std::string master =
       "SHOW MASTER STATUS:\n"
       "\tLog: slave-bin.000001\n"
@@ -100,7 +100,17 @@ TEST_F(MydumperMetadata, IgnoresTheSlaveBlock) {
     EXPECT_EQ(p.binlog_file, "slave-bin.000001") << text;
     EXPECT_EQ(p.binlog_pos, 1149u) << text;
     EXPECT_EQ(p.gtid, "0-1-15") << text;
+    // The slave block, read on its own: where the replica was in its
+    // master's binary log (a backup of a replica).
+    const std::optional<backup::BackupPosition> source = backup::ReadMydumperSlaveStatus(dir_.path());
+    ASSERT_TRUE(source) << text;
+    EXPECT_EQ(source->binlog_file, "master-bin.000001");
+    EXPECT_EQ(source->binlog_pos, 3070u);
+    EXPECT_EQ(source->gtid, "0-1-99");
   }
+  // A dump of a server that is no replica has none.
+  Read("Started dump at: x\n" + master + "Finished dump at: x\n");
+  EXPECT_FALSE(backup::ReadMydumperSlaveStatus(dir_.path()));
 }
 
 TEST_F(MydumperMetadata, AMissingFileIsAnErrorNamingIt) {

@@ -19,10 +19,13 @@
 #      mariabackup's default locks, --lock-ddl-per-table, an incremental,
 #      and mariadb-dump --lock-all-tables; under --no-lock and the
 #      snapshot dumps a failure is the method's named limit;
-#   6. a backup of the slave provisions a second slave, replicating from
-#      the master (at the slave info's position) or from the first slave
-#      (--chain); every check compares both; without slave info the run
-#      ends with a position error;
+#      XA transactions kept prepared across the point: mariabackup's copy
+#      holds them, a dump cannot (its named limit);
+#   6. a backup of the slave (mariabackup, mariadb-dump, mydumper)
+#      provisions a second slave, replicating from the master (at the
+#      position the backup recorded in the master's binlog) or from the
+#      first slave (--chain); every check compares both; without that
+#      position the run ends with a position error;
 #   7. options a method cannot take are refused in one line before a
 #      server starts.
 source "$(dirname "$0")/run_test_lib.sh"
@@ -159,23 +162,47 @@ run_expect ddl-no-lock 0 20 -- "${ddl[@]}" --backup-option=--no-lock
 run_expect ddl-dump-snapshot 0 20 -- "${ddl[@]}" --backup mariadb-dump --backup-option=--single-transaction
 run_expect ddl-mydumper-snapshot 0 20 -- "${ddl[@]}" --backup mydumper --backup-option=--trx-consistency-only
 
+# XA transactions kept prepared across the backup's point (detached from
+# their sessions, grammars/xa_prepared.yy): mariabackup's copy holds them
+# prepared and replication brings their end; a dump holds none, and the
+# XA COMMIT of one prepared before its point is its named limit (20).
+xa=(--grammar "$(dirname "$0")/../grammars/xa_prepared.yy" --threads 4 --duration 6 --sync-points 1)
+if run_expect xa-mariabackup 0 -- "${xa[@]}"; then
+  held=$(sed -n 's/.*"prepared_xa_in_copy": \([0-9]*\).*/\1/p' "$last_run/report.json" | head -1)
+  (( ${held:-0} >= 1 )) || { echo "FAIL: xa-mariabackup: the copy held ${held:-no} prepared XA transactions"; fail=1; }
+  echo "   the copy held $held XA transactions prepared across its point"
+fi
+if run_expect xa-mariadb-dump 20 -- "${xa[@]}" --backup mariadb-dump; then
+  grep -Eq "^status: STATUS_METHOD_LIMIT \(exit 20\): mariadb-dump --single-transaction holds no prepared XA transaction: XA X'[0-9a-f]+',X'',1 was prepared before the dump's point .*XAER_NOTA" \
+      "$last_run/summary.txt" || { echo "FAIL: xa-mariadb-dump: the limit is not named"; grep status: "$last_run/summary.txt"; fail=1; }
+fi
+
 # A backup of the first slave, under load, provisions a second one: from
-# the master at the position the slave info recorded, or from the first
-# slave at the backup's own; both slaves pass every check.
+# the master at the position the replica's backup recorded in the master's
+# binary log (mariabackup's slave info, mariadb-dump --dump-slave,
+# mydumper's SHOW SLAVE STATUS), or from the first slave at the backup's
+# own; both slaves pass every check.
 replica=(--threads 4 --duration 10 --sync-points 1 --backup-from replica)
-if run_expect replica-of-master 0 -- "${replica[@]}"; then
-  summary=$last_run/summary.txt
-  grep -Eq "^  slave2: mariabackup of slave 1, replicating from the master, start GTID [0-9-]+ from the slave info; audit confirmed$" \
-      "$summary" || { echo "FAIL: replica-of-master: no slave2 line starting at the slave info"; cat "$summary"; fail=1; }
+# replica_of_master NAME METHOD SOURCE-NAME
+replica_of_master() {
+  local name=$1 method=$2 source=$3
+  run_expect "$name" 0 -- "${replica[@]}" --backup "$method" || return 1
+  grep -Eq "^  slave2: $method .*of slave 1, replicating from the master, start (master-bin\.[0-9]+:[0-9]+ )?GTID [0-9-]+ from the $source; audit confirmed$" \
+      "$last_run/summary.txt" ||
+    { echo "FAIL: $name: no slave2 line starting in the master's binlog at the $source"; cat "$last_run/summary.txt"; fail=1; }
+}
+if replica_of_master replica-of-master mariabackup "slave info"; then
   grep -q "Writing xtrabackup_slave_info" "$last_run/backup-logs/slave2/backup.log" ||
     { echo "FAIL: replica-of-master: the replica's backup wrote no slave info"; fail=1; }
 fi
+replica_of_master replica-dump mariadb-dump "dump header"
+replica_of_master replica-mydumper mydumper "mydumper metadata's SHOW SLAVE STATUS"
 if run_expect replica-chain 0 -- "${replica[@]}" --chain; then
   summary=$last_run/summary.txt
   grep -Eq "^  slave2: mariabackup of slave 1, replicating from the first slave, start slave-bin\.[0-9]+:[0-9]+ GTID [0-9-]+ from the binlog info file; audit confirmed$" \
       "$summary" || { echo "FAIL: replica-chain: no slave2 line starting in slave 1's binlog"; cat "$summary"; fail=1; }
 fi
-for run in replica-of-master replica-chain; do
+for run in replica-of-master replica-dump replica-mydumper replica-chain; do
   dir=$tmp/$run/latest
   [[ -s $dir/report.json ]] || continue
   for check in sync-point-1 final-check; do
@@ -184,10 +211,18 @@ for run in replica-of-master replica-chain; do
       { echo "FAIL: $run: $check did not check both slaves"; fail=1; }
   done
 done
-if run_expect replica-no-slave-info 113 -- "${replica[@]}" --test-no-slave-info; then
-  grep -q "^status: STATUS_POSITION_MISMATCH (exit 113): slave2: position audit: the backup of slave 1 .* recorded no position in its master's binary log (no slave info file: taken without --slave-info)" \
-      "$last_run/summary.txt" || { echo "FAIL: replica-no-slave-info: the position error is not named"; fail=1; }
-fi
+# Without its master's position (no --slave-info; --master-data instead of
+# --dump-slave) a replica's backup gives no start for a slave of the master.
+for method in mariabackup mariadb-dump; do
+  if run_expect "replica-no-slave-info-$method" 113 -- "${replica[@]}" --backup "$method" --test-no-slave-info; then
+    why="no slave info file: taken without --slave-info"
+    [[ $method == mariadb-dump ]] && why="taken with --master-data, without --dump-slave"
+    grep -qF "status: STATUS_POSITION_MISMATCH (exit 113): slave2: position audit: the backup of slave 1" "$last_run/summary.txt" &&
+      grep -qF "recorded no position in its master's binary log ($why)" "$last_run/summary.txt" ||
+      { echo "FAIL: replica-no-slave-info-$method: the position error is not named"; grep status: "$last_run/summary.txt"
+        fail=1; }
+  fi
+done
 
 # refused NAME EXPECTED-MESSAGE -- ARGS: one line, no results folder.
 refused() {
@@ -209,7 +244,8 @@ refused compress-unstreamed "--compress needs --stream mbstream" -- --compress z
 refused parallel-dump "--backup-parallel: mariadb-dump dumps in one thread" -- --backup mariadb-dump --backup-parallel 2
 refused partial-statement "--tables and --databases need --binlog-format row" -- --tables 'test\.A$' \
     --binlog-format statement
-refused replica-dump "--backup-from replica takes --backup mariabackup" -- --backup mariadb-dump --backup-from replica
+refused replica-mydumper-no-slave-info "--test-no-slave-info: mydumper records a replica's SHOW SLAVE STATUS whenever it dumps one" -- \
+    --backup mydumper --backup-from replica --test-no-slave-info
 refused chain-alone "--chain needs --backup-from replica" -- --chain
 refused kill-past-chain "--kill-backup-at 3 needs an incremental to kill: 1 to --incrementals (2)" -- \
     --incrementals 2 --kill-backup-at 3

@@ -35,7 +35,7 @@ BackupPosition MasterPositionNow(const server::AdminTarget& source) {
 BackupPosition ReadDumpPosition(const fs::path& dump_file) {
   std::ifstream in(dump_file);
   if (!in) throw BackupError("cannot read " + dump_file.string());
-  static const std::regex change(R"(CHANGE MASTER TO MASTER_LOG_FILE='([^']+)', MASTER_LOG_POS=(\d+))");
+  static const std::regex change(R"(CHANGE MASTER (?:'[^']*' )?TO MASTER_LOG_FILE='([^']*)', MASTER_LOG_POS=(\d+))");
   static const std::regex gtid(R"(SET GLOBAL gtid_slave_pos='([^']*)')");
   BackupPosition p;
   bool have_file = false, have_gtid = false;
@@ -44,8 +44,10 @@ BackupPosition ReadDumpPosition(const fs::path& dump_file) {
     for (int n = 0; n < max_lines && std::getline(in, line); ++n) {
       std::smatch m;
       if (!have_file && std::regex_search(line, m, change)) {
+        // A replica whose SQL thread has applied nothing since it started
+        // knows only its GTID: "MASTER_LOG_FILE='', MASTER_LOG_POS=4".
         p.binlog_file = m[1];
-        p.binlog_pos = std::stoull(m[2]);
+        p.binlog_pos = p.binlog_file.empty() ? 0 : std::stoull(m[2]);
         have_file = true;
       } else if (!have_gtid && std::regex_search(line, m, gtid)) {
         p.gtid = m[1];
@@ -66,7 +68,7 @@ BackupPosition ReadDumpPosition(const fs::path& dump_file) {
     scan(1 << 20);
   }
   if (!have_file) {
-    throw BackupError(dump_file.string() + " recorded no binlog position (needs --master-data and a binary log)");
+    throw BackupError(dump_file.string() + " recorded no binlog position (needs --master-data and a binary log, or --dump-slave of a replica)");
   }
   return p;
 }
@@ -87,7 +89,7 @@ BackupPosition Dump(const server::AdminTarget& source, const DumpOptions& o) {
     argv.push_back("--skip-lock-tables");
   } else {
     argv.push_back(o.locking == DumpLocking::kSnapshot ? "--single-transaction" : "--lock-all-tables");
-    argv.push_back("--master-data=2");
+    argv.push_back(o.replica_source_position ? "--dump-slave=2" : "--master-data=2");
     argv.push_back("--gtid");
   }
   for (const char* a : {"--routines", "--triggers", "--events", "--hex-blob"}) argv.push_back(a);

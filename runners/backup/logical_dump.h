@@ -3,6 +3,9 @@
 // (provisioning.md). The dump's header carries the position as comments:
 //   -- CHANGE MASTER TO MASTER_LOG_FILE='master-bin.000001', MASTER_LOG_POS=1234;
 //   -- SET GLOBAL gtid_slave_pos='0-1-24516';
+// A dump of a replica with --dump-slave has where the replica was in its
+// master's binary log instead, as "-- CHANGE MASTER '' TO ..." (its
+// connection name) and the replica's gtid_slave_pos.
 #pragma once
 
 #include <chrono>
@@ -33,6 +36,10 @@ struct DumpOptions {
   // starts, and under writes its tables are of later, different moments,
   // which the checker or replication must notice.
   DumpLocking locking = DumpLocking::kSnapshot;
+  // The source is a replica: --dump-slave=2 instead of --master-data=2, so
+  // the position is where it was in its master's binary log (mariadb-dump
+  // stops its SQL thread while the dump takes its point, and starts it again).
+  bool replica_source_position = false;
 };
 
 // The position in a dump's header (one dumped with --master-data). Throws BackupError when it has none.

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <fstream>
+#include <optional>
 #include <map>
 #include <sstream>
 #include <string_view>
@@ -94,12 +95,17 @@ void CreateEmptyDatabases(const server::AdminTarget& target, const fs::path& dir
 
 }  // namespace
 
-BackupPosition ReadMydumperMetadata(const fs::path& output_dir) {
+namespace {
+
+// The position of `output_dir`/metadata's block under `header` ("SHOW
+// MASTER STATUS:", "SHOW SLAVE STATUS:"; the first such block), or nullopt
+// when the file has none with a log and position.
+std::optional<BackupPosition> ReadMetadataBlock(const fs::path& output_dir, std::string_view header) {
   const fs::path file = output_dir / "metadata";
   std::ifstream in(file);
   if (!in) throw BackupError("cannot read " + file.string() + " (mydumper writes it when the dump completes)");
   BackupPosition p;
-  bool in_master = false, seen_master = false, have_log = false, have_pos = false;
+  bool in_block = false, seen = false, have_log = false, have_pos = false;
   std::string raw;
   while (std::getline(in, raw)) {
     const std::string_view line = Trim(raw);
@@ -107,15 +113,15 @@ BackupPosition ReadMydumperMetadata(const fs::path& output_dir) {
     // "Started/Finished dump at:" lines open or close a block; indentation
     // (tabs in 0.10) is not relied on.
     if (line.starts_with("SHOW ") && line.ends_with(":")) {
-      in_master = !seen_master && line == "SHOW MASTER STATUS:";
-      seen_master = seen_master || in_master;
+      in_block = !seen && line == header;
+      seen = seen || in_block;
       continue;
     }
     if (line.starts_with("Started dump at:") || line.starts_with("Finished dump at:")) {
-      in_master = false;
+      in_block = false;
       continue;
     }
-    if (!in_master) continue;
+    if (!in_block) continue;
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     const std::string_view key = Trim(line.substr(0, colon));
@@ -133,11 +139,20 @@ BackupPosition ReadMydumperMetadata(const fs::path& output_dir) {
       p.gtid = std::string(value);  // "" when the master logged nothing
     }
   }
-  if (!seen_master || !have_log || !have_pos) {
-    throw BackupError(file.string() +
-                      " recorded no SHOW MASTER STATUS position (the source needs a binary log)");
-  }
+  if (!seen || !have_log || !have_pos) return std::nullopt;
   return p;
+}
+
+}  // namespace
+
+BackupPosition ReadMydumperMetadata(const fs::path& output_dir) {
+  if (auto p = ReadMetadataBlock(output_dir, "SHOW MASTER STATUS:")) return *p;
+  throw BackupError((output_dir / "metadata").string() +
+                    " recorded no SHOW MASTER STATUS position (the source needs a binary log)");
+}
+
+std::optional<BackupPosition> ReadMydumperSlaveStatus(const fs::path& output_dir) {
+  return ReadMetadataBlock(output_dir, "SHOW SLAVE STATUS:");
 }
 
 std::string MydumperRegex(const std::vector<std::string>& databases) {

@@ -13,7 +13,7 @@
 //   	GTID:0-1-10
 //
 //   SHOW SLAVE STATUS:          <- only when the source is itself a replica:
-//   	Connection name:            its master's position, not the one we want
+//   	Connection name:            its master's position (a backup of a replica)
 //   	Host: 127.0.0.1
 //   	Log: master-bin.000001
 //   	Pos: 3070
@@ -35,6 +35,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,10 +62,15 @@ struct MydumperOptions {
 };
 
 // The position in OUTPUT_DIR/metadata: its SHOW MASTER STATUS block (Log:,
-// Pos:, GTID:; the GTID may be empty). A SHOW SLAVE STATUS block is ignored.
+// Pos:, GTID:; the GTID may be empty).
 // Throws BackupError naming the file when it is missing, unreadable or has
 // no master position.
 BackupPosition ReadMydumperMetadata(const std::filesystem::path& output_dir);
+// Its SHOW SLAVE STATUS block, which mydumper writes when the source is a
+// replica (read under the dump's global read lock, which holds the
+// replica's SQL thread at the same point): where the replica was in its
+// master's binary log. nullopt when it has none.
+std::optional<BackupPosition> ReadMydumperSlaveStatus(const std::filesystem::path& output_dir);
 
 // mydumper's --regex for `databases`: exactly those (escaped), or, when
 // empty, every database but the system ones. Throws BackupError for a

@@ -93,12 +93,15 @@ std::string Upper(std::string s) {
 
 // The method --backup, --backup-option and --test-unsafe-dump choose; one
 // line naming an option the method does not take.
-std::shared_ptr<const scenario::BackupMethod> MethodOf(const RunCliOptions& o) {
+// --stream and --compress as the method's stream (nullopt: none).
+std::optional<backup::BackupStream> StreamOf(const RunCliOptions& o) {
   if (!o.compress.empty() && o.stream.empty()) throw CLI::ValidationError("--compress needs --stream mbstream");
-  std::optional<backup::BackupStream> stream;
-  if (!o.stream.empty()) {
-    stream = backup::BackupStream{backup::ParseStreamCompression(o.compress).value_or(backup::StreamCompression::kNone)};
-  }
+  if (o.stream.empty()) return std::nullopt;
+  return backup::BackupStream{backup::ParseStreamCompression(o.compress).value_or(backup::StreamCompression::kNone)};
+}
+
+std::shared_ptr<const scenario::BackupMethod> MethodOf(const RunCliOptions& o) {
+  const std::optional<backup::BackupStream> stream = StreamOf(o);
   try {
     return scenario::MakeBackupMethod(o.backup, {.options = o.backup_options,
                                                  .unsafe_dump = o.test_unsafe_dump,
@@ -132,13 +135,9 @@ std::shared_ptr<const scenario::BackupMethod> ReplicaMethodOf(const RunCliOption
   if (!o.tables.empty() || !o.databases.empty()) {
     throw CLI::ValidationError("--backup-from replica takes the whole replica; leave out --tables and --databases");
   }
-  std::optional<backup::BackupStream> stream;
-  if (!o.stream.empty()) {
-    stream = backup::BackupStream{backup::ParseStreamCompression(o.compress).value_or(backup::StreamCompression::kNone)};
-  }
   scenario::MethodSettings settings;
   settings.options = o.backup_options;
-  settings.stream = stream;
+  settings.stream = StreamOf(o);
   settings.parallel = o.backup_parallel;
   settings.of_replica = true;
   settings.slave_info = !o.test_no_slave_info;
@@ -288,8 +287,8 @@ Runner RegisterRun(CLI::App& app) {
       ->check(CLI::Range(1u, 64u));
   cmd->add_option("--backup-from", o->backup_from,
                   "replica: once the slave replicates, back it up too while the load runs (mariabackup "
-                  "--slave-info --safe-slave-backup) and provision a second slave from that backup; every check "
-                  "compares both")
+                  "--slave-info --safe-slave-backup, mariadb-dump --dump-slave, mydumper's SHOW SLAVE STATUS) and "
+                  "provision a second slave from that backup; every check compares both")
       ->check(CLI::IsMember({"master", "replica"}))
       ->capture_default_str();
   cmd->add_flag("--chain", o->chain,

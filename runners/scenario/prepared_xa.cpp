@@ -1,5 +1,6 @@
 #include "runners/scenario/prepared_xa.h"
 
+#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -52,6 +53,25 @@ PreparedXa ResolvePreparedXa(db::Connection& master, db::Connection& slave, cons
     }
   }
   return out;
+}
+
+std::string XidEndedIn(const std::string& error) {
+  static const std::regex ended(R"(XA (?:COMMIT|ROLLBACK) (X'[0-9a-fA-F]*',X'[0-9a-fA-F]*',[0-9]+))");
+  std::smatch m;
+  return std::regex_search(error, m, ended) ? m[1].str() : "";
+}
+
+bool PreparedBefore(db::Connection& source, const std::string& xid, const backup::BackupPosition& start) {
+  if (start.binlog_file.empty() || xid.empty()) return false;
+  const db::RowSet logs = source.QueryRows("SHOW BINARY LOGS");
+  if (logs.rows.empty()) return false;
+  const backup::BackupPosition first{logs.rows.front().at(0).value_or(""), 4, ""};
+  bool prepared = false;
+  ForEachBinlogEvent(source, first, start, 1000000, [&](const BinlogEvent& e) {
+    prepared = e.type == "XA_prepare" && e.info == "XA PREPARE " + xid;
+    return !prepared;
+  });
+  return prepared;
 }
 
 }  // namespace randsync::scenario

@@ -35,4 +35,16 @@ std::set<std::string> PreparedXids(db::Connection& slave);
 PreparedXa ResolvePreparedXa(db::Connection& master, db::Connection& slave, const backup::BackupPosition& start,
                              const backup::BackupPosition& copy_end);
 
+// A logical dump holds no prepared XA transaction: one prepared before its
+// point and ended after it reaches the slave as an XA COMMIT (or XA
+// ROLLBACK) of an xid it never saw (XAER_NOTA, 1397).
+//
+// The xid an XA COMMIT or XA ROLLBACK names in `error` (a replication
+// error's "... Query: 'XA COMMIT X'7861',X'',1'"), or "".
+std::string XidEndedIn(const std::string& error);
+// Whether `source` logged the XA PREPARE of `xid` before `start`: its
+// binary log walked from its first file (at most 1,000,000 events).
+// false when `start` has no file/position.
+bool PreparedBefore(db::Connection& source, const std::string& xid, const backup::BackupPosition& start);
+
 }  // namespace randsync::scenario

@@ -31,6 +31,7 @@
 #include "runners/scenario/ddl_during_copy.h"
 #include "runners/scenario/encryption.h"
 #include "runners/scenario/master_endpoint.h"
+#include "runners/scenario/prepared_xa.h"
 #include "runners/scenario/provision_slave.h"
 #include "runners/scenario/replication_watch.h"
 #include "runners/scenario/run_failure.h"
@@ -104,6 +105,7 @@ struct Run {
   // (as RQG, not gendata's DUMMY).
   std::set<std::string> load_tables;
   backup::BackupPosition recorded;  // what the backup recorded
+  backup::BackupPosition recorded2;  // slave2's start, in its source's binary log
   // The start of the window a divergence happened in: the last sync point
   // that found no difference, else where replication started.
   std::string last_clean = "none";
@@ -296,6 +298,30 @@ std::string FirstDifferingTable(const checker::CheckReport& r) {
   return "";
 }
 
+// A logical method's slave that stopped with XAER_NOTA (1397) on the end
+// of an XA transaction its source prepared before the dump's point: the
+// dump could not hold it prepared (prepared_xa.h). The method's limit,
+// said in one line, or "".
+std::string XaPreparedBeforeTheDump(Run& run, const std::string& slave, unsigned error_number,
+                                    const std::string& error) {
+  constexpr unsigned kXaerNota = 1397;
+  const bool second = slave == "slave2";
+  const std::shared_ptr<const BackupMethod>& method = second ? run.o.replica_backup : run.o.backup;
+  if (error_number != kXaerNota || method == nullptr || method->SlaveRunsOnBackup()) return "";
+  const std::string xid = XidEndedIn(error);
+  const backup::BackupPosition& start = second ? run.recorded2 : run.recorded;
+  try {
+    db::Connection source(second && run.o.chain ? run.replica->dsn : run.endpoint.dsn, ControlOptions(run.o));
+    if (!PreparedBefore(source, xid, start)) return "";
+  } catch (const db::DbError& e) {
+    Say(std::string("where the failed XA transaction was prepared could not be read: ") + e.what());
+    return "";
+  }
+  return fmt::format("{} holds no prepared XA transaction: XA {} was prepared before the dump's point ({}:{}) and "
+                     "ended after it, so the slave never had it",
+                     method->Variant(), xid, start.binlog_file, start.binlog_pos);
+}
+
 // What one slave's report of check `name` means for the run: `slave`'s
 // report is checks/<file>.json ("sync-point-1", "sync-point-1.slave2"),
 // and the failure is said to be there.
@@ -361,6 +387,15 @@ void Judge(Run& run, const SlaveRef& slave, const std::string& file,
                 .error_number = r.error_number,
                 .reason = fmt::format("{}: replication stopped on a table the method cannot make consistent, {}: {}",
                                       where, limit, r.error)});
+      return;
+    }
+    if (std::string xa = XaPreparedBeforeTheDump(run, slave.label, r.error_number, r.error); !xa.empty()) {
+      run.Fail({.status = Status::kMethodLimit,
+                .kind = FailureKind::kReplication,
+                .where = where,
+                .server = slave.label,
+                .error_number = r.error_number,
+                .reason = fmt::format("{}: {}: {}", where, xa, r.error)});
       return;
     }
   }
@@ -711,6 +746,21 @@ void Provision(Run& run) {
   run.replication = std::make_unique<ReplicationWatch>(run.endpoint.dsn, db::ParseDsn(run.slave->Dsn(""), nullptr));
 }
 
+// A replica whose SQL thread has applied nothing since it started knows
+// its GTID but no position in its master's binary log (mariadb-dump
+// --dump-slave of it then writes MASTER_LOG_FILE='', seen when it ran a
+// moment after the first slave started): its backup waits until it has
+// applied a transaction, at most 10 s.
+void WaitUntilTheReplicaApplies(db::Connection& replica) {
+  const auto until = Clock::now() + std::chrono::seconds(10);
+  while (Clock::now() < until) {
+    const std::optional<db::SlaveStatus> st = db::ReadSlaveStatus(replica);
+    if (st && !st->relay_master_log_file.empty()) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  Say("slave2: slave 1 has applied no transaction since it started (10 s); it is backed up as it is");
+}
+
 // --backup-from replica: a backup of the first slave, taken while the
 // load runs and the slave replicates, provisions a second slave that
 // replicates from the master (at the position the backup's slave info
@@ -723,6 +773,7 @@ void ProvisionFromReplica(Run& run) {
   {
     db::Connection s(replica.dsn, ControlOptions(o));
     replica.server_id = static_cast<unsigned>(std::stoul(s.QueryValue("SELECT @@server_id").value_or("2")));
+    WaitUntilTheReplicaApplies(s);
   }
   replica.data_database = run.endpoint.data_database;
   replica.description = fmt::format("slave 1 on 127.0.0.1:{}", run.slave->port());
@@ -749,6 +800,7 @@ void ProvisionFromReplica(Run& run) {
   ProvisionedSlave p;
   auto record = [&](bool replicating) {
     run.slave2 = std::move(p.slave);
+    run.recorded2 = p.recorded;
     run.report["replica_backup"] = {{"variant", p.variant.empty() ? options.backup->Variant() : p.variant},
                                     {"replicating", replicating},
                                     {"replicates_from", o.chain ? "slave" : "master"},
@@ -822,6 +874,10 @@ void CheckReplication(Run& run) {
       f.status = Status::kMethodLimit;
       f.reason = fmt::format("{}replication stopped on a table the method cannot make consistent, {}: {}", who, limit,
                              stop->Describe());
+    } else if (std::string xa = XaPreparedBeforeTheDump(run, slave.label, stop->error_number, stop->error);
+               !xa.empty()) {
+      f.status = Status::kMethodLimit;
+      f.reason = fmt::format("{}{}: {}", who, xa, stop->Describe());
     } else if (FailedOnOnePhaseCommitOfUnlockedCopy(run, *stop)) {
       f.status = Status::kMethodLimit;
       f.reason = fmt::format("{}{}; replication stopped on transaction {}, which committed in one phase: {}", who,

@@ -230,6 +230,12 @@ void StartReplication(const ProvisionContext& ctx, db::Connection& slave, const 
                                        : ""));
 }
 
+// "master-bin.000001:4 (GTID 0-1-5)", or "GTID 0-1-5" without a file.
+std::string PositionText(const backup::BackupPosition& at) {
+  if (at.binlog_file.empty()) return "GTID " + at.gtid;
+  return fmt::format("{}:{}{}", at.binlog_file, at.binlog_pos, at.gtid.empty() ? "" : " (GTID " + at.gtid + ")");
+}
+
 }  // namespace
 
 // A backup of a replica for a slave of the replica's master: the backup's
@@ -241,21 +247,18 @@ void StartAtTheReplicasSourcePosition(const ProvisionContext& ctx, ProvisionedSl
   const std::optional<backup::BackupPosition> at = ctx.options.backup->ReplicaSourcePosition(ctx);
   if (!at) {
     throw PositionMismatchError(fmt::format(
-        "the backup of {} recorded no position in its master's binary log (no slave info file: taken without "
-        "--slave-info); its binlog info {}:{} is a position in the replica's own binary log, not in its master's "
-        "({}), so a slave of that master has no start",
-        ctx.master.description, out.recorded.binlog_file, out.recorded.binlog_pos, ctx.Source().description));
+        "the backup of {} recorded no position in its master's binary log ({}); its binlog info {}:{} is a "
+        "position in the replica's own binary log, not in its master's ({}), so a slave of that master has no start",
+        ctx.master.description, ctx.options.backup->WithoutReplicaSourcePosition(), out.recorded.binlog_file,
+        out.recorded.binlog_pos, ctx.Source().description));
   }
-  const std::string where = at->binlog_file.empty()
-                                ? "GTID " + at->gtid
-                                : fmt::format("{}:{}{}", at->binlog_file, at->binlog_pos,
-                                              at->gtid.empty() ? "" : " (GTID " + at->gtid + ")");
-  Say(fmt::format("backup: {} was at {} in {}'s binary log (slave info); the replica's own position {}:{} stays in "
-                  "the report",
-                  ctx.master.description, where, ctx.Source().description, out.recorded.binlog_file,
-                  out.recorded.binlog_pos));
-  out.audit.others.insert(out.audit.others.begin(), {"the replica's own binlog info", out.audit.start.at});
-  out.audit.start = {"slave info", *at};
+  const std::string source = ctx.options.backup->ReplicaSourceName();
+  Say(fmt::format("backup: {} was at {} in {}'s binary log ({}); the replica's own position {}:{} stays in the "
+                  "report",
+                  ctx.master.description, PositionText(*at), ctx.Source().description, source,
+                  out.recorded.binlog_file, out.recorded.binlog_pos));
+  out.audit.others.insert(out.audit.others.begin(), {"the replica's own " + out.audit.start.name, out.audit.start.at});
+  out.audit.start = {source, *at};
   out.recorded = *at;
 }
 
@@ -351,12 +354,20 @@ void ProvisionSlave(const ProvisionContext& given, ProvisionedSlave& out) {
   out.audit = TakeBackup(ctx);
   out.recorded = out.audit.start.at;
   auto t0 = Clock::now();
+  // A backup of a replica whose only position is in the replica's master's
+  // binary log (mariadb-dump --dump-slave) is cross-checked there.
+  const bool at_source = ctx.BacksUpAReplicaOfTheSource() && options.backup->RecordsTheReplicasSourcePosition(ctx);
   {
     // The sources' cross-checks (position_audit.h), before the slave exists.
-    db::Connection m = ctx.Master();
+    db::Connection m = at_source ? ctx.SourceConnection() : ctx.Master();
     options.backup->AuditSources(ctx, m, out.audit);
   }
-  if (ctx.BacksUpAReplicaOfTheSource()) StartAtTheReplicasSourcePosition(ctx, out);
+  if (at_source) {
+    Say(fmt::format("backup: {} was at {} in {}'s binary log ({})", ctx.master.description,
+                    PositionText(out.recorded), ctx.Source().description, out.audit.start.name));
+  } else if (ctx.BacksUpAReplicaOfTheSource()) {
+    StartAtTheReplicasSourcePosition(ctx, out);
+  }
   double audit_seconds = SecondsSince(t0);
   StartSlave(ctx, out);
   try {

@@ -24,4 +24,12 @@ std::optional<backup::BackupPosition> BackupMethod::ReplicaSourcePosition(const 
   return std::nullopt;
 }
 
+bool BackupMethod::RecordsTheReplicasSourcePosition(const ProvisionContext&) const { return false; }
+
+std::string BackupMethod::ReplicaSourceName() const { return "slave info"; }
+
+std::string BackupMethod::WithoutReplicaSourcePosition() const {
+  return "no slave info file: taken without --slave-info";
+}
+
 }  // namespace randsync::scenario

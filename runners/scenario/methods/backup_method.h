@@ -121,6 +121,14 @@ class BackupMethod {
   // --slave-info wrote), read after Take; nullopt when the backup
   // recorded none.
   virtual std::optional<backup::BackupPosition> ReplicaSourcePosition(const ProvisionContext& ctx) const;
+  // Whether the position Take recorded already is that one (mariadb-dump
+  // --dump-slave records only where the replica was in its master's
+  // binary log), so the sources' cross-checks are made on that master.
+  virtual bool RecordsTheReplicasSourcePosition(const ProvisionContext& ctx) const;
+  // Where ReplicaSourcePosition comes from ("slave info"), and why a
+  // backup of a replica recorded none: the option it was taken without.
+  virtual std::string ReplicaSourceName() const;
+  virtual std::string WithoutReplicaSourcePosition() const;
 
   // Why a failed step with this error is a known limit of the method (DDL
   // a consistent-snapshot dump cannot read past), or "" when it is not.

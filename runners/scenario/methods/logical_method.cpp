@@ -1,6 +1,7 @@
 #include "runners/scenario/methods/logical_method.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -48,6 +49,32 @@ void DropDatabasesTheMasterLacks(const ProvisionContext& ctx, server::ThrowawayS
   }
 }
 
+// A replica's SQL thread, stopped while a logical method backs it up: the
+// accounts' global read lock (accounts_at_point.h) holds the SQL thread
+// in its commit, and mariadb-dump --dump-slave's STOP SLAVE SQL_THREAD
+// then waits for it until the lock ends (measured: the dump waited the
+// snapshot wait's 60 s). Stopped first, the replica stands still for the
+// accounts, the tool's position and its snapshot alike; it starts again
+// when the dump has ended.
+class ReplicaApplyStopped {
+ public:
+  explicit ReplicaApplyStopped(const ProvisionContext& ctx) : replica_(ctx.Master()) {
+    replica_.Execute("STOP SLAVE SQL_THREAD");
+  }
+  ~ReplicaApplyStopped() {
+    try {
+      replica_.Execute("START SLAVE SQL_THREAD");
+    } catch (const std::exception& e) {
+      SayProvision(std::string("backup: the replica's SQL thread could not be started again: ") + e.what());
+    }
+  }
+  ReplicaApplyStopped(const ReplicaApplyStopped&) = delete;
+  ReplicaApplyStopped& operator=(const ReplicaApplyStopped&) = delete;
+
+ private:
+  db::Connection replica_;
+};
+
 }  // namespace
 
 LogicalMethod::LogicalMethod(MethodSettings settings, std::optional<backup::DumpLocking> locking)
@@ -82,6 +109,8 @@ PositionAudit LogicalMethod::Take(const ProvisionContext& ctx) const {
     const PhaseIfFailed failed(ctx, "backup");
     SayProvision(fmt::format("backup: {}{} while the load runs", Variant(),
                              settings_.unsafe_dump ? " (negative control)" : ""));
+    std::optional<ReplicaApplyStopped> stopped;
+    if (settings_.of_replica) stopped.emplace(ctx);
     if (settings_.unsafe_dump) {
       a.start = {"SHOW MASTER STATUS before the dump", Dump(ctx)};
     } else {

@@ -1,7 +1,10 @@
 // mariadb-dump: --single-transaction (or --lock-all-tables) --master-data=2
 // --gtid into one SQL file, the position in its header comments; the slave
 // is a fresh server loaded without binlogging. --test-unsafe-dump is the
-// negative control: no lock, no snapshot, the position read before.
+// negative control: no lock, no snapshot, the position read before. A
+// backup of a replica for a slave of its master takes --dump-slave=2
+// instead of --master-data=2: the header then has where the replica was in
+// its master's binary log.
 #include <fmt/format.h>
 
 #include "base/text_util.h"
@@ -47,7 +50,21 @@ class MariadbDump final : public LogicalMethod {
     backup::DumpOptions d = Files(ctx);
     d.dump_binary = ctx.options.backup_binary;
     d.locking = locking();
+    d.replica_source_position = RecordsTheReplicasSourcePosition(ctx);
     return backup::Dump(ctx.master.admin, d);
+  }
+  // A backup of a replica for a slave of its master: --dump-slave, unless
+  // the negative control leaves it out (the dump then has the replica's
+  // own position, --master-data's, and no other).
+  bool RecordsTheReplicasSourcePosition(const ProvisionContext& ctx) const override {
+    return ctx.BacksUpAReplicaOfTheSource() && settings().slave_info;
+  }
+  std::optional<backup::BackupPosition> ReplicaSourcePosition(const ProvisionContext& ctx) const override {
+    if (!RecordsTheReplicasSourcePosition(ctx)) return std::nullopt;
+    return backup::ReadDumpPosition(Files(ctx).dump_file);
+  }
+  std::string WithoutReplicaSourcePosition() const override {
+    return "taken with --master-data, without --dump-slave";
   }
   void Load(const ProvisionContext& ctx, server::ThrowawayServer& slave) const override {
     const backup::DumpOptions d = Files(ctx);
@@ -88,10 +105,6 @@ class MariadbDump final : public LogicalMethod {
 }  // namespace
 
 std::shared_ptr<const BackupMethod> MakeMariadbDump(const MethodSettings& s) {
-  if (s.of_replica) {
-    throw MethodOptionError("--backup-from replica takes --backup mariabackup (its --slave-info records where the "
-                            "replica was in its master's binlog); backing a replica up with mariadb-dump is not supported");
-  }
   if (s.parallel > 0) throw MethodOptionError("--backup-parallel: mariadb-dump dumps in one thread (mydumper has threads)");
   return std::make_shared<MariadbDump>(
       s, LockingFromOptions(s, "mariadb-dump", "--single-transaction", "--lock-all-tables"));

@@ -24,6 +24,11 @@ class Mydumper final : public LogicalMethod {
     return std::make_shared<Mydumper>(settings(), l);
   }
   std::string PositionSourceName() const override { return "mydumper metadata"; }
+  std::optional<backup::BackupPosition> ReplicaSourcePosition(const ProvisionContext& ctx) const override {
+    return backup::ReadMydumperSlaveStatus(ctx.BackupDir());
+  }
+  std::string ReplicaSourceName() const override { return "mydumper metadata's SHOW SLAVE STATUS"; }
+  std::string WithoutReplicaSourcePosition() const override { return "its metadata has no SHOW SLAVE STATUS"; }
   unsigned Snapshots() const override { return Threads(); }  // each thread opens one
   std::string SnapshotOption() const override { return "--trx-consistency-only"; }
   std::string LockedWhile() const override { return "they are dumped"; }
@@ -64,9 +69,9 @@ class Mydumper final : public LogicalMethod {
 }  // namespace
 
 std::shared_ptr<const BackupMethod> MakeMydumper(const MethodSettings& s) {
-  if (s.of_replica) {
-    throw MethodOptionError("--backup-from replica takes --backup mariabackup (its --slave-info records where the "
-                            "replica was in its master's binlog); backing a replica up with mydumper is not supported");
+  if (s.of_replica && !s.slave_info) {
+    throw MethodOptionError("--test-no-slave-info: mydumper records a replica's SHOW SLAVE STATUS whenever it dumps "
+                            "one (no option leaves it out); use --backup mariabackup or mariadb-dump");
   }
   if (s.unsafe_dump) throw MethodOptionError("--test-unsafe-dump needs --backup mariadb-dump");
   return std::make_shared<Mydumper>(s, LockingFromOptions(s, "mydumper", "--trx-consistency-only", ""));
