@@ -113,13 +113,23 @@ TEST(BackupMethod, AnIncrementalChainIsMariabackupsAndNamedInItsVariant) {
   }
 }
 
-TEST(BackupMethod, OnlyALockedMariabackupBacksUpAReplica) {
+TEST(BackupMethod, EveryMethodButAnUnlockedCopyBacksUpAReplica) {
   MethodSettings replica;
   replica.of_replica = true;
-  EXPECT_TRUE(MakeBackupMethod("mariabackup", replica)->settings().of_replica);
-  for (const char* logical : {"mariadb-dump", "mydumper"}) {
-    EXPECT_THROW(MakeBackupMethod(logical, replica), MethodOptionError) << logical;
+  for (const char* method : {"mariabackup", "mariadb-dump", "mydumper"}) {
+    EXPECT_TRUE(MakeBackupMethod(method, replica)->settings().of_replica) << method;
   }
+  // Where each finds the replica's position in its master's binary log,
+  // and what a backup without it was taken without.
+  EXPECT_EQ(MakeBackupMethod("mariabackup", replica)->ReplicaSourceName(), "slave info");
+  EXPECT_EQ(MakeBackupMethod("mydumper", replica)->ReplicaSourceName(), "mydumper metadata's SHOW SLAVE STATUS");
+  EXPECT_EQ(MakeBackupMethod("mariadb-dump", replica)->WithoutReplicaSourcePosition(),
+            "taken with --master-data, without --dump-slave");
+  // The negative control without it: mydumper always writes it.
+  replica.slave_info = false;
+  EXPECT_NO_THROW(MakeBackupMethod("mariadb-dump", replica));
+  EXPECT_THROW(MakeBackupMethod("mydumper", replica), MethodOptionError);
+  replica.slave_info = true;
   replica.options = {"--no-lock"};
   EXPECT_THROW(MakeBackupMethod("mariabackup", replica), MethodOptionError);
 }

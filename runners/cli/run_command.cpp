@@ -8,6 +8,7 @@
 #include <csignal>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <regex>
 #include <string>
 #include <vector>
@@ -60,6 +61,7 @@ struct RunCliOptions {
   unsigned check_threads = 2;
   std::vector<std::string> master_options;
   std::vector<std::string> slave_options;
+  std::vector<std::string> crashes;  // --crash ROLE@SECONDS[:SIGNAL]
   std::vector<std::string> known_bugs;
   std::string basedir;
   std::string mariadbd;
@@ -148,7 +150,25 @@ std::shared_ptr<const scenario::BackupMethod> ReplicaMethodOf(const RunCliOption
   }
 }
 
+// --crash, each as a step (crash_steps.h); one line for a bad one.
+std::vector<scenario::CrashStep> CrashStepsOf(const RunCliOptions& o) {
+  std::vector<scenario::CrashStep> steps;
+  for (const std::string& text : o.crashes) {
+    try {
+      steps.push_back(scenario::ParseCrashStep(text));
+    } catch (const std::invalid_argument& e) {
+      throw CLI::ValidationError(e.what());
+    }
+    if (!o.master_dsn.empty() && steps.back().role == scenario::CrashRole::kMaster) {
+      throw CLI::ValidationError("--crash " + text + ": randsync does not kill or restart your --master; crash steps "
+                                 "of the master need a throwaway one");
+    }
+  }
+  return steps;
+}
+
 void ValidateCombinations(const RunCliOptions& o) {
+  CrashStepsOf(o);
   if (o.test_position_skew != 0 && scenario::ParsePositionMode(o.position) != scenario::PositionMode::kGtid) {
     throw CLI::ValidationError("--test-position-skew needs --position gtid");
   }
@@ -218,6 +238,7 @@ int RunRun(RunCliOptions o) {
   p.check_threads = o.check_threads;
   p.master_options = o.master_options;
   p.slave_options = o.slave_options;
+  p.crashes = CrashStepsOf(o);
   triage::LoadKnownBugs(o.known_bugs);  // a bad file fails before the run starts
   p.known_bugs = o.known_bugs;
   if (!o.basedir.empty()) p.server = server::ServerOptions::FromBasedir(o.basedir);
@@ -338,6 +359,11 @@ Runner RegisterRun(CLI::App& app) {
   cmd->add_option("--check-threads", o->check_threads, "Checker connections per server")->capture_default_str();
   cmd->add_option("--master-option", o->master_options, "Extra mariadbd option for the master (repeatable)");
   cmd->add_option("--slave-option", o->slave_options, "Extra mariadbd option for the slave (repeatable)");
+  cmd->add_option("--crash", o->crashes,
+                  "ROLE@SECONDS[:SIGNAL]: kill the master or the slave that many seconds into the run (SIGNAL KILL, "
+                  "the default, TERM or ABRT) and restart it on its datadir; the next sync point checks it row by "
+                  "row. The role runs with sync_binlog=1 and innodb_flush_log_at_trx_commit=1 unless its options "
+                  "set them (repeatable)");
   cmd->add_option("--known-bugs", o->known_bugs, "A file of known failure patterns (ID FIELD=VALUE|FIELD~REGEX ... -- NOTE); a failure that matches one is labelled with its id (repeatable; randsync ships known-bugs.txt)")->check(CLI::ExistingFile);
   cmd->add_option("--basedir", o->basedir, "Server installation or build tree")->check(CLI::ExistingDirectory);
   cmd->add_option("--mariadbd", o->mariadbd, "The mariadbd binary");

@@ -93,6 +93,7 @@ struct Run {
   std::unique_ptr<ReplicationWatch> replication2;
   std::optional<MasterEndpoint> replica;  // the first slave as the server backed up
   HangWatch hangs{o.hang_timeout};
+  std::vector<bool> crashed = std::vector<bool>(o.crashes.size(), false);  // per --crash step: done
   // Tables the method cannot make consistent, db.t -> why (consistency_model.h).
   std::map<std::string, std::string> uncovered;
   // --no-lock: the DDL the master logged while the copy ran (a table it
@@ -596,6 +597,11 @@ void StartMasterAndLoad(Run& run) {
     }
   }
   lo.dsn = dsn;
+  // A master a crash step kills is back within seconds (crash recovery
+  // included: measured 1-2 s on the default data); the workers wait for it.
+  if (std::any_of(o.crashes.begin(), o.crashes.end(), [](const CrashStep& c) { return c.role == CrashRole::kMaster; })) {
+    lo.reconnect_grace = std::chrono::seconds(60);
+  }
   lo.query_log_dir = run.dir / "queries";
   lo.replay_dir = o.replay_dir;
   // With innodb-lock-wait-timeout=2 on the master (MasterServerOptions):
@@ -1105,6 +1111,7 @@ json ConfigJson(const ProvisionRunOptions& o) {
           {"chain", o.chain},
           {"test_no_slave_info", o.replica_backup && !o.replica_backup->settings().slave_info},
           {"test_position_skew", o.test_position_skew},
+          {"crash", CrashStepsJson(o.crashes)},
           {"slave_delay_s", o.slave_delay_s},
           {"slave_parallel_threads", o.slave_parallel_threads},
           {"slave_parallel_mode", o.slave_parallel_mode},
@@ -1124,14 +1131,78 @@ json ConfigJson(const ProvisionRunOptions& o) {
           {"slave_datadir", o.slave_dir.string()}};
 }
 
+// The --crash steps due now whose server exists (crash_steps.h), in
+// order: each server signalled, waited for and started again; one that
+// does not come back is the run's crash.
+void RunDueCrashSteps(Run& run) {
+  for (size_t i = 0; i < run.o.crashes.size() && !run.failed() && !g_stop; ++i) {
+    const CrashStep& step = run.o.crashes[i];
+    const bool master = step.role == CrashRole::kMaster;
+    server::ThrowawayServer* s = master ? run.master.get() : run.slave.get();
+    const double now = Since(run.start);
+    // A slave's step waits until it replicates (its backup restored).
+    if (run.crashed[i] || s == nullptr || (!master && run.replication == nullptr) || now < step.at_s) continue;
+    run.crashed[i] = true;
+    const std::string name = fmt::format("crash-{}", i + 1), role = ToString(step.role);
+    Say(fmt::format("{}: {} at {:.1f} s: sending {} SIG{}", name, step.Describe(), now, role, ToString(step.signal)));
+    run.Mark(fmt::format("{} {} SIG{}", name, role, ToString(step.signal)));
+    const auto t0 = Clock::now();
+    try {
+      const CrashOutcome out = CrashAndRestart(*s, step.signal);
+      run.Mark(fmt::format("{} {} restarted", name, role));
+      Say(fmt::format("{}: {} {}", name, role, out.Line()));
+      if (master && run.counting_changes) {
+        // userstat's counts live in the server's memory: a restart lost them.
+        run.counting_changes = false;
+        Say("the rows the load changes per table are not counted past the master's restart");
+      }
+      run.Phase(name + " " + role, Since(t0),
+                {{"step", step.Describe()}, {"at_s", now}, {"exit", out.exit}, {"stop_s", out.stop_s},
+                 {"restart_s", out.restart_s},
+                 {"note", fmt::format("{} at {:.1f} s: {}", step.Describe(), now, out.Line())}});
+    } catch (const std::exception& e) {
+      run.Phase(name + " " + role, Since(t0), {{"step", step.Describe()}, {"at_s", now}, {"result", "failed"}});
+      run.Fail({.status = Status::kServerCrashed,
+                .kind = FailureKind::kCrash,
+                .where = name,
+                .server = role,
+                .reason = fmt::format("{}: the {} did not come back after SIG{}: {}", name, role,
+                                      ToString(step.signal), e.what())});
+    }
+  }
+}
+
 // Waits until `t`, noticing a dead server or a stopped replication thread
 // within a quarter of a second rather than at the next check.
 void WatchUntil(Run& run, Clock::time_point t) {
   while (Clock::now() < t && !g_stop && !run.failed()) {
     SleepUntil(std::min(t, Clock::now() + std::chrono::milliseconds(250)));
+    RunDueCrashSteps(run);
     CheckServers(run);
     CheckReplication(run);
   }
+}
+
+// The --crash steps the run did not reach (due after the load, or their
+// server never came to be): said, so that a pass does not claim them.
+void NoteCrashStepsNotRun(Run& run) {
+  for (size_t i = 0; i < run.o.crashes.size(); ++i) {
+    if (run.crashed[i] || run.failed()) continue;
+    run.Warn(fmt::format("crash-{} ({}) did not run: the load ended first", i + 1, run.o.crashes[i].Describe()));
+  }
+}
+
+// --crash: each role killed runs durable (crash_steps.h) unless its
+// options set the variable: then a lost acknowledged commit is a bug.
+ProvisionRunOptions WithDurableCrashRoles(ProvisionRunOptions o) {
+  for (const CrashStep& c : o.crashes) {
+    std::vector<std::string>& options = c.role == CrashRole::kMaster ? o.master_options : o.slave_options;
+    for (std::string& d : DurableOptions(options)) {
+      Say(fmt::format("crash steps: the {} runs with {} (durable)", ToString(c.role), d));
+      options.push_back(std::move(d));
+    }
+  }
+  return o;
 }
 
 // Checks during the load, from the slave's start to the load's end: every
@@ -1237,7 +1308,7 @@ void ExplainFailure(Run& run) {
 
 ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& given) {
   const fs::path run_dir = MakeRunDir(given.results_root, given.seed);
-  const ProvisionRunOptions o = WithEncryption(given, run_dir);
+  const ProvisionRunOptions o = WithDurableCrashRoles(WithEncryption(given, run_dir));
   Run run(o, run_dir);
   run.report["phases"] = json::array();
   run.report["failures"] = json::array();
@@ -1265,6 +1336,7 @@ ProvisionRunResult RunProvisionScenario(const ProvisionRunOptions& given) {
     run.Fail(Status::kEnvironment, FailureKind::kEnvironment, e.what());
   }
   EndLoad(run);
+  NoteCrashStepsNotRun(run);
   CheckServers(run);
   try {
     if (run.slave && (!run.failed() || run.status == Status::kDivergence) && !g_stop) {

@@ -22,6 +22,7 @@
 #include "engine/gendata/gendata.h"
 #include "engine/generator/program.h"
 #include "engine/values/values.h"
+#include "runners/scenario/crash_steps.h"
 #include "runners/scenario/methods/backup_method.h"
 #include "runners/scenario/partial_backup.h"
 #include "runners/scenario/position_mode.h"
@@ -97,6 +98,8 @@ struct ProvisionRunOptions {
   BackupSelection selection;
   // InnoDB data-at-rest encryption on master and slave (encryption.h).
   bool encrypt = false;
+  // Servers killed on purpose during the load and restarted (crash_steps.h).
+  std::vector<CrashStep> crashes;
   // Negative control only: the slave started this many transactions off
   // the recorded GTID.
   int test_position_skew = 0;

@@ -343,7 +343,7 @@ std::vector<std::string> ThrowawayServer::ServerArgv(const std::vector<std::stri
 
 bool ThrowawayServer::LaunchOnce(const std::vector<std::string>& extras, bool port_forced,
                                  int attempt) {
-  port_ = port_forced ? options_.port : PickFreePort();
+  port_ = !port_forced ? PickFreePort() : options_.port != 0 ? options_.port : port_.load();
   std::error_code ec;
   fs::remove(socket_, ec);
   fs::remove(pid_file_, ec);
@@ -427,7 +427,7 @@ void ThrowawayServer::Start() {
   }
   if (!bootstrapped_) Bootstrap();
 
-  bool port_forced = options_.port != 0;
+  bool port_forced = options_.port != 0 || port_ != 0;
   for (int attempt = 0;; ++attempt) {
     if (LaunchOnce(extras, port_forced, attempt)) break;
   }
@@ -525,6 +525,17 @@ void ThrowawayServer::Kill() {
   ChildExit exit = KillChild(pid_);
   pid_ = 0;
   last_exit_ = ServerExit{options_.role, error_log_, exit, ReadLogTail(error_log_), std::nullopt};
+}
+
+ChildExit ThrowawayServer::Signal(int signal) {
+  std::lock_guard lock(mu_);
+  if (pid_ <= 0 || !Owned()) return ChildExit{false};
+  if (IsChildRegistered(pid_)) ::kill(pid_, signal);
+  std::optional<ChildExit> exit = WaitChild(pid_, options_.shutdown_deadline);
+  if (!exit) exit = KillChild(pid_);
+  pid_ = 0;
+  last_exit_ = ServerExit{options_.role, error_log_, *exit, ReadLogTail(error_log_), std::nullopt};
+  return *exit;
 }
 
 // What the atexit handler removes if the process ends with this server still

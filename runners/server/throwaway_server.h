@@ -66,7 +66,9 @@ class ThrowawayServer {
 
   // Bootstraps the datadir the first time, starts mariadbd and waits until
   // it accepts connections; creates database `test` after a bootstrap. A
-  // no-op if running. Throws ServerError (kBinaryMissing, kBadOption,
+  // no-op if running. A restart (after Shutdown(), Kill() or Signal())
+  // keeps the port: DSNs, a slave's master connection and the load's
+  // workers point there. Throws ServerError (kBinaryMissing, kBadOption,
   // kFilesystem, kBootstrap, kPort, kStartFailed, kStartupTimeout, kSql).
   void Start();
   // Runs mariadbd once on the datadir with `extra` options that make it do
@@ -84,6 +86,10 @@ class ThrowawayServer {
   // SIGKILLs mariadbd now, on purpose (not a crash); files stay, so Start()
   // exercises crash recovery.
   void Kill();
+  // Sends mariadbd `signal` on purpose (a crash step: SIGKILL, SIGTERM,
+  // SIGABRT) and waits for its exit up to the shutdown deadline, then
+  // SIGKILLs it; returns how it exited. Files stay, as after Kill().
+  ChildExit Signal(int signal);
 
   // Non-blocking crash check: if mariadbd has exited without being asked to,
   // records and returns that exit (also available from crash() later).
