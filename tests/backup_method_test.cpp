@@ -155,6 +155,10 @@ TEST(BackupMethod, ASnapshotDumpFailingOnChangedDefinitionsIsItsLimit) {
   EXPECT_NE(Make("mariabackup", {"--no-lock"})->LimitOfFailure(late).find("--no-lock does not hold DDL"),
             std::string::npos);
   EXPECT_EQ(Make("mariabackup")->LimitOfFailure(late), "");
+  const std::string gone = "mariadb-backup --backup failed (exit code 1): [00] FATAL ERROR: 2026-12-04 05:29:59 "
+                           "Can't open datafile test/ddl_t2";
+  EXPECT_NE(Make("mariabackup", {"--no-lock"})->LimitOfFailure(gone).find("datafile went away"), std::string::npos);
+  EXPECT_EQ(Make("mariabackup")->LimitOfFailure(gone), "");  // locked, DDL is held: a real failure
 }
 
 TEST(BackupMethod, AnIncrementalOrderMustNameIncrementalsOfTheChain) {

@@ -96,10 +96,18 @@ class Mariabackup final : public BackupMethod {
 
   // Unlocked, mariadb-backup itself may find DDL in its copy's last phase
   // and refuse it ("DDL operation detected in the late phase of backup
-  // ... Backup is inconsistent. Remove --no-lock option to fix.").
+  // ... Backup is inconsistent. Remove --no-lock option to fix."), or find
+  // a table's file gone that it listed (a DROP or RENAME during the copy:
+  // "FATAL ERROR: ... Can't open datafile test/ddl_t2", seen in CI).
   std::string LimitOfFailure(const std::string& error) const override {
-    if (!no_lock_ || error.find("DDL operation detected") == std::string::npos) return "";
-    return UnlockedDdlLimit() + "; mariadb-backup found DDL in its copy and gave it up";
+    if (!no_lock_) return "";
+    if (error.find("DDL operation detected") != std::string::npos) {
+      return UnlockedDdlLimit() + "; mariadb-backup found DDL in its copy and gave it up";
+    }
+    if (error.find("Can't open datafile") != std::string::npos) {
+      return UnlockedDdlLimit() + "; a table's datafile went away while mariadb-backup copied it";
+    }
+    return "";
   }
 
   std::optional<backup::BackupPosition> ReplicaSourcePosition(const ProvisionContext& ctx) const override {
